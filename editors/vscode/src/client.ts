@@ -8,6 +8,7 @@ import {
   ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { redactingChannel } from './redact';
 import { INSTALL_HINT, findServer } from './serverPath';
 import { ServerSettings } from './settings';
 import { ServerStatus } from './status';
@@ -23,6 +24,8 @@ export interface CommandResult {
 export class BcdcClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<LanguageClient | undefined> | undefined;
+  /** set once the user was told the server is missing, so opening more records does not repeat it */
+  private toldMissing = false;
 
   constructor(
     private readonly output: vscode.LogOutputChannel,
@@ -50,6 +53,7 @@ export class BcdcClient implements vscode.Disposable {
 
   async restart(): Promise<LanguageClient | undefined> {
     await this.stop();
+    this.toldMissing = false;
     return this.start();
   }
 
@@ -72,6 +76,7 @@ export class BcdcClient implements vscode.Disposable {
   }
 
   async executeCommand(command: string, args: unknown[]): Promise<CommandResult | undefined> {
+    if (!this.client) this.toldMissing = false; // the user asked for something: say again why it cannot run
     const client = await this.start();
     if (!client) return undefined;
     return (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args })) as CommandResult;
@@ -86,11 +91,13 @@ export class BcdcClient implements vscode.Disposable {
     const found = findServer(config.get<string>('server.path'), process.env.PATH);
     if ('problem' in found) {
       this.output.error(`${found.problem} ${INSTALL_HINT}`);
+      if (this.toldMissing) return undefined;
+      this.toldMissing = true;
       void vscode.window
         .showErrorMessage(`BCDC: ${found.problem} ${INSTALL_HINT}`, 'Open Settings', 'Retry')
         .then((choice) => {
           if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'bcdc.server.path');
-          if (choice === 'Retry') void this.start();
+          if (choice === 'Retry') void this.restart();
         });
       return undefined;
     }
@@ -105,7 +112,7 @@ export class BcdcClient implements vscode.Disposable {
         { scheme: 'untitled', language: 'json' },
       ],
       initializationOptions: await this.settings(),
-      outputChannel: this.output,
+      outputChannel: redactingChannel(this.output), // also the trace channel: traces carry the settings
       middleware: {
         workspace: {
           // answer workspace/configuration for "bcdc" with the same object didChangeConfiguration carries

@@ -1,0 +1,243 @@
+// Drives the bcdc-lsp extension in a running code-server (real VS Code workbench) with headless Chromium
+// through playwright-core. Started by e2e.sh, which sets up the profile, workspace and catalogue.
+// Env: CS_URL, WS_DIR (the workspace folder on disk), INVALID_FILE / VALID_FILE (file names in WS_DIR),
+//      RECORD_NAME (the valid record's unique `name`), CATALOGUE_LABEL (host shown in the status bar),
+//      CKAN_URL + CKAN_TOKEN (to check the published dataset and to type into "BCDC: Set API key"),
+//      SHOTS_DIR, CHROMIUM (/usr/bin/chromium), CHROMIUM_PROFILE (a fresh dir), STEP_TIMEOUT_MS (45000).
+// Prints "STEP <name> ok|FAIL <ms since start> <detail>" per step, then "RESULT PASS|FAIL"; exit 0 = all passed.
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const env = (name, fallback) => {
+  const v = process.env[name] ?? fallback;
+  if (v === undefined) throw new Error(`drive.js: ${name} is not set`);
+  return v;
+};
+const CS_URL = env('CS_URL');
+const WS_DIR = env('WS_DIR');
+const INVALID_FILE = env('INVALID_FILE', 'bad-choice.bcdc.yaml');
+const VALID_FILE = env('VALID_FILE', 'new-record.bcdc.yaml');
+const RECORD_NAME = env('RECORD_NAME');
+const CATALOGUE_LABEL = env('CATALOGUE_LABEL');
+const CKAN_URL = env('CKAN_URL').replace(/\/+$/, '');
+const CKAN_TOKEN = env('CKAN_TOKEN');
+const SHOTS = env('SHOTS_DIR');
+const PROFILE = env('CHROMIUM_PROFILE');
+const T = Number(process.env.STEP_TIMEOUT_MS || 45000);
+
+const t0 = Date.now();
+let failed = 0;
+let page;
+
+function report(name, ok, detail) {
+  console.log(`STEP ${name} ${ok ? 'ok' : 'FAIL'} ${Date.now() - t0}ms ${detail === undefined ? '' : JSON.stringify(detail)}`);
+  if (!ok) failed++;
+}
+async function step(name, fn) {
+  try {
+    report(name, true, await fn());
+    return true;
+  } catch (e) {
+    report(name, false, String((e && e.message) || e).split('\n')[0]);
+    await shot(`FAILED-${name}`);
+    return false;
+  }
+}
+async function shot(name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) }).catch(() => {});
+}
+const squash = (s) => s.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+
+/** Text of the active editor as rendered (lines sorted by their position: Monaco reuses DOM nodes). */
+async function editorText() {
+  return page.evaluate(() => {
+    const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line')];
+    return lines
+      .map((el) => ({ top: parseFloat(el.style.top || '0'), text: el.textContent.replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text)
+      .join('\n');
+  });
+}
+
+/** The extension's status-bar item (its text starts with "BCDC "). */
+function bcdcStatus() {
+  return page.locator('.statusbar-item').filter({ hasText: /^\s*BCDC / }).first();
+}
+async function waitStatus(pattern) {
+  const item = bcdcStatus();
+  await item.waitFor({ timeout: T });
+  await page.waitForFunction(
+    ([source, flags]) => [...document.querySelectorAll('.statusbar-item')].some((el) => new RegExp(source, flags).test(el.textContent)),
+    [pattern.source, pattern.flags],
+    { timeout: T },
+  );
+  return squash(await item.innerText());
+}
+
+async function quickOpen(file) {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
+  await page.keyboard.type(file, { delay: 15 });
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${file}"]`, { timeout: T });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.tab.active[aria-label^="${file}"]`, { timeout: T });
+  await page.waitForSelector('.editor-group-container.active .monaco-editor .view-lines .view-line', { timeout: T });
+}
+
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
+  await page.keyboard.type(title, { delay: 15 });
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: T });
+  await page.keyboard.press('Enter');
+}
+
+async function goToLine(line) {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
+  await page.keyboard.type(`:${line}`, { delay: 15 });
+  await page.keyboard.press('Enter');
+}
+
+(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const ctx = await chromium.launchPersistentContext(PROFILE, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 860 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  page = ctx.pages()[0] || (await ctx.newPage());
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text().slice(0, 200)); });
+
+  let ok = await step('workbench_loaded', async () => {
+    await page.goto(CS_URL, { timeout: T });
+    await page.waitForSelector('.monaco-workbench', { timeout: T });
+    await page.waitForSelector('.explorer-folders-view, .explorer-viewlet, .pane-body', { timeout: T }).catch(() => {});
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+    return await page.title();
+  });
+
+  // 1. Diagnostics of the invalid record reach the Problems panel.
+  if (ok) ok = await step('open_invalid_record', async () => { await quickOpen(INVALID_FILE); return INVALID_FILE; });
+  if (ok) {
+    await step('status_bar_shows_catalogue', () => waitStatus(new RegExp(`BCDC ${CATALOGUE_LABEL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)));
+    await step('problems_panel_invalid_choice', async () => {
+      await page.waitForSelector('.editor-group-container.active .monaco-editor .squiggly-error', { timeout: T });
+      await page.keyboard.press('Control+Shift+M');
+      await page.waitForSelector('.markers-panel .monaco-list-row:has-text("invalid-choice")', { timeout: T });
+      await page.waitForSelector('.markers-panel .monaco-list-row:has-text("SECRET")', { timeout: T });
+      await shot('01-problems-invalid-choice');
+      return (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map(squash);
+    });
+    await step('status_bar_counts_problems', () => waitStatus(/\d+ problems?/));
+
+    // 2. Completion after `security_class: ` offers the dropdown values.
+    await step('completion_security_class_values', async () => {
+      const lines = fs.readFileSync(path.join(WS_DIR, INVALID_FILE), 'utf8').split('\n');
+      const line = lines.findIndex((l) => l.startsWith('security_class:')) + 1;
+      if (!line) throw new Error('no security_class line in the fixture');
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+      await goToLine(line);
+      await page.keyboard.press('End');
+      await page.keyboard.press('Shift+Home');
+      await page.keyboard.type('security_class: ', { delay: 15 });
+      await page.keyboard.press('Escape'); // drop any suggestion opened while typing, then ask explicitly
+      await page.keyboard.press('Control+Space');
+      await page.locator('.suggest-widget:visible .monaco-list-row:has-text("PROTECTED A")').first().waitFor({ timeout: T });
+      const labels = (await page.locator('.suggest-widget .monaco-list-row').allInnerTexts()).map(squash);
+      await shot('02-completion-security-class');
+      // accept it: the wrong value is gone, so the server's diagnostic must go too
+      await page.locator('.suggest-widget .monaco-list-row:has-text("PROTECTED A")').first().click();
+      return labels;
+    });
+    await step('accepted_value_clears_diagnostic', async () => {
+      await page.waitForFunction(
+        () => !document.querySelector('.editor-group-container.active .monaco-editor .squiggly-error'),
+        null,
+        { timeout: T },
+      );
+      const text = await editorText();
+      if (!/^security_class: PROTECTED A\s*$/m.test(text)) throw new Error(`line not completed: ${text.match(/^security_class:.*$/m)}`);
+      await shot('03-completion-accepted');
+      return 'security_class: PROTECTED A';
+    });
+  }
+
+  // 3. The API key goes in through "BCDC: Set API key" (SecretStorage), never through settings.json.
+  if (ok) ok = await step('set_api_key_command', async () => {
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await runCommand('BCDC: Set API key');
+    const input = page.locator('.quick-input-widget input[type="password"]');
+    await input.waitFor({ state: 'visible', timeout: T });
+    await page.keyboard.type(CKAN_TOKEN, { delay: 2 });
+    await shot('04-set-api-key');
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notification-toast:has-text("API key for")').first();
+    await toast.waitFor({ timeout: T });
+    return squash(await toast.innerText()).slice(0, 120);
+  });
+
+  // 4. "BCDC: Publish record" creates the dataset in the local CKAN and writes its id into the file.
+  if (ok) ok = await step('open_valid_record', async () => {
+    await page.keyboard.press('Escape');
+    await quickOpen(VALID_FILE);
+    return VALID_FILE;
+  });
+  if (ok) await step('status_bar_valid', async () => {
+    const text = await waitStatus(/valid/);
+    await shot('05-valid-record');
+    return text;
+  });
+  let publishedId;
+  if (ok) ok = await step('publish_record_command', async () => {
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await runCommand('BCDC: Publish record');
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.editor-group-container.active .view-line')].some((el) => /^id:\s*\S/.test(el.textContent.replace(/\u00a0/g, ' '))),
+      null,
+      { timeout: T },
+    );
+    publishedId = (await editorText()).match(/^id:\s*["']?([^\s"']+)/m)[1];
+    await page.waitForTimeout(800); // let the server's message toast fade in for the screenshot
+    await shot('06-published');
+    const toasts = (await page.locator('.notification-toast').allInnerTexts()).map(squash);
+    return { id: publishedId, toasts };
+  });
+  if (ok) await step('id_saved_to_file', async () => {
+    const file = path.join(WS_DIR, VALID_FILE);
+    const deadline = Date.now() + T;
+    for (;;) {
+      const m = fs.readFileSync(file, 'utf8').match(/^id:\s*["']?([^\s"']+)/m);
+      if (m && m[1] === publishedId) return `${VALID_FILE}: id: ${m[1]}`;
+      if (Date.now() > deadline) throw new Error(`${VALID_FILE} on disk has no id: ${publishedId}`);
+      await page.waitForTimeout(200);
+    }
+  });
+  if (ok) await step('catalogue_has_dataset', async () => {
+    const res = await fetch(`${CKAN_URL}/api/3/action/package_show?id=${encodeURIComponent(publishedId)}`, {
+      headers: { Authorization: CKAN_TOKEN },
+    });
+    const body = await res.json();
+    if (!body.success) throw new Error(`package_show ${publishedId}: ${JSON.stringify(body.error)}`);
+    if (body.result.name !== RECORD_NAME) throw new Error(`name ${body.result.name}, expected ${RECORD_NAME}`);
+    return { id: body.result.id, name: body.result.name, publish_state: body.result.publish_state };
+  });
+  if (ok) await step('status_bar_published', async () => {
+    const text = await waitStatus(new RegExp(publishedId.slice(0, 8)));
+    await shot('07-status-published');
+    return text;
+  });
+
+  if (failed) console.log('console errors (first 10):', JSON.stringify(consoleErrors.slice(0, 10)));
+  await ctx.close();
+  console.log(failed ? `RESULT FAIL (${failed} step(s))` : 'RESULT PASS', `${Date.now() - t0}ms`);
+  process.exit(failed ? 1 : 0);
+})().catch(async (e) => {
+  console.error('FATAL', e);
+  process.exit(2);
+});

@@ -3,7 +3,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Catalogue, PROD_URL, TEST_URL, apiKeySecretName, catalogueUrlProblem, resolveCatalogue } from './catalogue';
-import { BcdcClient, CommandResult } from './client';
+import type { BcdcClient, CommandResult } from './client';
 import { isRecord } from './recordFile';
 
 export class Commands {

@@ -123,14 +123,16 @@ async function goToLine(line) {
   });
 
   // 1. Diagnostics of the invalid record reach the Problems panel.
+  const securityLine = fs.readFileSync(path.join(WS_DIR, INVALID_FILE), 'utf8').split('\n').findIndex((l) => l.startsWith('security_class: SECRET')) + 1;
+  if (!securityLine) throw new Error(`${INVALID_FILE} has no "security_class: SECRET" line`);
   if (ok) ok = await step('open_invalid_record', async () => { await quickOpen(INVALID_FILE); return INVALID_FILE; });
   if (ok) {
     await step('status_bar_shows_catalogue', () => waitStatus(new RegExp(`BCDC ${CATALOGUE_LABEL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)));
     await step('problems_panel_invalid_choice', async () => {
       await page.waitForSelector('.editor-group-container.active .monaco-editor .squiggly-error', { timeout: T });
       await page.keyboard.press('Control+Shift+M');
-      await page.waitForSelector('.markers-panel .monaco-list-row:has-text("invalid-choice")', { timeout: T });
-      await page.waitForSelector('.markers-panel .monaco-list-row:has-text("SECRET")', { timeout: T });
+      // the server's invalid-choice diagnostic, on the security_class: SECRET line
+      await page.waitForSelector(`.markers-panel .monaco-list-row:has-text("invalid-choice"):has-text("Ln ${securityLine},")`, { timeout: T });
       await shot('01-problems-invalid-choice');
       return (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map(squash);
     });
@@ -138,11 +140,8 @@ async function goToLine(line) {
 
     // 2. Completion after `security_class: ` offers the dropdown values.
     await step('completion_security_class_values', async () => {
-      const lines = fs.readFileSync(path.join(WS_DIR, INVALID_FILE), 'utf8').split('\n');
-      const line = lines.findIndex((l) => l.startsWith('security_class:')) + 1;
-      if (!line) throw new Error('no security_class line in the fixture');
       await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
-      await goToLine(line);
+      await goToLine(securityLine);
       await page.keyboard.press('End');
       await page.keyboard.press('Shift+Home');
       await page.keyboard.type('security_class: ', { delay: 15 });
@@ -189,7 +188,7 @@ async function goToLine(line) {
     return VALID_FILE;
   });
   if (ok) await step('status_bar_valid', async () => {
-    const text = await waitStatus(/valid/);
+    const text = await waitStatus(/\bvalid\b|\d+ warnings?/); // no errors: the record can be published
     await shot('05-valid-record');
     return text;
   });
@@ -197,26 +196,36 @@ async function goToLine(line) {
   if (ok) ok = await step('publish_record_command', async () => {
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
     await runCommand('BCDC: Publish record');
-    await page.waitForFunction(
-      () => [...document.querySelectorAll('.editor-group-container.active .view-line')].some((el) => /^id:\s*\S/.test(el.textContent.replace(/\u00a0/g, ' '))),
-      null,
-      { timeout: T },
-    );
-    publishedId = (await editorText()).match(/^id:\s*["']?([^\s"']+)/m)[1];
-    await page.waitForTimeout(800); // let the server's message toast fade in for the screenshot
-    await shot('06-published');
-    const toasts = (await page.locator('.notification-toast').allInnerTexts()).map(squash);
-    return { id: publishedId, toasts };
-  });
-  if (ok) await step('id_saved_to_file', async () => {
+    // the server writes the new id into the document (applyEdit), the extension then saves it
     const file = path.join(WS_DIR, VALID_FILE);
     const deadline = Date.now() + T;
     for (;;) {
-      const m = fs.readFileSync(file, 'utf8').match(/^id:\s*["']?([^\s"']+)/m);
-      if (m && m[1] === publishedId) return `${VALID_FILE}: id: ${m[1]}`;
-      if (Date.now() > deadline) throw new Error(`${VALID_FILE} on disk has no id: ${publishedId}`);
+      const m = fs.readFileSync(file, 'utf8').match(/^id:[ \t]*["']?([^\s"']+)/m);
+      if (m) { publishedId = m[1]; break; }
+      if (Date.now() > deadline) throw new Error(`no id: in ${VALID_FILE} on disk after ${T} ms`);
       await page.waitForTimeout(200);
     }
+    await page.waitForTimeout(800); // let the server's message toast fade in for the screenshot
+    const toasts = (await page.locator('.notification-toast').allInnerTexts()).map(squash);
+    return { file: `${VALID_FILE}: id: ${publishedId}`, toasts };
+  });
+  if (ok) await step('id_shown_in_editor', async () => {
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    for (let i = 0; ; i++) { // only the visible lines are in the DOM: page down until the id line shows
+      const m = (await editorText()).match(/^id:[ \t]*["']?([^\s"']+)/m);
+      if (m) {
+        if (m[1] !== publishedId) throw new Error(`editor shows id ${m[1]}, file has ${publishedId}`);
+        break;
+      }
+      if (i === 4) throw new Error('no id: line in the editor');
+      await page.keyboard.press('PageDown');
+      await page.waitForTimeout(150);
+    }
+    const dirty = await page.locator('.tab.active.dirty').count();
+    if (dirty) throw new Error('the published record was left unsaved');
+    await shot('06-published');
+    return `id: ${publishedId} (saved)`;
   });
   if (ok) await step('catalogue_has_dataset', async () => {
     const res = await fetch(`${CKAN_URL}/api/3/action/package_show?id=${encodeURIComponent(publishedId)}`, {

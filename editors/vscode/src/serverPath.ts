@@ -38,6 +38,7 @@ export function findServer(
   return { problem: 'The bcdc-lsp server was not found on PATH.' };
 }
 
+// plain text: notifications do not render markdown
 export const INSTALL_HINT =
-  'Install it (in a bcdc-lsp checkout: `cargo install --locked --path .`, which puts it in ~/.cargo/bin) ' +
+  'Install it and put it on PATH (from a bcdc-lsp checkout: "cargo install --locked --path .", which puts it in ~/.cargo/bin), ' +
   'or set "bcdc.server.path" to the executable.';

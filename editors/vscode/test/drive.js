@@ -242,6 +242,49 @@ async function goToLine(line) {
     return text;
   });
 
+  // 5. Production needs a modal confirmation first (declined here, so nothing is sent anywhere).
+  ok = await step('choose_catalogue_prod', async () => {
+    await page.keyboard.press('Escape');
+    await runCommand('BCDC: Choose catalogue');
+    await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="prod"]', { timeout: T });
+    await page.keyboard.type('prod', { delay: 15 });
+    await page.keyboard.press('Enter');
+    return await waitStatus(/BCDC prod/);
+  });
+  if (ok) await step('prod_publish_asks_modal', async () => {
+    await quickOpen(INVALID_FILE);
+    const before = fs.readFileSync(path.join(WS_DIR, INVALID_FILE), 'utf8');
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await runCommand('BCDC: Publish record');
+    const dialog = page.locator('.monaco-dialog-box:has-text("PRODUCTION")');
+    await dialog.waitFor({ timeout: T });
+    await shot('08-prod-confirmation-modal');
+    const text = squash(await dialog.innerText());
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: T });
+    if (fs.readFileSync(path.join(WS_DIR, INVALID_FILE), 'utf8') !== before) throw new Error('the record changed after declining');
+    return text.slice(0, 160);
+  });
+
+  // 6. A wrong server path is reported with how to install the server, not silently ignored.
+  await step('missing_server_notification', async () => {
+    await page.keyboard.press('Escape');
+    await runCommand('Preferences: Open Settings (UI)');
+    await page.waitForSelector('.settings-editor .suggest-input-container', { timeout: T });
+    await page.keyboard.type('bcdc.server.path', { delay: 10 });
+    const input = page.locator('.settings-editor .setting-item-contents:has-text("Server: Path") input').first();
+    await input.waitFor({ timeout: T });
+    await input.fill('/nonexistent/bcdc-lsp');
+    await input.press('Tab'); // commit the value: the extension restarts the server with the new path
+    const toast = page.locator('.notification-toast:has-text("not an executable file")').first();
+    await toast.waitFor({ timeout: T });
+    const text = squash(await toast.innerText());
+    if (!/cargo install/.test(text)) throw new Error(`no install hint in: ${text}`);
+    await page.waitForTimeout(600);
+    await shot('09-missing-server');
+    return text.slice(0, 200);
+  });
+
   if (failed) console.log('console errors (first 10):', JSON.stringify(consoleErrors.slice(0, 10)));
   await ctx.close();
   console.log(failed ? `RESULT FAIL (${failed} step(s))` : 'RESULT PASS', `${Date.now() - t0}ms`);

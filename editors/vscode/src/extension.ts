@@ -46,7 +46,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidCloseTextDocument((doc) => bar.forget(doc.uri)),
     vscode.window.onDidChangeActiveTextEditor(() => bar.refresh()),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document === vscode.window.activeTextEditor?.document) bar.refresh();
+      if (e.document !== vscode.window.activeTextEditor?.document) return;
+      startIfRecord(e.document); // e.g. `type: bcdc_dataset` was just typed into a new file
+      bar.refresh();
     }),
     vscode.languages.onDidChangeDiagnostics(() => bar.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {

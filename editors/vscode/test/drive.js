@@ -34,13 +34,17 @@ function report(name, ok, detail) {
   console.log(`STEP ${name} ${ok ? 'ok' : 'FAIL'} ${Date.now() - t0}ms ${detail === undefined ? '' : JSON.stringify(detail)}`);
   if (!ok) failed++;
 }
+let stepNo = 0;
 async function step(name, fn) {
+  const shotName = `${String(++stepNo).padStart(2, '0')}-${name}`;
   try {
-    report(name, true, await fn());
+    const detail = await fn();
+    await shot(shotName); // every step leaves a picture of where it ended
+    report(name, true, detail);
     return true;
   } catch (e) {
     report(name, false, String((e && e.message) || e).split('\n')[0]);
-    await shot(`FAILED-${name}`);
+    await shot(`${shotName}-FAILED`);
     return false;
   }
 }
@@ -133,7 +137,6 @@ async function goToLine(line) {
       await page.keyboard.press('Control+Shift+M');
       // the server's invalid-choice diagnostic, on the security_class: SECRET line
       await page.waitForSelector(`.markers-panel .monaco-list-row:has-text("invalid-choice"):has-text("Ln ${securityLine},")`, { timeout: T });
-      await shot('01-problems-invalid-choice');
       return (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map(squash);
     });
     await step('status_bar_counts_problems', () => waitStatus(/\d+ problems?/));
@@ -149,7 +152,7 @@ async function goToLine(line) {
       await page.keyboard.press('Control+Space');
       await page.locator('.suggest-widget:visible .monaco-list-row:has-text("PROTECTED A")').first().waitFor({ timeout: T });
       const labels = (await page.locator('.suggest-widget .monaco-list-row').allInnerTexts()).map(squash);
-      await shot('02-completion-security-class');
+      await shot('moment-completion-list');
       // accept it: the wrong value is gone, so the server's diagnostic must go too
       await page.locator('.suggest-widget .monaco-list-row:has-text("PROTECTED A")').first().click();
       return labels;
@@ -162,7 +165,6 @@ async function goToLine(line) {
       );
       const text = await editorText();
       if (!/^security_class: PROTECTED A\s*$/m.test(text)) throw new Error(`line not completed: ${text.match(/^security_class:.*$/m)}`);
-      await shot('03-completion-accepted');
       return 'security_class: PROTECTED A';
     });
   }
@@ -174,7 +176,7 @@ async function goToLine(line) {
     const input = page.locator('.quick-input-widget input[type="password"]');
     await input.waitFor({ state: 'visible', timeout: T });
     await page.keyboard.type(CKAN_TOKEN, { delay: 2 });
-    await shot('04-set-api-key');
+    await shot('moment-api-key-input');
     await page.keyboard.press('Enter');
     const toast = page.locator('.notification-toast:has-text("API key for")').first();
     await toast.waitFor({ timeout: T });
@@ -189,7 +191,6 @@ async function goToLine(line) {
   });
   if (ok) await step('status_bar_valid', async () => {
     const text = await waitStatus(/\bvalid\b|\d+ warnings?/); // no errors: the record can be published
-    await shot('05-valid-record');
     return text;
   });
   let publishedId;
@@ -224,7 +225,6 @@ async function goToLine(line) {
     }
     const dirty = await page.locator('.tab.active.dirty').count();
     if (dirty) throw new Error('the published record was left unsaved');
-    await shot('06-published');
     return `id: ${publishedId} (saved)`;
   });
   if (ok) await step('catalogue_has_dataset', async () => {
@@ -238,7 +238,6 @@ async function goToLine(line) {
   });
   if (ok) await step('status_bar_published', async () => {
     const text = await waitStatus(new RegExp(publishedId.slice(0, 8)));
-    await shot('07-status-published');
     return text;
   });
 
@@ -258,7 +257,7 @@ async function goToLine(line) {
     await runCommand('BCDC: Publish record');
     const dialog = page.locator('.monaco-dialog-box:has-text("PRODUCTION")');
     await dialog.waitFor({ timeout: T });
-    await shot('08-prod-confirmation-modal');
+    await shot('moment-prod-confirmation-modal');
     const text = squash(await dialog.innerText());
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden', timeout: T });
@@ -281,7 +280,6 @@ async function goToLine(line) {
     const text = squash(await toast.innerText());
     if (!/cargo install/.test(text)) throw new Error(`no install hint in: ${text}`);
     await page.waitForTimeout(600);
-    await shot('09-missing-server');
     return text.slice(0, 200);
   });
 

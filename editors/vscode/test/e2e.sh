@@ -104,6 +104,7 @@ curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" || { tail -20 "$RUN/code-
 echo "code-server start: $(ms "$t") ms (port $PORT)"
 
 # ---------- 4. drive the workbench ----------
+mkdir -p "$SHOTS_DIR" && rm -f "$SHOTS_DIR"/[0-9][0-9]-*.png "$SHOTS_DIR"/moment-*.png   # only this test's old pictures
 t=$(date +%s%N)
 HOST_LABEL="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).netloc)' "$CKAN_URL")"
 set +e

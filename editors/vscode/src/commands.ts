@@ -70,9 +70,10 @@ export class Commands {
       if (answer !== `${verb} on production`) return undefined;
     }
     if (!(await this.ensureApiKey(catalogue))) return undefined;
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `BCDC: ${action === 'publish' ? 'publishing to' : 'updating on'} ${catalogue.label}…` },
-      () => this.client.executeCommand(`bcdc.${action}`, [doc.uri.toString()]),
+    const result = await this.serverCommand(
+      `${action === 'publish' ? 'publishing to' : 'updating on'} ${catalogue.label}`,
+      `bcdc.${action}`,
+      [doc.uri.toString()],
     );
     // the server already showed its message; on success keep what the catalogue now holds (e.g. the new id) on disk
     if (result?.ok && !doc.isUntitled) {
@@ -80,6 +81,20 @@ export class Commands {
       if (doc.isDirty) await doc.save();
     }
     return result;
+  }
+
+  /** Runs a server command under a progress notification; the server reports its own outcome (showMessage),
+   *  so only a failed request (server too old, crashed) is reported here. */
+  private async serverCommand(doing: string, command: string, args: unknown[]): Promise<CommandResult | undefined> {
+    try {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `BCDC: ${doing}…` }, () =>
+        this.client.executeCommand(command, args),
+      );
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      void vscode.window.showErrorMessage(`BCDC: ${doing} failed: the server did not run ${command} (${message}).`);
+      return { ok: false, message };
+    }
   }
 
   async pull(): Promise<CommandResult | undefined> {
@@ -103,10 +118,7 @@ export class Commands {
       filters: { 'Record (YAML)': ['yaml', 'yml'], 'Record (JSON)': ['json'] },
     });
     if (!target) return undefined;
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `BCDC: pulling ${nameOrId} from ${catalogue.label}…` },
-      () => this.client.executeCommand('bcdc.pull', [nameOrId, target.toString()]),
-    );
+    const result = await this.serverCommand(`pulling ${nameOrId} from ${catalogue.label}`, 'bcdc.pull', [nameOrId, target.toString()]);
     if (result?.ok) await vscode.window.showTextDocument(target);
     return result;
   }

@@ -77,6 +77,14 @@ describe('publish', () => {
     expect(client.executeCommand).not.toHaveBeenCalled();
   });
 
+  it('reports a failed server request instead of throwing', async () => {
+    const { commands, client, doc } = setup('test', 'key');
+    client.executeCommand.mockRejectedValueOnce(new Error('Method not found'));
+    await expect(commands.publishOrUpdate('publish')).resolves.toEqual({ ok: false, message: 'Method not found' });
+    expect(mock.window.showErrorMessage).toHaveBeenCalledWith(expect.stringContaining('Method not found'));
+    expect(doc.save).not.toHaveBeenCalled();
+  });
+
   it('refuses documents that are not records', async () => {
     const { commands, client } = setup('test', 'key');
     mock.window.activeTextEditor = { document: { ...recordDoc('a: 1\n'), fileName: '/ws/a.yaml' } };

@@ -7,7 +7,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TOOLS="${TOOLS:-/tmp/bcdc-tools}"
 # shellcheck disable=SC1091
 [ -f "$TOOLS/tools.env" ] && . "$TOOLS/tools.env"
-[ -x "$TOOLS/node24/package/bin/node" ] && export PATH="$TOOLS/node24/package/bin:$PATH"
+NODE24_BIN="${NODE24_BIN:-$TOOLS/node24/package/bin}"
+[ -x "$NODE24_BIN/node" ] && export PATH="$NODE24_BIN:$PATH"
 major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
 if [ "$major" -lt 22 ]; then
   echo "package.sh: needs Node >= 22 (found: $(node --version 2>/dev/null || echo none)); install it (tests/harness/editors/install.sh puts it in \$TOOLS/node24)" >&2

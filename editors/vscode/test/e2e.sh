@@ -9,7 +9,7 @@
 #
 # Other env: TOOLS (/tmp/bcdc-tools; $TOOLS/tools.env is sourced if present; tests/harness/editors/install.sh
 # installs Node 24, code-server, playwright-core and Chromium there), SHOTS_DIR (<repo>/target/e2e-shots/vscode),
-# STEP_TIMEOUT_MS (45000), KEEP=1 (keep the run dir). Installs nothing. Exit 0 = every step passed.
+# STEP_TIMEOUT_MS (30000), KEEP=1 (keep the run dir). Installs nothing. Exit 0 = every step passed.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 EXT="$(dirname "$HERE")"
@@ -26,11 +26,19 @@ T_ALL=$(date +%s%N)
 [ -n "${BCDC_LSP:-}" ] || die "set BCDC_LSP to the absolute path of the bcdc-lsp binary (e.g. \$PWD/target/debug/bcdc-lsp)"
 case "$BCDC_LSP" in /*) ;; *) die "BCDC_LSP must be an absolute path (got $BCDC_LSP)";; esac
 [ -x "$BCDC_LSP" ] || die "BCDC_LSP=$BCDC_LSP is not an executable file (run cargo build first)"
-for v in BCDC_TEST_CKAN_URL BCDC_TEST_CKAN_TOKEN BCDC_TEST_CKAN_ORG; do
-  [ -n "${!v:-}" ] || die "set $v (the local CKAN: see /work/shared/ckan or .ci/run)"
-done
+# Without a CKAN (BCDC_TEST_CKAN_* unset, see tests/harness/ckan/env.sh) the publish steps are skipped,
+# saying so; in CI they are required.
+SKIP_PUBLISH=0
+if [ -z "${BCDC_TEST_CKAN_URL:-}" ] || [ -z "${BCDC_TEST_CKAN_TOKEN:-}" ] || [ -z "${BCDC_TEST_CKAN_ORG:-}" ]; then
+  [ "${CI:-}" = true ] && die "BCDC_TEST_CKAN_URL/TOKEN/ORG are not all set (source tests/harness/ckan/env.sh after start.sh)"
+  echo "e2e.sh: BCDC_TEST_CKAN_URL/TOKEN/ORG not all set: SKIPPING the publish steps (source tests/harness/ckan/env.sh to run them)"
+  SKIP_PUBLISH=1
+  BCDC_TEST_CKAN_URL=http://127.0.0.1:9 BCDC_TEST_CKAN_TOKEN=e2e-no-catalogue-token BCDC_TEST_CKAN_ORG=lsp-test-org
+fi
 CKAN_URL="${BCDC_TEST_CKAN_URL%/}"
-curl -sf -m 10 -o /dev/null "$CKAN_URL/api/3/action/status_show" || die "CKAN at $CKAN_URL does not answer status_show"
+if [ "$SKIP_PUBLISH" = 0 ]; then
+  curl -sf -m 10 -o /dev/null "$CKAN_URL/api/3/action/status_show" || die "CKAN at $CKAN_URL does not answer status_show"
+fi
 
 NODE_BIN="${NODE24_BIN:-$TOOLS/node24/package/bin}"
 CS="${CODE_SERVER:-$TOOLS/code-server/node_modules/.bin/code-server}"
@@ -109,7 +117,7 @@ t=$(date +%s%N)
 HOST_LABEL="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).netloc)' "$CKAN_URL")"
 set +e
 CS_URL="http://127.0.0.1:$PORT/?folder=$RUN/ws" WS_DIR="$RUN/ws" RECORD_NAME="$RECORD_NAME" CATALOGUE_LABEL="$HOST_LABEL" \
-  CKAN_URL="$CKAN_URL" CKAN_TOKEN="$BCDC_TEST_CKAN_TOKEN" SHOTS_DIR="$SHOTS_DIR" CHROMIUM="$CHROMIUM" \
+  SKIP_PUBLISH="$SKIP_PUBLISH" CKAN_URL="$CKAN_URL" CKAN_TOKEN="$BCDC_TEST_CKAN_TOKEN" SHOTS_DIR="$SHOTS_DIR" CHROMIUM="$CHROMIUM" \
   CHROMIUM_PROFILE="$RUN/chromium-profile" NODE_PATH="$PW_MODULES" timeout 400 node "$HERE/drive.js"
 rc=$?
 set -e
@@ -130,5 +138,7 @@ if [ $rc -ne 0 ]; then
   done
 fi
 echo "e2e total: $(ms "$T_ALL") ms; screenshots in $SHOTS_DIR"
-[ $rc -eq 0 ] && echo "E2E RESULT PASS" || echo "E2E RESULT FAIL"
+if [ $rc -ne 0 ]; then echo "E2E RESULT FAIL"
+elif [ "$SKIP_PUBLISH" = 1 ]; then echo "E2E RESULT PASS (publish steps SKIPPED: no BCDC_TEST_CKAN_*)"
+else echo "E2E RESULT PASS"; fi
 exit $rc

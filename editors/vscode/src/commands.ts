@@ -119,7 +119,11 @@ export class Commands {
     });
     if (!target) return undefined;
     const result = await this.serverCommand(`pulling ${nameOrId} from ${catalogue.label}`, 'bcdc.pull', [nameOrId, target.toString()]);
-    if (result?.ok) await vscode.window.showTextDocument(target);
+    if (result?.ok) {
+      const doc = await vscode.workspace.openTextDocument(target);
+      await vscode.window.showTextDocument(doc);
+      if (doc.isDirty) await doc.save(); // the server created the file and filled it in the buffer: keep it
+    }
     return result;
   }
 

@@ -124,8 +124,11 @@ describe('API key and catalogue', () => {
     const { commands, client } = setup('test');
     mock.window.showInputBox.mockResolvedValueOnce('my-data');
     mock.window.showSaveDialog.mockImplementationOnce(async (o: unknown) => (o as { defaultUri: vscode.Uri }).defaultUri);
+    const pulled = recordDoc();
+    mock.workspace.openTextDocument.mockResolvedValueOnce(pulled);
     await commands.pull();
     expect(client.executeCommand).toHaveBeenCalledWith('bcdc.pull', ['my-data', 'file:///ws/my-data.bcdc.yaml']);
-    expect(mock.window.showTextDocument).toHaveBeenCalled();
+    expect(mock.window.showTextDocument).toHaveBeenCalledWith(pulled);
+    expect(pulled.save).toHaveBeenCalled();
   });
 });

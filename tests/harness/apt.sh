@@ -25,6 +25,6 @@ ensure_deb_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
     APT_UPDATED=1
   fi
-  # with recommends, as the editor harness was tested (chromium's recommends include its fonts)
+  # with recommends: gcc's (libc6-dev) are needed to build psycopg2, and the editor harness was tested so
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
 }

@@ -73,7 +73,8 @@ t=$(date +%s%N)
 CS_DIR="$TOOLS/code-server"
 CODE_SERVER="$CS_DIR/node_modules/.bin/code-server"
 # grep, not head -1: the first run in a fresh $HOME prints "Wrote default config file" before the version
-if ! "$CODE_SERVER" --version 2>/dev/null | grep -q "^$CS_VERSION "; then
+# (and on a captured string: with pipefail, grep -q quitting early could fail the pipe)
+if ! grep -q "^$CS_VERSION " <<<"$("$CODE_SERVER" --version 2>/dev/null || true)"; then
   rm -rf "$CS_DIR" && mkdir -p "$CS_DIR"
   echo '{"name":"cs","version":"1.0.0","private":true}' >"$CS_DIR/package.json"
   if ! (cd "$CS_DIR" && npm_config_unsafe_perm=true npm_config_nodedir="$NODE24_DIR" \

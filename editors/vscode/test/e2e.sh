@@ -9,7 +9,8 @@
 #
 # Other env: TOOLS (/tmp/bcdc-tools; $TOOLS/tools.env is sourced if present; tests/harness/editors/install.sh
 # installs Node 24, code-server, playwright-core and Chromium there), SHOTS_DIR (<repo>/target/e2e-shots/vscode),
-# STEP_TIMEOUT_MS (30000), KEEP=1 (keep the run dir). Installs nothing. Exit 0 = every step passed.
+# STEP_TIMEOUT_MS (30000), KEEP=1 (keep the run dir). Installs nothing (but npm ci of the extension's locked
+# dependencies). Also runs the extension's unit tests. Exit 0 = every step passed.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 EXT="$(dirname "$HERE")"
@@ -66,6 +67,13 @@ trap cleanup EXIT
 t=$(date +%s%N)
 VSIX="$(bash "$EXT/package.sh" "$RUN/bcdc-lsp.vsix" 2>"$RUN/package.log")" || { cat "$RUN/package.log"; die "packaging failed"; }
 echo "package .vsix: $(ms "$t") ms ($(du -k "$VSIX" | cut -f1) KB)"
+# the extension's unit tests ride along (package.sh installed their dependencies; about 2 s)
+t=$(date +%s%N)
+if (cd "$EXT" && NO_COLOR=1 npx --no-install vitest run >"$RUN/unit.log" 2>&1); then
+  echo "STEP unit_tests ok $(ms "$t")ms \"$(grep -E '^ +Tests ' "$RUN/unit.log" | xargs)\""
+else
+  cat "$RUN/unit.log"; echo "STEP unit_tests FAIL $(ms "$t")ms"; UNIT_FAILED=1
+fi
 
 # ---------- 2. fresh profile and workspace ----------
 mkdir -p "$RUN/ud/User" "$RUN/ed" "$RUN/ws"
@@ -122,6 +130,7 @@ CS_URL="http://127.0.0.1:$PORT/?folder=$RUN/ws" WS_DIR="$RUN/ws" RECORD_NAME="$R
 rc=$?
 set -e
 echo "browser test: $(ms "$t") ms, rc=$rc"
+[ "${UNIT_FAILED:-0}" = 0 ] || rc=1
 
 # ---------- 5. the API key went through secret storage only ----------
 if grep -rqF -- "$BCDC_TEST_CKAN_TOKEN" "$RUN/ud/User/settings.json" "$RUN/ws" "$RUN/ud/logs" "$RUN/code-server.log" 2>/dev/null; then

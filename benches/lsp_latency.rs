@@ -6,7 +6,6 @@
 //! the bench profile (optimised); `BCDC_LSP_BIN=path` measures another.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 #[path = "support/records.rs"]
 mod records;

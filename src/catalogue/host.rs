@@ -58,10 +58,12 @@ impl Catalogue {
         match base.scheme() {
             "https" => {}
             "http" if is_loopback(&host) => {}
-            "http" => return Err(HostError(format!(
+            "http" => {
+                return Err(HostError(format!(
                 "catalogue {host}: plain http:// would send the API key unencrypted; use https:// \
                      (http:// is allowed only for 127.0.0.1, ::1 and localhost)"
-            ))),
+            )))
+            }
             scheme => {
                 return Err(HostError(format!(
                     "catalogue URL {setting:?}: scheme {scheme}:// is not supported; use https://"

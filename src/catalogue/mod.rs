@@ -4,8 +4,11 @@
 
 pub mod client;
 pub mod credentials;
+pub mod emit;
 pub mod error;
 pub mod host;
+pub mod patch;
+pub mod record;
 
 pub use client::{CatalogueClient, ClientOptions, License, Organization};
 pub use credentials::{ApiKey, Credentials, KeySource};

@@ -108,18 +108,21 @@ fn write_scalar(out: &mut String, value: &Value, indent: usize) {
     out.push('\n');
 }
 
-/// Multi-line text that a literal block keeps exactly: no carriage returns, tabs or other
-/// control characters, and no line that is only spaces (those would be misread as
-/// indentation).
+/// Multi-line text that a literal block keeps exactly: no carriage returns or other
+/// control characters, including tabs.
 fn is_block_worthy(text: &str) -> bool {
     text.contains('\n')
         // Keep chomping (`|+`) for several trailing newlines is not read back reliably.
         && !text.ends_with("\n\n")
         && !text.chars().any(|c| c.is_control() && c != '\n')
-        && !text.starts_with('\n')
+        // A leading blank line or space would need an indentation indicator, which readers
+        // disagree on for nested blocks.
+        && !text.starts_with(['\n', ' '])
+        // Lines of only spaces read as indentation, and trailing blanks are not read back
+        // reliably: such text is double-quoted instead.
         && text
             .split('\n')
-            .all(|line| line.is_empty() || !line.trim().is_empty())
+            .all(|line| !line.ends_with([' ', '\t']))
         && !text.contains('\u{feff}')
         && !text.chars().any(is_line_separator)
 }
@@ -128,13 +131,9 @@ fn is_line_separator(c: char) -> bool {
     matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
-/// `|` (one trailing newline) or `|-` (none), with an indentation indicator when the
-/// first line starts with a space.
+/// `|` (one trailing newline) or `|-` (none).
 fn write_block(out: &mut String, text: &str, indent: usize) {
     out.push('|');
-    if text.starts_with(' ') {
-        out.push('2');
-    }
     let body = text.trim_end_matches('\n');
     if body.len() == text.len() {
         out.push('-');
@@ -304,7 +303,8 @@ mod tests {
             "x": "  indented first\nline",
             "y": "several\n\n\n",
             "z": "tab\tinside\nline",
-            "w": "trailing spaces  \nok"
+            "w": "trailing spaces  \nok",
+            "v": "last line ends in a space\nx "
         });
         let text = record_text(record.as_object().unwrap(), Format::Yaml);
         assert!(

@@ -3,11 +3,14 @@
 
 use serde_json::{Map, Value};
 
+use super::client::CatalogueClient;
 use super::record::{
     api_body, is_catalogue_managed, is_empty, record_from_package, same_organization, tag_set,
     OUTPUT_ONLY_RESOURCE_KEYS,
 };
+use super::workflow::{record_root, require_valid, string_field, WorkflowError};
 use crate::schema::{FieldKind, Schema};
+use crate::syntax::{Document, Node};
 
 /// One top-level field that will change, in file form.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,18 +72,112 @@ impl PatchPlan {
     }
 }
 
-/// Compares a record (file form) with `package_show`'s result for it.
-pub fn plan_patch(
-    record: &Map<String, Value>,
-    package: &Map<String, Value>,
+/// A sent update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Patched {
+    pub id: String,
+    pub name: String,
+    /// `<catalogue>/dataset/<name>`.
+    pub url: String,
+    /// The fields sent (empty when nothing differed and nothing was sent).
+    pub fields: Vec<String>,
+    /// Fields that still differ after the update: the catalogue stored them differently.
+    pub not_stored: Vec<String>,
+}
+
+impl Patched {
+    pub fn message(&self, catalogue: &str) -> String {
+        if self.fields.is_empty() {
+            return format!(
+                "{} is up to date on {catalogue}: nothing to send",
+                self.name
+            );
+        }
+        let mut text = format!(
+            "updated {} on {catalogue} ({}): {}",
+            self.name,
+            self.fields.join(", "),
+            self.url
+        );
+        if !self.not_stored.is_empty() {
+            text.push_str(&format!(
+                "; the catalogue stored {} differently from the file (pull the record to see how)",
+                self.not_stored.join(", ")
+            ));
+        }
+        text
+    }
+}
+
+/// Reads the stored record (by the file's `id`) and plans the update; sends nothing.
+pub async fn prepare_update(
+    client: &CatalogueClient,
+    doc: &Document,
     schema: &Schema,
-) -> PatchPlan {
+) -> Result<(PatchPlan, Map<String, Value>), WorkflowError> {
+    let root = record_root(doc)?;
+    let id = string_field(root, "id").ok_or_else(|| {
+        WorkflowError::Refused(
+            "this record has no id, so it is not on the catalogue yet: use Publish".into(),
+        )
+    })?;
+    require_valid(doc, schema)?;
+    let package = client
+        .package_show(id)
+        .await
+        .map_err(|e| WorkflowError::from_catalogue(e, doc))?;
+    Ok((plan_patch(root, &package, schema), package))
+}
+
+/// Sends a plan made by [`prepare_update`] with `package_patch`; sends nothing when the
+/// plan is empty.
+pub async fn send_update(
+    client: &CatalogueClient,
+    plan: &PatchPlan,
+    package: &Map<String, Value>,
+    doc: &Document,
+    schema: &Schema,
+) -> Result<Patched, WorkflowError> {
+    let name_of = |p: &Map<String, Value>| {
+        p.get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut patched = Patched {
+        id: plan.id.clone(),
+        name: name_of(package),
+        url: client.catalogue().dataset_url(&name_of(package)),
+        fields: Vec::new(),
+        not_stored: Vec::new(),
+    };
+    if plan.is_empty() {
+        return Ok(patched);
+    }
+    let result = client
+        .package_patch(&plan.body)
+        .await
+        .map_err(|e| WorkflowError::from_catalogue(e, doc))?;
+    let root = record_root(doc)?;
+    patched.fields = plan.fields().iter().map(|f| f.to_string()).collect();
+    patched.not_stored = plan_patch(root, &result, schema)
+        .fields()
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+    patched.name = name_of(&result);
+    patched.url = client.catalogue().dataset_url(&patched.name);
+    Ok(patched)
+}
+
+/// Compares a record file's tree with `package_show`'s result for it.
+pub fn plan_patch(root: &Node, package: &Map<String, Value>, schema: &Schema) -> PatchPlan {
     let id = package
         .get("id")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let body_in = api_body(record, schema);
+    let body_in = api_body(root, schema);
     let stored = record_from_package(package, schema);
     let mut body = Map::new();
     body.insert("id".into(), Value::String(id.clone()));
@@ -125,7 +222,10 @@ pub fn plan_patch(
             changes.push(FieldChange {
                 field: key.clone(),
                 before: stored.get(key).cloned(),
-                after: record.get(key).cloned().unwrap_or_else(|| value.clone()),
+                after: root
+                    .get(key)
+                    .map(Node::to_json)
+                    .unwrap_or_else(|| value.clone()),
             });
             body.insert(key.clone(), sent);
         }
@@ -261,6 +361,7 @@ fn normalise(value: &Value, pointer: &str, schema: &Schema) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::record::tests::tree;
     use serde_json::json;
 
     fn obj(v: Value) -> Map<String, Value> {
@@ -289,7 +390,7 @@ mod tests {
         let schema = Schema::embedded();
         let package = stored();
         let record = record_from_package(&package, &schema);
-        let plan = plan_patch(&record, &package, &schema);
+        let plan = plan_patch(&tree(&Value::Object(record.clone())), &package, &schema);
         assert!(plan.is_empty(), "{:?}", plan.changes);
         assert_eq!(plan.body, obj(json!({"id": package["id"]})));
     }
@@ -310,7 +411,7 @@ mod tests {
         record["contacts"][0]["displayed"] = json!("displayed");
         record.insert("purpose".into(), json!(""));
         record.insert("record_create_date".into(), json!("2020-01-01"));
-        let plan = plan_patch(&record, &package, &schema);
+        let plan = plan_patch(&tree(&Value::Object(record.clone())), &package, &schema);
         assert!(plan.is_empty(), "{:?}", plan.changes);
         assert_eq!(plan.ignored, ["record_create_date"]);
     }
@@ -321,7 +422,7 @@ mod tests {
         let package = stored();
         let mut record = record_from_package(&package, &schema);
         record.insert("notes".into(), json!("New text.\n"));
-        let plan = plan_patch(&record, &package, &schema);
+        let plan = plan_patch(&tree(&Value::Object(record.clone())), &package, &schema);
         assert_eq!(plan.fields(), ["notes"]);
         assert_eq!(
             Value::Object(plan.body),
@@ -349,7 +450,7 @@ mod tests {
                 {"name": "API", "format": "geojson"}
             ]),
         );
-        let plan = plan_patch(&record, &package, &schema);
+        let plan = plan_patch(&tree(&Value::Object(record.clone())), &package, &schema);
         assert_eq!(plan.fields(), ["contacts", "resources"]);
         assert_eq!(plan.body["contacts"], Value::Array(contacts));
         assert_eq!(
@@ -373,16 +474,16 @@ mod tests {
             "resources".into(),
             json!([resources[1].clone(), resources[0].clone()]),
         );
-        let plan = plan_patch(&record, &package, &schema);
+        let plan = plan_patch(&tree(&Value::Object(record.clone())), &package, &schema);
         assert_eq!(plan.fields(), ["resources"]);
         assert_eq!(plan.body["resources"][0]["id"], "r2");
         record.insert("resources".into(), json!([resources[0].clone()]));
-        let plan = plan_patch(&record, &package, &schema);
+        let plan = plan_patch(&tree(&Value::Object(record.clone())), &package, &schema);
         assert_eq!(plan.fields(), ["resources"]);
         assert_eq!(plan.body["resources"].as_array().unwrap().len(), 1);
         // No `resources` key in the file: the stored ones are left alone.
         record.remove("resources");
-        assert!(plan_patch(&record, &package, &schema).is_empty());
+        assert!(plan_patch(&tree(&Value::Object(record.clone())), &package, &schema).is_empty());
     }
 
     #[test]

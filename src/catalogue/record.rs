@@ -5,7 +5,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::schema::{FieldKind, Schema};
+use crate::check::instance;
+use crate::schema::Schema;
+use crate::syntax::Node;
 
 /// Dataset keys the catalogue computes: never sent by patch, never compared, dropped on pull.
 pub const OUTPUT_ONLY_DATASET_KEYS: &[&str] = &[
@@ -71,59 +73,28 @@ pub fn is_catalogue_managed(schema: &Schema, key: &str) -> bool {
             .any(|f| f.name == key && f.system)
 }
 
-/// The `package_create`/`package_patch` body for a record in file form: adds
-/// `type: <dataset type>`, turns `tags` (strings or `{name}` objects) into `tag_string`
-/// when the record has no `tag_string`, and writes numbers as strings where the catalogue
-/// stores strings (`license_id: 2` → `"2"`). Every other key is sent as written: the
-/// checker warns about unknown keys, nothing is dropped here.
-pub fn api_body(record: &Map<String, Value>, schema: &Schema) -> Map<String, Value> {
+/// The `package_create`/`package_patch` body for a record file's value tree: the core's
+/// instance form (numbers in text fields as the strings CKAN stores, `license_id: 2` →
+/// `"2"`), plus `type: <dataset type>`, and `tags` (strings or `{name}` objects) as
+/// `tag_string` when the record has no `tag_string`. Every other key is sent as written:
+/// the checker warns about unknown keys, nothing is dropped here.
+pub fn api_body(root: &Node, schema: &Schema) -> Map<String, Value> {
+    let Value::Object(record) = instance::to_json(root, schema, false) else {
+        return Map::new();
+    };
     let mut body = Map::new();
     if !record.contains_key("type") {
         body.insert("type".into(), Value::String(schema.dataset_type.clone()));
     }
+    let has_tag_string = record.contains_key("tag_string");
     for (key, value) in record {
-        if key == "tags" && !record.contains_key("tag_string") {
-            if let Some(tag_string) = tags_to_tag_string(value) {
+        if key == "tags" && !has_tag_string {
+            if let Some(tag_string) = tags_to_tag_string(&value) {
                 body.insert("tag_string".into(), Value::String(tag_string));
                 continue;
             }
         }
-        let json_object = |name: &str, fields: &[crate::schema::Field]| {
-            fields
-                .iter()
-                .any(|f| f.name == name && f.kind == FieldKind::JsonObject)
-        };
-        let value = if key == "resources" {
-            match value {
-                Value::Array(items) => Value::Array(
-                    items
-                        .iter()
-                        .map(|item| match item {
-                            Value::Object(resource) => Value::Object(
-                                resource
-                                    .iter()
-                                    .map(|(k, v)| {
-                                        let v = if json_object(k, &schema.resource_fields) {
-                                            v.clone()
-                                        } else {
-                                            stringify_numbers(v)
-                                        };
-                                        (k.clone(), v)
-                                    })
-                                    .collect(),
-                            ),
-                            other => other.clone(),
-                        })
-                        .collect(),
-                ),
-                other => other.clone(),
-            }
-        } else if json_object(key, &schema.dataset_fields) {
-            value.clone()
-        } else {
-            stringify_numbers(value)
-        };
-        body.insert(key.clone(), value);
+        body.insert(key, value);
     }
     body
 }
@@ -142,20 +113,6 @@ fn tags_to_tag_string(value: &Value) -> Option<String> {
     Some(names?.join(","))
 }
 
-/// CKAN stores scheming fields as text: numbers become their decimal text.
-fn stringify_numbers(value: &Value) -> Value {
-    match value {
-        Value::Number(n) => Value::String(n.to_string()),
-        Value::Array(items) => Value::Array(items.iter().map(stringify_numbers).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), stringify_numbers(v)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
 /// The tag names of a `tag_string`, as CKAN's `tag_string_convert` reads them: split on
 /// commas, trimmed, empty ones dropped; sorted and deduplicated for comparison.
 pub fn tag_set(tag_string: &str) -> Vec<String> {
@@ -172,22 +129,23 @@ pub fn tag_set(tag_string: &str) -> Vec<String> {
 
 /// Where an error the catalogue reported on the request body lands in the record file:
 /// `tags` and `tag_string` name the same thing, and the added `type` is the record itself.
-pub fn record_pointer(api_pointer: &str, record: &Map<String, Value>) -> String {
+pub fn record_pointer(api_pointer: &str, root: &Node) -> String {
     let first = api_pointer.split('/').nth(1).unwrap_or("");
+    let has = |key: &str| root.get(key).is_some();
     match first {
-        "tags" | "tag_string" if !record.contains_key(first) => {
+        "tags" | "tag_string" if !has(first) => {
             let other = if first == "tags" {
                 "tag_string"
             } else {
                 "tags"
             };
-            if record.contains_key(other) {
+            if has(other) {
                 format!("/{other}")
             } else {
                 api_pointer.to_string()
             }
         }
-        "type" if !record.contains_key("type") => String::new(),
+        "type" if !has("type") => String::new(),
         _ => api_pointer.to_string(),
     }
 }
@@ -334,19 +292,26 @@ fn without_nulls(value: &Value) -> Value {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::syntax::{Document, Format};
     use serde_json::json;
 
     fn obj(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()
     }
 
+    /// A record file's tree for a JSON value.
+    pub(crate) fn tree(v: &Value) -> Node {
+        let doc = Document::parse(&v.to_string(), Format::Json);
+        doc.root().unwrap().clone()
+    }
+
     #[test]
     fn body_adds_type_converts_tags_and_stringifies() {
         let schema = Schema::embedded();
         let body = api_body(
-            &obj(json!({
+            &tree(&json!({
                 "name": "x", "license_id": 2, "tags": ["a", {"name": "b"}],
                 "resources": [{"name": "r", "json_table_schema": {"n": 1}, "details": [{"data_precision": 10}]}],
                 "unknown": "kept"
@@ -362,21 +327,21 @@ mod tests {
             })
         );
         // Both given: both sent, as written.
-        let both = api_body(&obj(json!({"tag_string": "a", "tags": ["b"]})), &schema);
+        let both = api_body(&tree(&json!({"tag_string": "a", "tags": ["b"]})), &schema);
         assert_eq!(both["tags"], json!(["b"]));
         assert_eq!(both["tag_string"], "a");
         // A type the author wrote is kept (the checker reports a wrong one).
         assert_eq!(
-            api_body(&obj(json!({"type": "other"})), &schema)["type"],
+            api_body(&tree(&json!({"type": "other"})), &schema)["type"],
             "other"
         );
     }
 
     #[test]
     fn error_pointers_land_on_the_record() {
-        let with_tags = obj(json!({"tags": ["a"]}));
+        let with_tags = tree(&json!({"tags": ["a"]}));
         assert_eq!(record_pointer("/tag_string", &with_tags), "/tags");
-        let with_string = obj(json!({"tag_string": "a"}));
+        let with_string = tree(&json!({"tag_string": "a"}));
         assert_eq!(record_pointer("/tags/0/name", &with_string), "/tag_string");
         assert_eq!(record_pointer("/type", &with_string), "");
         assert_eq!(

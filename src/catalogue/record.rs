@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use crate::check::instance;
-use crate::schema::Schema;
+use crate::schema::{Field, Schema};
 use crate::syntax::Node;
 
 /// Dataset keys the catalogue computes: never sent by patch, never compared, dropped on pull.
@@ -169,7 +169,9 @@ pub fn record_from_package(package: &Map<String, Value>, schema: &Schema) -> Map
         let value = match field.name.as_str() {
             "tag_string" => package_tag_string(package).map(Value::String),
             "owner_org" => owner_org_name(package).map(Value::String),
-            name => package.get(name).map(without_nulls),
+            name => package
+                .get(name)
+                .map(|v| in_subfield_order(&without_nulls(v), field)),
         };
         take(&field.name, value);
     }
@@ -210,30 +212,63 @@ pub fn record_from_package(package: &Map<String, Value>, schema: &Schema) -> Map
 /// One resource in file form: `id` first, schema order, output-only/system/empty dropped.
 fn resource_record(resource: &Map<String, Value>, schema: &Schema) -> Map<String, Value> {
     let mut out = Map::new();
-    let mut take = |key: &str| {
-        if let Some(value) = resource
+    let mut take = |key: &str, field: Option<&Field>| {
+        let value = resource
             .get(key)
             .map(without_nulls)
-            .filter(|v| !is_empty(v))
-        {
+            .filter(|v| !is_empty(v));
+        if let Some(value) = value {
+            let value = match field {
+                Some(field) => in_subfield_order(&value, field),
+                None => value,
+            };
             out.insert(key.to_string(), value);
         }
     };
-    take("id");
-    for field in &schema.resource_fields {
-        if !field.system {
-            take(&field.name);
-        }
+    take("id", None);
+    for field in schema.resource_fields.iter().filter(|f| !f.system) {
+        take(&field.name, Some(field));
     }
     for key in resource.keys() {
         let known = key == "id"
             || OUTPUT_ONLY_RESOURCE_KEYS.contains(&key.as_str())
             || schema.resource_fields.iter().any(|f| &f.name == key);
         if !known {
-            take(key);
+            take(key, None);
         }
     }
     out
+}
+
+/// The entries of a repeating field with their keys in the schema's subfield order
+/// (the catalogue returns them sorted), unknown keys last.
+fn in_subfield_order(value: &Value, field: &Field) -> Value {
+    let (Value::Array(items), false) = (value, field.subfields.is_empty()) else {
+        return value.clone();
+    };
+    let order = |entry: &Map<String, Value>| {
+        let mut out = Map::new();
+        for sub in &field.subfields {
+            if let Some(v) = entry.get(&sub.name) {
+                out.insert(sub.name.clone(), v.clone());
+            }
+        }
+        for (k, v) in entry {
+            if !out.contains_key(k) {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+        out
+    };
+    Value::Array(
+        items
+            .iter()
+            .map(|item| match item {
+                Value::Object(entry) => Value::Object(order(entry)),
+                other => other.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// `tag_string` from `package_show`'s `tags` (or a `tag_string` some portals echo).
@@ -390,5 +425,12 @@ pub(crate) mod tests {
         assert_eq!(record["owner_org"], "lsp-test-org");
         assert_eq!(record["tag_string"], "e2e-test,lsp");
         assert_eq!(record["license_id"], "2");
+        let contact: Vec<&str> = record["contacts"][0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(contact, ["name", "email", "org", "role", "displayed"]);
     }
 }

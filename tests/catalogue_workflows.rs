@@ -290,3 +290,18 @@ async fn second_publish_of_the_same_file_is_refused_while_the_first_runs() {
     drop(first);
     assert!(locks.try_lock("file:///work/r.bcdc.yaml").is_ok());
 }
+
+/// The language server runs workflows on spawned tasks: their futures must be Send.
+#[test]
+fn workflow_futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let client = client("http://127.0.0.1:9");
+    let schema = Schema::embedded();
+    let d = doc(RECORD);
+    assert_send(&publish::publish(&client, &d, &schema));
+    assert_send(&patch::prepare_update(&client, &d, &schema));
+    assert_send(&pull::pull(&client, "x", Format::Yaml, &schema));
+    let plan = patch::plan_patch(d.root().unwrap(), stored().as_object().unwrap(), &schema);
+    let package = stored().as_object().unwrap().clone();
+    assert_send(&patch::send_update(&client, &plan, &package, &d, &schema));
+}

@@ -23,3 +23,16 @@ pub use patch::{plan_patch, prepare_update, send_update, FieldChange, PatchPlan,
 pub use publish::{id_edit, prepare_publish, publish, PublishPlan, Published, TextEdit};
 pub use pull::{pull, Pulled};
 pub use workflow::{catalogue_problems, Problem, WorkflowError};
+
+/// The client for a `catalogue` setting (`test`, `prod` or a URL), with the key found by
+/// [`credentials::resolve`]: `explicit_key` (editor settings / secret storage) first, then
+/// `BCDC_API_KEY`, then the config file. The error is a message for the user.
+pub fn connect(
+    catalogue_setting: &str,
+    explicit_key: Option<&str>,
+) -> Result<CatalogueClient, String> {
+    let catalogue = Catalogue::parse(catalogue_setting).map_err(|e| e.to_string())?;
+    let credentials = credentials::resolve(explicit_key.and_then(ApiKey::new), &catalogue)
+        .map_err(|e| e.to_string())?;
+    CatalogueClient::new(catalogue, credentials.map(|c| c.key)).map_err(|e| e.to_string())
+}

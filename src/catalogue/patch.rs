@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::client::CatalogueClient;
 use super::record::{
     api_body, is_catalogue_managed, is_empty, record_from_package, same_organization, tag_set,
-    OUTPUT_ONLY_RESOURCE_KEYS,
+    unix_newlines, OUTPUT_ONLY_RESOURCE_KEYS,
 };
 use super::workflow::{record_root, require_valid, string_field, WorkflowError};
 use crate::schema::{FieldKind, Schema};
@@ -325,7 +325,8 @@ fn match_resources(wanted: &[Value], stored: &[&Map<String, Value>]) -> Vec<Opti
 }
 
 /// A value as the catalogue would store it, for comparison: empties are null, null keys
-/// dropped, a single string where a list of choices is stored becomes a one-item list.
+/// dropped, a single string where a list of choices is stored becomes a one-item list,
+/// line breaks are `\n` whichever way they were stored.
 fn normalise(value: &Value, pointer: &str, schema: &Schema) -> Value {
     match value {
         v if is_empty(v) => Value::Null,
@@ -354,6 +355,7 @@ fn normalise(value: &Value, pointer: &str, schema: &Schema) -> Value {
                 .map(|(i, v)| normalise(v, &format!("{pointer}/{i}"), schema))
                 .collect(),
         ),
+        Value::String(s) => Value::String(unix_newlines(s)),
         other => other.clone(),
     }
 }
@@ -393,6 +395,17 @@ mod tests {
         let plan = plan_patch(&tree(&Value::Object(record.clone())), &package, &schema);
         assert!(plan.is_empty(), "{:?}", plan.changes);
         assert_eq!(plan.body, obj(json!({"id": package["id"]})));
+    }
+
+    #[test]
+    fn crlf_text_from_web_forms_is_not_a_change() {
+        let schema = Schema::embedded();
+        let mut package = stored();
+        package.insert("notes".into(), json!("One.\r\nTwo.\r\n"));
+        let record = record_from_package(&package, &schema);
+        assert_eq!(record["notes"], "One.\nTwo.\n");
+        let plan = plan_patch(&tree(&Value::Object(record)), &package, &schema);
+        assert!(plan.is_empty(), "{:?}", plan.changes);
     }
 
     #[test]

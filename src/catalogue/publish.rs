@@ -238,7 +238,8 @@ pub fn id_edit(doc: &Document, id: &str) -> Result<TextEdit, WorkflowError> {
         })?;
         let at = first.key_range.start;
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let indent = &text[line_start..at];
+        // A byte order mark opens the file but is not indentation.
+        let indent = text[line_start..at].trim_start_matches('\u{feff}');
         let separator = match doc.format() {
             Format::Yaml => "",
             Format::Json => ",",
@@ -323,6 +324,11 @@ mod tests {
         assert_eq!(
             edited(indented, Format::Yaml),
             format!("---\n  id: {ID}\n  title: T\n  name: n\n")
+        );
+        let bom = "\u{feff}title: T\nname: n\n";
+        assert_eq!(
+            edited(bom, Format::Yaml),
+            format!("\u{feff}id: {ID}\ntitle: T\nname: n\n")
         );
         let crlf = "title: T\r\nname: n\r\n";
         assert_eq!(

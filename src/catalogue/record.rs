@@ -312,7 +312,8 @@ pub fn is_empty(value: &Value) -> bool {
     }
 }
 
-/// Drops null-valued keys inside objects (the catalogue returns unset subfields as null).
+/// Drops null-valued keys inside objects (the catalogue returns unset subfields as null)
+/// and writes line breaks as `\n` (text from web forms arrives with `\r\n`).
 fn without_nulls(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
@@ -322,8 +323,14 @@ fn without_nulls(value: &Value) -> Value {
                 .collect(),
         ),
         Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        Value::String(s) => Value::String(unix_newlines(s)),
         other => other.clone(),
     }
+}
+
+/// `\r\n` → `\n`: the same text for comparison and for a readable YAML block.
+pub fn unix_newlines(text: &str) -> String {
+    text.replace("\r\n", "\n")
 }
 
 #[cfg(test)]
@@ -432,5 +439,8 @@ pub(crate) mod tests {
             .map(String::as_str)
             .collect();
         assert_eq!(contact, ["name", "email", "org", "role", "displayed"]);
+        let mut crlf = package.clone();
+        crlf.insert("notes".into(), json!("One.\r\nTwo.\r\n"));
+        assert_eq!(record_from_package(&crlf, &schema)["notes"], "One.\nTwo.\n");
     }
 }

@@ -11,8 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::catalogue::emit::record_text;
 use crate::catalogue::{
-    credentials, patch, publish, pull, ApiKey, Catalogue, CatalogueClient, FieldChange, LockFile,
-    PatchPlan, WorkflowError,
+    self, patch, publish, pull, CatalogueClient, FieldChange, LockFile, PatchPlan, WorkflowError,
 };
 use crate::schema::Schema;
 use crate::syntax::{Document, Format};
@@ -240,11 +239,7 @@ fn setup(
     host: &HostArg,
     path: Option<&Path>,
 ) -> Result<(CatalogueClient, Option<RecordFile>), ExitCode> {
-    let catalogue = Catalogue::parse(&host.host).map_err(|e| fail(2, &e.to_string()))?;
-    let credentials =
-        credentials::resolve(None::<ApiKey>, &catalogue).map_err(|e| fail(2, &e.to_string()))?;
-    let client = CatalogueClient::new(catalogue, credentials.map(|c| c.key))
-        .map_err(|e| fail(2, &e.to_string()))?;
+    let client = catalogue::connect(&host.host, None).map_err(|e| fail(2, &e))?;
     let file = match path {
         None => None,
         Some(path) => {

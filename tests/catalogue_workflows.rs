@@ -228,6 +228,30 @@ async fn catalogue_409_lands_on_the_lines() {
 }
 
 #[tokio::test]
+async fn name_taken_by_an_invisible_dataset_says_so() {
+    let denied = r#"{"success": false, "error": {"__type": "Authorization Error", "message": "Access denied: User jane not authorized to read package x"}}"#;
+    let taken = r#"{"success": false, "error": {"__type": "Validation Error", "name": ["That URL is already in use."]}}"#;
+    let fake = start(vec![json(403, denied), json(409, taken)]).await;
+    let err = publish::publish(&client(&fake.url), &doc(RECORD), &Schema::embedded())
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("name: That URL is already in use."), "{text}");
+    assert!(text.contains("choose another name"), "{text}");
+}
+
+#[tokio::test]
+async fn a_create_reply_without_id_is_an_error_not_an_empty_id() {
+    let mut reply = stored();
+    reply.as_object_mut().unwrap().remove("id");
+    let fake = start(vec![not_found(), ok(reply)]).await;
+    let err = publish::publish(&client(&fake.url), &doc(RECORD), &Schema::embedded())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("has no id"), "{err}");
+}
+
+#[tokio::test]
 async fn update_sends_only_the_changed_field() {
     let fake = start(vec![ok(stored()), ok(stored())]).await;
     let c = client(&fake.url);

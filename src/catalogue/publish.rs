@@ -124,11 +124,17 @@ pub async fn publish(
     let plan = prepare_publish(doc, schema, client)?;
     let catalogue = client.catalogue();
     let published = |package: &Map<String, Value>, adopted: bool| {
-        let id = package
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let id = match package.get("id").and_then(Value::as_str) {
+            Some(id) if !id.trim().is_empty() => id.to_string(),
+            _ => {
+                let error = CatalogueError::BadReply {
+                    catalogue: catalogue.label(),
+                    status: 200,
+                    detail: "the created record has no id".into(),
+                };
+                return Err(WorkflowError::from_catalogue(error, doc));
+            }
+        };
         let name = package
             .get("name")
             .and_then(Value::as_str)
@@ -164,7 +170,19 @@ pub async fn publish(
             }
             Err(failure)
         }
-        Err(error) => Err(WorkflowError::from_catalogue(error, doc)),
+        Err(error) => {
+            let name_taken = matches!(&error, CatalogueError::Validation { fields, .. }
+                if fields.iter().any(|f| f.pointer == "/name"
+                    && f.messages.iter().any(|m| m.contains("already in use"))));
+            let mut failure = WorkflowError::from_catalogue(error, doc);
+            if let (WorkflowError::Catalogue { hint, .. }, true) = (&mut failure, name_taken) {
+                *hint = Some(
+                    "A dataset with this name exists that your account cannot see (another                      organization's draft, or a deleted record): choose another name"
+                        .into(),
+                );
+            }
+            Err(failure)
+        }
     }
 }
 

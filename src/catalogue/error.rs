@@ -114,89 +114,36 @@ impl CatalogueError {
     }
 
     /// Replaces `secret` in every text the error holds: a server may echo request headers.
-    pub(crate) fn scrubbed(self, secret: &str) -> CatalogueError {
-        if secret.is_empty() {
-            return self;
+    pub(crate) fn scrubbed(mut self, secret: &str) -> CatalogueError {
+        if !secret.is_empty() {
+            for text in self.texts_mut() {
+                if text.contains(secret) {
+                    *text = text.replace(secret, "<redacted>");
+                }
+            }
         }
-        let s = |text: String| text.replace(secret, "<redacted>");
+        self
+    }
+
+    /// Every text that came from the server or the network.
+    fn texts_mut(&mut self) -> Vec<&mut String> {
         match self {
             CatalogueError::Validation {
-                catalogue,
-                fields,
-                general,
-            } => CatalogueError::Validation {
-                catalogue,
-                fields: fields
-                    .into_iter()
-                    .map(|f| FieldError {
-                        pointer: s(f.pointer),
-                        messages: f.messages.into_iter().map(s).collect(),
-                    })
-                    .collect(),
-                general: general.into_iter().map(s).collect(),
-            },
-            CatalogueError::Auth {
-                catalogue,
-                problem,
-                detail,
-            } => CatalogueError::Auth {
-                catalogue,
-                problem,
-                detail: s(detail),
-            },
-            CatalogueError::NotFound { catalogue, id } => CatalogueError::NotFound {
-                catalogue,
-                id: id.map(s),
-            },
-            CatalogueError::Rejected {
-                catalogue,
-                status,
-                message,
-            } => CatalogueError::Rejected {
-                catalogue,
-                status,
-                message: s(message),
-            },
-            CatalogueError::Server {
-                catalogue,
-                status,
-                message,
-            } => CatalogueError::Server {
-                catalogue,
-                status,
-                message: s(message),
-            },
-            CatalogueError::BadReply {
-                catalogue,
-                status,
-                detail,
-            } => CatalogueError::BadReply {
-                catalogue,
-                status,
-                detail: s(detail),
-            },
-            CatalogueError::Redirected {
-                catalogue,
-                status,
-                location,
-            } => CatalogueError::Redirected {
-                catalogue,
-                status,
-                location: s(location),
-            },
-            CatalogueError::Connection {
-                catalogue,
-                problem,
-                detail,
-            } => CatalogueError::Connection {
-                catalogue,
-                problem,
-                detail: s(detail),
-            },
-            CatalogueError::Setup { message } => CatalogueError::Setup {
-                message: s(message),
-            },
-            timeout @ CatalogueError::Timeout { .. } => timeout,
+                fields, general, ..
+            } => fields
+                .iter_mut()
+                .flat_map(|f| std::iter::once(&mut f.pointer).chain(f.messages.iter_mut()))
+                .chain(general.iter_mut())
+                .collect(),
+            CatalogueError::NotFound { id, .. } => id.iter_mut().collect(),
+            CatalogueError::Auth { detail, .. }
+            | CatalogueError::BadReply { detail, .. }
+            | CatalogueError::Connection { detail, .. } => vec![detail],
+            CatalogueError::Rejected { message, .. }
+            | CatalogueError::Server { message, .. }
+            | CatalogueError::Setup { message } => vec![message],
+            CatalogueError::Redirected { location, .. } => vec![location],
+            CatalogueError::Timeout { .. } => Vec::new(),
         }
     }
 }

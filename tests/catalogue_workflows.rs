@@ -272,6 +272,21 @@ async fn update_sends_only_the_changed_field() {
 }
 
 #[tokio::test]
+async fn deleted_record_is_not_updated() {
+    let mut deleted = stored();
+    deleted["state"] = json!("deleted");
+    let fake = start(vec![ok(deleted)]).await;
+    let err = patch::prepare_update(
+        &client(&fake.url),
+        &doc(&format!("id: {ID}\n{RECORD}")),
+        &Schema::embedded(),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("is deleted on"), "{err}");
+}
+
+#[tokio::test]
 async fn nothing_changed_sends_nothing() {
     let fake = start(vec![ok(stored())]).await;
     let c = client(&fake.url);

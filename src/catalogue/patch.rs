@@ -126,6 +126,12 @@ pub async fn prepare_update(
         .package_show(id)
         .await
         .map_err(|e| WorkflowError::from_catalogue(e, doc))?;
+    if package.get("state").and_then(Value::as_str) == Some("deleted") {
+        return Err(WorkflowError::Refused(format!(
+            "record {id} is deleted on {}; an update would not bring it back",
+            client.catalogue().label()
+        )));
+    }
     Ok((plan_patch(root, &package, schema), package))
 }
 

@@ -1,6 +1,18 @@
 //! The BC Data Catalogue client and the record round trip (publish, patch, pull).
 //! Thin shells around the CKAN action API; the workflows return data (edits, field
 //! changes, located problems, messages) for the CLI and the LSP layer to present.
+//!
+//! For a front end:
+//! - [`connect`]`(setting, explicit_key)` gives the [`CatalogueClient`] (key from the
+//!   editor, `BCDC_API_KEY`, or `bcdc-lsp/config.toml`).
+//! - Publish: [`FileLocks::try_lock`], then [`publish()`] → [`Published`] (`id`, `url`,
+//!   `edit`: byte range + text that writes the id; [`Published::message`]).
+//! - Update: [`prepare_update`] → ([`PatchPlan`], package): show
+//!   [`FieldChange::summary`] of `plan.changes`, ask, then [`send_update`] → [`Patched`]
+//!   ([`Patched::message`]). An empty plan sends nothing.
+//! - Pull: [`pull()`] → [`Pulled`] (`text` in the format asked for).
+//! - Failures are [`WorkflowError`]s; `Invalid` and `Catalogue` carry [`Problem`]s with
+//!   byte ranges in the file, for diagnostics (source "catalogue").
 
 pub mod client;
 pub mod credentials;

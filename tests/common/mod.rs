@@ -31,7 +31,7 @@ impl Lsp {
         options: Value,
         env: &[(&str, &str)],
     ) -> (Lsp, Value) {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"));
+        let mut cmd = Command::new(server_binary());
         cmd.arg("serve")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -65,6 +65,10 @@ impl Lsp {
         );
         lsp.notify("initialized", json!({}));
         (lsp, result)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn send(&mut self, msg: &Value) {
@@ -178,6 +182,12 @@ impl Drop for Lsp {
     fn drop(&mut self) {
         let _ = self.child.kill();
     }
+}
+
+/// The binary cargo built for this test, or `BCDC_LSP_BIN` (benchmarks
+/// point it at the release build).
+fn server_binary() -> String {
+    std::env::var("BCDC_LSP_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_bcdc-lsp").to_string())
 }
 
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {

@@ -246,11 +246,68 @@ async function goToLine(line) {
     return text;
   }, { needsCatalogue: true });
 
-  // 5. Production needs a modal confirmation first (declined here, so nothing is sent anywhere).
+  // 5. "BCDC: Update record" sends the changed title after the server's confirmation (Update / Cancel).
+  const newTitle = `VS Code end-to-end test record, updated ${Date.now()}`;
+  if (ok) await step('update_record_command', async () => {
+    const titleLine = fs.readFileSync(path.join(WS_DIR, VALID_FILE), 'utf8').split('\n').findIndex((l) => l.startsWith('title:')) + 1;
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await goToLine(titleLine);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type(`title: ${newTitle}`, { delay: 5 });
+    await page.keyboard.press('Escape');
+    await runCommand('BCDC: Update record');
+    const confirm = page.locator('.notification-toast:has-text("title")').locator('.monaco-button', { hasText: /^Update$/ }).first();
+    await confirm.waitFor({ timeout: T });
+    await shot('moment-update-confirmation');
+    const question = squash(await page.locator('.notification-toast:has-text("title")').first().innerText());
+    await confirm.click();
+    const deadline = Date.now() + T;
+    for (;;) {
+      const res = await fetch(`${CKAN_URL}/api/3/action/package_show?id=${encodeURIComponent(publishedId)}`, { headers: { Authorization: CKAN_TOKEN } });
+      const body = await res.json();
+      if (body.success && body.result.title === newTitle) break;
+      if (Date.now() > deadline) throw new Error(`catalogue title is still ${JSON.stringify(body.result && body.result.title)}`);
+      await page.waitForTimeout(300);
+    }
+    await page.waitForTimeout(500);
+    return { asked: question.slice(0, 160), catalogueTitle: newTitle };
+  }, { needsCatalogue: true });
+
+  // 6. "BCDC: Pull record…" fetches the published dataset into a new record file.
+  if (ok) await step('pull_record_command', async () => {
+    await page.keyboard.press('Escape');
+    await runCommand('BCDC: Pull record');
+    // wait for the command's own input box, not the palette that is still closing
+    await page.waitForSelector('.quick-input-widget .quick-input-title:has-text("BCDC: Pull record")', { state: 'visible', timeout: T });
+    await page.keyboard.type(RECORD_NAME, { delay: 5 });
+    await page.keyboard.press('Enter');
+    // the save dialog (code-server's simple dialog) proposes <workspace>/<name>.bcdc.yaml: take it
+    const pulledName = `${RECORD_NAME}.bcdc.yaml`;
+    await page.waitForFunction(
+      (name) => [...document.querySelectorAll('.quick-input-widget input')].some((i) => i.offsetParent && i.value.endsWith(name)),
+      pulledName,
+      { timeout: T },
+    );
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`.tab.active[aria-label^="${pulledName}"]`, { timeout: T });
+    const file = path.join(WS_DIR, pulledName);
+    const deadline = Date.now() + T;
+    for (;;) {
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      // the pull comes after the update, so the catalogue's copy carries the new title
+      if (new RegExp(`^name: *["']?${RECORD_NAME}`, 'm').test(text) && text.includes(publishedId) && text.includes(newTitle)) break;
+      if (Date.now() > deadline) throw new Error(`${pulledName} on disk lacks name/id/updated title: ${JSON.stringify(text.slice(0, 200))}`);
+      await page.waitForTimeout(200);
+    }
+    return `${pulledName}: name ${RECORD_NAME}, id ${publishedId}`;
+  }, { needsCatalogue: true });
+
+  // 7. Production needs a modal confirmation first (declined here, so nothing is sent anywhere).
   ok = await step('choose_catalogue_prod', async () => {
     await page.keyboard.press('Escape');
     await runCommand('BCDC: Choose catalogue');
-    await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="prod"]', { timeout: T });
+    await page.waitForSelector('.quick-input-widget .quick-input-title:has-text("BCDC: Choose catalogue")', { state: 'visible', timeout: T });
     await page.keyboard.type('prod', { delay: 15 });
     await page.keyboard.press('Enter');
     return await waitStatus(/BCDC prod/);
@@ -270,7 +327,7 @@ async function goToLine(line) {
     return text.slice(0, 160);
   });
 
-  // 6. A wrong server path is reported with how to install the server, not silently ignored.
+  // 8. A wrong server path is reported with how to install the server, not silently ignored.
   await step('missing_server_notification', async () => {
     await page.keyboard.press('Escape');
     await runCommand('Preferences: Open Settings (UI)');

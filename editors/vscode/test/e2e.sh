@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end test of the VS Code extension in real VS Code (code-server 4.139.1) driven by headless Chromium:
 # packages the .vsix, installs it into a fresh profile, opens record fixtures and checks diagnostics in the
-# Problems panel, completion of dropdown values, "BCDC: Set API key" (SecretStorage) and "BCDC: Publish
-# record" against a real CKAN (the new id lands in the file and the dataset exists in the catalogue).
+# Problems panel, completion of dropdown values, "BCDC: Set API key" (SecretStorage), and "BCDC: Publish
+# record" / "Update record" / "Pull record…" against a real CKAN (the new id lands in the file, the catalogue
+# has the dataset and the update), the production modal and the missing-server notification.
 #
 #   BCDC_LSP=/abs/path/bcdc-lsp BCDC_TEST_CKAN_URL=http://127.0.0.1:5000 BCDC_TEST_CKAN_TOKEN=... \
 #   BCDC_TEST_CKAN_ORG=lsp-test-org bash editors/vscode/test/e2e.sh

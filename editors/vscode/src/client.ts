@@ -31,6 +31,8 @@ export class BcdcClient implements vscode.Disposable {
     private readonly output: vscode.LogOutputChannel,
     private readonly settings: () => Promise<ServerSettings>,
     private readonly onStatus: (status: ServerStatus) => void,
+    /** wraps every server command VS Code runs (e.g. from a code action); `run` sends it */
+    private readonly gate: (command: string, args: unknown[], run: () => Promise<unknown>) => Promise<unknown>,
   ) {}
 
   get running(): LanguageClient | undefined {
@@ -114,6 +116,7 @@ export class BcdcClient implements vscode.Disposable {
       initializationOptions: await this.settings(),
       outputChannel: redactingChannel(this.output), // also the trace channel: traces carry the settings
       middleware: {
+        executeCommand: (command, args, next) => this.gate(command, args, () => Promise.resolve(next(command, args))),
         workspace: {
           // answer workspace/configuration for "bcdc" with the same object didChangeConfiguration carries
           configuration: async (params, token, next) => {

@@ -56,7 +56,19 @@ export class Commands {
     return choice === 'Set API key' && (await this.setApiKey());
   }
 
-  async publishOrUpdate(action: 'publish' | 'patch', uri?: vscode.Uri): Promise<CommandResult | undefined> {
+  /** Server commands run from elsewhere (the server's own "Publish to …" source actions) pass through here,
+   *  so they get the same production modal, API key prompt and save as the palette commands. */
+  gateServerCommand(command: string, args: unknown[], run: () => Promise<unknown>): Promise<unknown> {
+    if ((command !== 'bcdc.publish' && command !== 'bcdc.patch') || typeof args[0] !== 'string') return run();
+    const action = command === 'bcdc.publish' ? 'publish' : 'patch';
+    return this.publishOrUpdate(action, vscode.Uri.parse(args[0]), run as () => Promise<CommandResult | undefined>);
+  }
+
+  async publishOrUpdate(
+    action: 'publish' | 'patch',
+    uri?: vscode.Uri,
+    run?: () => Promise<CommandResult | undefined>,
+  ): Promise<CommandResult | undefined> {
     const doc = await this.recordDocument(uri);
     const catalogue = doc && this.catalogue();
     if (!doc || !catalogue) return undefined;
@@ -70,11 +82,8 @@ export class Commands {
       if (answer !== `${verb} on production`) return undefined;
     }
     if (!(await this.ensureApiKey(catalogue))) return undefined;
-    const result = await this.serverCommand(
-      `${action === 'publish' ? 'publishing to' : 'updating on'} ${catalogue.label}`,
-      `bcdc.${action}`,
-      [doc.uri.toString()],
-    );
+    const send = run ?? (() => this.client.executeCommand(`bcdc.${action}`, [doc.uri.toString()]));
+    const result = await this.serverCommand(`${action === 'publish' ? 'publishing to' : 'updating on'} ${catalogue.label}`, `bcdc.${action}`, send);
     // the server already showed its message; on success keep what the catalogue now holds (e.g. the new id) on disk
     if (result?.ok && !doc.isUntitled) {
       if (result.id) await textContains(doc, result.id, 5000);
@@ -85,11 +94,13 @@ export class Commands {
 
   /** Runs a server command under a progress notification; the server reports its own outcome (showMessage),
    *  so only a failed request (server too old, crashed) is reported here. */
-  private async serverCommand(doing: string, command: string, args: unknown[]): Promise<CommandResult | undefined> {
+  private async serverCommand(
+    doing: string,
+    command: string,
+    run: () => Promise<CommandResult | undefined>,
+  ): Promise<CommandResult | undefined> {
     try {
-      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `BCDC: ${doing}…` }, () =>
-        this.client.executeCommand(command, args),
-      );
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `BCDC: ${doing}…` }, run);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       void vscode.window.showErrorMessage(`BCDC: ${doing} failed: the server did not run ${command} (${message}).`);
@@ -118,7 +129,9 @@ export class Commands {
       filters: { 'Record (YAML)': ['yaml', 'yml'], 'Record (JSON)': ['json'] },
     });
     if (!target) return undefined;
-    const result = await this.serverCommand(`pulling ${nameOrId} from ${catalogue.label}`, 'bcdc.pull', [nameOrId, target.toString()]);
+    const result = await this.serverCommand(`pulling ${nameOrId} from ${catalogue.label}`, 'bcdc.pull', () =>
+      this.client.executeCommand('bcdc.pull', [nameOrId, target.toString()]),
+    );
     if (result?.ok) {
       const doc = await vscode.workspace.openTextDocument(target);
       await vscode.window.showTextDocument(doc);

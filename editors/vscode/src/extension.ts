@@ -25,11 +25,18 @@ export function activate(context: vscode.ExtensionContext): void {
     );
   };
 
-  let statusBar: StatusBar | undefined = undefined;
-  const bcdc = new BcdcClient(output, settings, (status) => statusBar?.onServerStatus(status));
+  // the client, status bar and commands refer to each other: the callbacks resolve them when called
+  let bar: StatusBar | undefined = undefined;
+  let commands: Commands | undefined = undefined;
+  const bcdc = new BcdcClient(
+    output,
+    settings,
+    (status) => bar?.onServerStatus(status),
+    (command, args, run) => (commands ? commands.gateServerCommand(command, args, run) : run()),
+  );
   client = bcdc;
-  statusBar = new StatusBar(currentCatalogue, (uri) => bcdc.diagnostics(uri));
-  const bar = statusBar;
+  bar = new StatusBar(currentCatalogue, (uri) => bcdc.diagnostics(uri));
+  commands = new Commands(context.secrets, bcdc);
 
   // Start the server only once a record is open: plain YAML/JSON users never see it (or a "not found" error).
   const startIfRecord = (doc: vscode.TextDocument) => {
@@ -41,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
     output,
     bcdc,
     bar,
-    ...new Commands(context.secrets, bcdc).register(),
+    ...commands.register(),
     vscode.workspace.onDidOpenTextDocument(startIfRecord),
     vscode.workspace.onDidCloseTextDocument((doc) => bar.forget(doc.uri)),
     vscode.window.onDidChangeActiveTextEditor(() => bar.refresh()),

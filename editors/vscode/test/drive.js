@@ -327,6 +327,21 @@ async function goToLine(line) {
     return text.slice(0, 160);
   });
 
+  if (ok) await step('prod_source_action_asks_modal', async () => {
+    // the server's own "Publish to BC Data Catalogue (prod)" source action goes through the same modal
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await runCommand('Source Action...');
+    const action = page.locator('.action-widget:visible .monaco-list-row:has-text("Publish to BC Data Catalogue")').first();
+    await action.waitFor({ timeout: T });
+    const title = squash(await action.innerText());
+    await action.click();
+    const dialog = page.locator('.monaco-dialog-box:has-text("PRODUCTION")');
+    await dialog.waitFor({ timeout: T });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: T });
+    return title;
+  });
+
   // 8. A wrong server path is reported with how to install the server, not silently ignored.
   await step('missing_server_notification', async () => {
     await page.keyboard.press('Escape');

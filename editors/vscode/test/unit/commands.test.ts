@@ -77,6 +77,23 @@ describe('publish', () => {
     expect(client.executeCommand).not.toHaveBeenCalled();
   });
 
+  it('puts the server\'s own publish code action through the same production modal', async () => {
+    const { commands } = setup('prod', 'key');
+    mock.workspace.openTextDocument.mockResolvedValueOnce(recordDoc());
+    const run = vi.fn(async () => ({ ok: true, message: 'published' }));
+    mock.window.showWarningMessage.mockResolvedValueOnce(undefined);
+    await commands.gateServerCommand('bcdc.publish', ['file:///ws/a.bcdc.yaml'], run);
+    expect(mock.window.showWarningMessage).toHaveBeenCalledWith(expect.stringContaining('PRODUCTION'), expect.objectContaining({ modal: true }), 'Publish on production');
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it('lets other server commands through untouched', async () => {
+    const { commands } = setup('prod', 'key');
+    const run = vi.fn(async () => 'ran');
+    await expect(commands.gateServerCommand('bcdc.pull', ['x', 'file:///ws/x.bcdc.yaml'], run)).resolves.toBe('ran');
+    expect(mock.window.showWarningMessage).not.toHaveBeenCalled();
+  });
+
   it('reports a failed server request instead of throwing', async () => {
     const { commands, client, doc } = setup('test', 'key');
     client.executeCommand.mockRejectedValueOnce(new Error('Method not found'));

@@ -6,6 +6,9 @@ export class Uri {
   static file(p: string): Uri {
     return new Uri('file', p);
   }
+  static parse(value: string): Uri {
+    return Uri.file(value.replace(/^file:\/\//, ''));
+  }
   static joinPath(base: Uri, ...parts: string[]): Uri {
     return Uri.file([base.fsPath, ...parts].join('/'));
   }

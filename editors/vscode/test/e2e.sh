@@ -113,7 +113,13 @@ echo "install extension: $(ms "$t") ms"
 
 # ---------- 3. code-server on 127.0.0.1 ----------
 t=$(date +%s%N)
-setsid "$CS" "${CSARGS[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
+# The token reaches the server only through "BCDC: Set API key" (SecretStorage): code-server, its extension host
+# and bcdc-lsp get no BCDC_TEST_CKAN_TOKEN / BCDC_API_KEY in their environment and a fresh HOME / config dir
+# (no bcdc-lsp/config.toml), which also keeps code-server's own state inside the run dir.
+mkdir -p "$RUN/home"
+env -u BCDC_TEST_CKAN_TOKEN -u BCDC_API_KEY HOME="$RUN/home" XDG_CONFIG_HOME="$RUN/home/.config" \
+  XDG_CACHE_HOME="$RUN/home/.cache" XDG_DATA_HOME="$RUN/home/.local/share" \
+  setsid "$CS" "${CSARGS[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override --ignore-last-opened "$RUN/ws" > "$RUN/code-server.log" 2>&1 &
 CS_PID=$!
 for _ in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
@@ -134,8 +140,8 @@ echo "browser test: $(ms "$t") ms, rc=$rc"
 [ "${UNIT_FAILED:-0}" = 0 ] || rc=1
 
 # ---------- 5. the API key went through secret storage only ----------
-if grep -rqF -- "$BCDC_TEST_CKAN_TOKEN" "$RUN/ud/User/settings.json" "$RUN/ws" "$RUN/ud/logs" "$RUN/code-server.log" 2>/dev/null; then
-  echo "STEP api_key_not_in_settings_files_or_logs FAIL $(grep -rlF -- "$BCDC_TEST_CKAN_TOKEN" "$RUN/ud/User/settings.json" "$RUN/ws" "$RUN/ud/logs" "$RUN/code-server.log" 2>/dev/null | tr '\n' ' ')"
+if grep -rqF -- "$BCDC_TEST_CKAN_TOKEN" "$RUN/ud/User/settings.json" "$RUN/ws" "$RUN/ud/logs" "$RUN/home" "$RUN/code-server.log" 2>/dev/null; then
+  echo "STEP api_key_not_in_settings_files_or_logs FAIL $(grep -rlF -- "$BCDC_TEST_CKAN_TOKEN" "$RUN/ud/User/settings.json" "$RUN/ws" "$RUN/ud/logs" "$RUN/home" "$RUN/code-server.log" 2>/dev/null | tr '\n' ' ')"
   rc=1
 else
   echo "STEP api_key_not_in_settings_files_or_logs ok"

@@ -33,7 +33,8 @@ impl Frame {
 
     fn place(&self) -> Option<Place> {
         match (self.object, self.expect) {
-            (true, Expect::Key) => Some(Place::Key {
+            // after a member, a new one (completion adds the comma)
+            (true, Expect::Key | Expect::Comma) => Some(Place::Key {
                 object: self.pointer.clone(),
             }),
             (true, Expect::Value) => Some(Place::Value {

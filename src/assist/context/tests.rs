@@ -169,8 +169,9 @@ fn json_keys_values_and_items() {
     assert_eq!(c.place, key(""));
     let c = json("{\"ti‸tle\": \"x\"}");
     assert!(c.has_colon);
-    // after a finished value: nothing
-    assert_eq!(at("{\"title\": \"x\" ‸}", Format::Json), None);
+    // after a finished member, a new one; after an item, nothing
+    assert_eq!(json("{\"title\": \"x\" ‸}").place, key(""));
+    assert_eq!(at("{\"l\": [\"x\" ‸]}", Format::Json), None);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! tree-sitter-json CST → value tree.
 
-use super::{Entry, Node, SourceText, SyntaxError, SyntaxErrorKind, Value, MAX_DEPTH};
+use super::parse::SourceText;
+use super::{Entry, Node, SyntaxError, SyntaxErrorKind, Value, MAX_DEPTH};
 use tree_sitter::Tree;
 
 type TsNode<'t> = tree_sitter::Node<'t>;

@@ -1,17 +1,17 @@
 //! tree-sitter-yaml CST → value tree.
 
+use super::parse::SourceText;
 use super::scalar;
-use super::{
-    Entry, Node, SourceText, SyntaxError, SyntaxErrorKind, Value, MAX_ALIAS_NODES, MAX_DEPTH,
-};
+use super::{Entry, Node, SyntaxError, SyntaxErrorKind, Value, MAX_ALIAS_NODES, MAX_DEPTH};
 use std::collections::HashMap;
 use tree_sitter::Tree;
 
+/// The first document's value, and whether it used anchors or aliases.
 pub(super) fn convert(
     tree: &Tree,
     src: &SourceText,
     errors: &mut Vec<SyntaxError>,
-) -> Option<Node> {
+) -> (Option<Node>, bool) {
     let mut c = Converter {
         src,
         errors,
@@ -19,8 +19,10 @@ pub(super) fn convert(
         alias_budget: MAX_ALIAS_NODES,
         reported_depth: false,
         reported_aliases: false,
+        uses_aliases: false,
     };
-    c.top(tree.root_node())
+    let root = c.top(tree.root_node());
+    (root, c.uses_aliases)
 }
 
 struct Converter<'a, 'b> {
@@ -31,6 +33,7 @@ struct Converter<'a, 'b> {
     alias_budget: usize,
     reported_depth: bool,
     reported_aliases: bool,
+    uses_aliases: bool,
 }
 
 type TsNode<'t> = tree_sitter::Node<'t>;
@@ -114,7 +117,17 @@ impl Converter<'_, '_> {
             "single_quote_scalar" => {
                 Value::String(scalar::single_quoted(&self.src.get(range.clone())))
             }
-            "block_scalar" => Value::String(scalar::block(&self.src.get(range.clone()))),
+            "block_scalar" => {
+                let text = self.src.get(range.clone());
+                // end at the last content character, wherever tree-sitter
+                // ended the node (it differs at the end of the input)
+                let end = range.start + text.trim_end().len();
+                let value = Value::String(scalar::block(&text));
+                return Node {
+                    range: range.start..end,
+                    value,
+                };
+            }
             "alias" => return self.alias(node),
             "ERROR" => return self.recover(node, depth),
             _ => Value::Null,
@@ -150,6 +163,7 @@ impl Converter<'_, '_> {
             }
         }
         if let Some(name) = anchor {
+            self.uses_aliases = true;
             let size = count_nodes(&node);
             self.anchors.insert(name, (node.clone(), size));
         }
@@ -157,6 +171,7 @@ impl Converter<'_, '_> {
     }
 
     fn alias(&mut self, node: TsNode) -> Node {
+        self.uses_aliases = true;
         let range = node.byte_range();
         let name = node
             .named_child(0)

@@ -7,6 +7,7 @@ use super::style::{self, Stops, Style};
 use super::{allowed_states, choices_of, field_at, hover, resources_field, Dynamic, Edit};
 use crate::schema::{Choice, Field, FieldKind, Schema};
 use crate::syntax::{push_pointer, Document, Format, Node};
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -63,6 +64,7 @@ pub fn complete(
         extra,
         cursor: &cursor,
         root: doc.root(),
+        style: OnceCell::new(),
     };
     match &cursor.place {
         Place::Key { object } => cx.keys(object),
@@ -82,6 +84,8 @@ struct Cx<'a> {
     extra: &'a Dynamic,
     cursor: &'a Cursor,
     root: Option<&'a Node>,
+    /// The file's layout, read once when a key needs it.
+    style: OnceCell<Style>,
 }
 
 /// Does a choice match what is typed: a prefix of its value, its label or
@@ -115,6 +119,10 @@ fn has_value_list(field: &Field) -> bool {
 impl Cx<'_> {
     fn format(&self) -> Format {
         self.doc.format()
+    }
+
+    fn style(&self) -> &Style {
+        self.style.get_or_init(|| Style::of(self.doc))
     }
 
     fn values(&self, pointer: &str) -> Vec<Completion> {
@@ -359,7 +367,7 @@ impl Cx<'_> {
 
     fn key_item(&self, field: &Field, sort_text: String) -> Completion {
         let c = self.cursor;
-        let style = Style::of(self.doc);
+        let layout = self.style();
         let key_text = |name: &str| match self.format() {
             Format::Yaml => style::yaml_scalar(name, false),
             Format::Json => style::json_string(name),
@@ -369,8 +377,8 @@ impl Cx<'_> {
         } else if has_value_list(field) {
             (format!("{}: ", key_text(&field.name)), None, true)
         } else {
-            let plain = style::new_entry(field, &c.indent, &style, &mut Stops::plain());
-            let snippet = style::new_entry(field, &c.indent, &style, &mut Stops::snippet());
+            let plain = style::new_entry(field, &c.indent, layout, &mut Stops::plain());
+            let snippet = style::new_entry(field, &c.indent, layout, &mut Stops::snippet());
             (plain.clone(), (snippet != plain).then_some(snippet), false)
         };
         let mut item = Completion {
@@ -442,7 +450,7 @@ impl Cx<'_> {
     /// write the `- ` too (YAML).
     fn entry_item(&self, list: &Field, dash: bool) -> Completion {
         let c = self.cursor;
-        let style = Style::of(self.doc);
+        let layout = self.style();
         let dash_col = if dash {
             c.indent.len()
         } else {
@@ -453,8 +461,8 @@ impl Cx<'_> {
             Format::Json => c.indent.clone(),
         };
         let lead = if dash { "- " } else { "" };
-        let plain = style::list_entry(list, &indent, &style, &mut Stops::plain());
-        let snippet = style::list_entry(list, &indent, &style, &mut Stops::snippet());
+        let plain = style::list_entry(list, &indent, layout, &mut Stops::plain());
+        let snippet = style::list_entry(list, &indent, layout, &mut Stops::snippet());
         let names: Vec<&str> = super::entry_fields(&list.subfields)
             .iter()
             .map(|f| f.name.as_str())

@@ -39,6 +39,14 @@ pub struct Edit {
     pub new_text: String,
 }
 
+/// The fields that hold comma-separated keywords (`tag_string`).
+pub fn keyword_fields(schema: &Schema) -> impl Iterator<Item = &Field> {
+    schema
+        .dataset_fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Tags)
+}
+
 /// Does this field take an organization? `owner_org`, and a select whose
 /// choices the catalogue computes from its organizations (`contacts[].org`,
 /// `choices_helper: edc_orgs_form`).

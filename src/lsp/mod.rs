@@ -10,6 +10,7 @@
 mod commands;
 mod convert;
 mod documents;
+mod editing;
 mod publisher;
 mod server;
 mod settings;

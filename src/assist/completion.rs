@@ -496,8 +496,9 @@ impl Cx<'_> {
             .find(|(_, ch)| !ch.is_whitespace())
         {
             if !matches!(ch, '{' | ',') {
+                let after = i + ch.len_utf8();
                 item.additional_edits.push(Edit {
-                    range: i + 1..i + 1,
+                    range: after..after,
                     new_text: ",".into(),
                 });
             }

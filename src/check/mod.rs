@@ -689,6 +689,6 @@ fn first_line(doc: &Document) -> Range<usize> {
 }
 
 #[cfg(test)]
-mod fuzz_tests;
+pub(crate) mod fuzz_tests;
 #[cfg(test)]
 mod tests;

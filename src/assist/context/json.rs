@@ -109,12 +109,15 @@ pub(super) fn cursor(text: &str, offset: usize) -> Option<Cursor> {
             b'"' => {
                 let line_end = text[i..].find(['\n', '\r']).map_or(text.len(), |n| i + n);
                 let end = quoted_end(text, i, line_end);
-                match end {
+                // an unclosed string ends with its line
+                let finished = end.or((line_end < offset).then_some(line_end));
+                match finished {
                     Some(e) if e <= offset => {
                         if let Some(top) = stack.last_mut() {
                             if top.object && top.expect == Expect::Key {
-                                top.key = serde_json::from_str(&text[i..e])
-                                    .unwrap_or_else(|_| text[i + 1..e - 1].to_string());
+                                top.key = serde_json::from_str(&text[i..e]).unwrap_or_else(|_| {
+                                    text[i + 1..e].trim_end_matches('"').to_string()
+                                });
                                 top.expect = Expect::Colon;
                             } else {
                                 top.expect = Expect::Comma;
@@ -129,10 +132,14 @@ pub(super) fn cursor(text: &str, offset: usize) -> Option<Cursor> {
                 }
             }
             _ => {
-                let len = text[i..]
+                let word = text[i..]
                     .find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '+' | '.' | '_')))
-                    .unwrap_or(text.len() - i)
-                    .max(1);
+                    .unwrap_or(text.len() - i);
+                // a stray character is a token of its own
+                let len = match word {
+                    0 => text[i..].chars().next().map_or(1, char::len_utf8),
+                    n => n,
+                };
                 if i + len >= offset {
                     return at_token(text, &stack, i..i + len, None, offset);
                 }

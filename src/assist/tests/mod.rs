@@ -3,6 +3,7 @@
 
 mod completion;
 mod fixes;
+mod fuzz;
 mod hover;
 mod outline;
 

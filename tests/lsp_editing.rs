@@ -535,3 +535,43 @@ fn organizations_come_from_the_catalogue_then_from_the_disk_cache() {
     assert_eq!(items[0]["label"], "0a1b");
     lsp.shutdown();
 }
+
+#[test]
+fn keywords_come_from_the_workspace_record_files() {
+    let workspace = tempfile::tempdir().unwrap();
+    let nested = workspace.path().join("records");
+    std::fs::create_dir_all(&nested).unwrap();
+    std::fs::write(
+        nested.join("rivers.bcdc.yaml"),
+        "tag_string: salmon, rivers\n",
+    )
+    .unwrap();
+    std::fs::write(nested.join("notes.yaml"), "tag_string: sardines\n").unwrap();
+    let folder = format!("file://{}", workspace.path().display());
+    let (mut lsp, _) = Lsp::start_with_params(
+        json!({
+            "processId": null,
+            "rootUri": null,
+            "workspaceFolders": [{"uri": folder, "name": "w"}],
+            "capabilities": {},
+        }),
+        &[],
+    );
+    let text = VALID.replace(
+        "tag_string: water quality, lakes, Okanagan, monitoring",
+        "tag_string: lakes, sa",
+    );
+    lsp.open(YAML_URI, "yaml", &text);
+    let at = text.find("lakes, sa").unwrap() + "lakes, sa".len();
+    let items = complete_until_some(&mut lsp, YAML_URI, &text, at);
+    let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["salmon"], "only record files are read");
+    assert_eq!(
+        apply(&text, std::slice::from_ref(&items[0]["textEdit"])),
+        VALID.replace(
+            "tag_string: water quality, lakes, Okanagan, monitoring",
+            "tag_string: lakes, salmon"
+        )
+    );
+    lsp.shutdown();
+}

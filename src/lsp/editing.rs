@@ -8,10 +8,12 @@ use crate::assist::fixes::Fix;
 use crate::assist::outline::{Symbol, SymbolKind as Kind};
 use crate::assist::{self, Dynamic, Edit};
 use crate::check::{self, Diagnostic};
-use crate::schema::Choice;
+use crate::schema::{Choice, Schema};
+use crate::syntax::{Document, Format};
 use crate::text::Encoding;
 use ropey::Rope;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use tower_lsp_server::ls_types::{self, *};
@@ -28,7 +30,16 @@ pub struct State {
     /// The client runs `editor.action.triggerSuggest` (VS Code and kin).
     retrigger: AtomicBool,
     organizations: RwLock<Arc<Vec<Choice>>>,
+    /// The workspace folders, and the keywords of their record files.
+    roots: RwLock<Vec<PathBuf>>,
+    workspace_keywords: RwLock<Arc<Vec<String>>>,
 }
+
+/// Bounds on the workspace scan for keywords: it must stay quick on a
+/// home directory opened by mistake.
+const SCAN_MAX_DEPTH: usize = 8;
+const SCAN_MAX_ENTRIES: usize = 20_000;
+const SCAN_MAX_FILE_BYTES: u64 = 1 << 20;
 
 impl State {
     pub fn negotiate(&self, params: &InitializeParams) {
@@ -46,6 +57,19 @@ impl State {
             .as_ref()
             .is_some_and(|c| c.name.to_lowercase().contains("code"));
         self.retrigger.store(code, Ordering::Relaxed);
+        #[allow(deprecated)] // root_uri: older clients send only this
+        let roots: Vec<PathBuf> = match &params.workspace_folders {
+            Some(folders) => folders
+                .iter()
+                .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+                .collect(),
+            None => params
+                .root_uri
+                .iter()
+                .filter_map(|u| u.to_file_path().map(|p| p.into_owned()))
+                .collect(),
+        };
+        *self.roots.write().unwrap_or_else(|e| e.into_inner()) = roots;
     }
 
     fn set_organizations(&self, organizations: Vec<Choice>) {
@@ -146,23 +170,101 @@ pub fn completion_options() -> CompletionOptions {
     }
 }
 
-/// The keywords of the open record files.
-fn keywords(shared: &Shared) -> Vec<String> {
+/// Reads the keywords of the workspace's record files, in the background.
+pub async fn load_workspace_keywords(shared: Arc<Shared>) {
+    let roots = shared
+        .editing
+        .roots
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
     let schema = shared.schema();
-    let mut out = Vec::new();
-    for uri in shared.docs.uris() {
-        shared.docs.with(&uri, |open| {
-            if !open.is_record(&schema) {
-                return;
+    let found = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        let mut budget = SCAN_MAX_ENTRIES;
+        for root in &roots {
+            scan_keywords(root, 0, &mut budget, &schema, &mut out);
+        }
+        out
+    })
+    .await
+    .unwrap_or_default();
+    *shared
+        .editing
+        .workspace_keywords
+        .write()
+        .unwrap_or_else(|e| e.into_inner()) = Arc::new(found);
+}
+
+fn scan_keywords(
+    dir: &Path,
+    depth: usize,
+    budget: &mut usize,
+    schema: &Schema,
+    out: &mut Vec<String>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        let name = entry.file_name().to_string_lossy().to_lowercase();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            let skip = name.starts_with('.') || name == "node_modules" || name == "target";
+            if !skip && depth < SCAN_MAX_DEPTH {
+                scan_keywords(&entry.path(), depth + 1, budget, schema, out);
             }
-            for field in assist::keyword_fields(&schema) {
-                if let Some(text) = open.doc.root().and_then(|r| r.get(&field.name)?.as_str()) {
-                    out.extend(
-                        text.split(',')
-                            .map(|k| k.trim().to_string())
-                            .filter(|k| !k.is_empty()),
-                    );
-                }
+            continue;
+        }
+        let is_record = [".bcdc.yaml", ".bcdc.yml", ".bcdc.json"]
+            .iter()
+            .any(|s| name.ends_with(s));
+        let small = entry
+            .metadata()
+            .is_ok_and(|m| m.len() <= SCAN_MAX_FILE_BYTES);
+        if !is_record || !kind.is_file() || !small {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(entry.path()) {
+            let doc = Document::parse(&text, Format::from_path(&name));
+            keywords_of(&doc, schema, out);
+        }
+    }
+}
+
+/// The keywords a record's keyword fields hold.
+fn keywords_of(doc: &Document, schema: &Schema, out: &mut Vec<String>) {
+    for field in assist::keyword_fields(schema) {
+        if let Some(text) = doc.root().and_then(|r| r.get(&field.name)?.as_str()) {
+            out.extend(
+                text.split(',')
+                    .map(|k| k.trim().to_string())
+                    .filter(|k| !k.is_empty()),
+            );
+        }
+    }
+}
+
+/// The keywords of the workspace's and the other open record files (the
+/// one being edited holds what is being typed).
+fn keywords(shared: &Shared, editing: &Uri) -> Vec<String> {
+    let schema = shared.schema();
+    let mut out: Vec<String> = shared
+        .editing
+        .workspace_keywords
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .to_vec();
+    for uri in shared.docs.uris().iter().filter(|u| *u != editing) {
+        shared.docs.with(uri, |open| {
+            if open.is_record(&schema) {
+                keywords_of(&open.doc, &schema, &mut out);
             }
         });
     }
@@ -172,14 +274,14 @@ fn keywords(shared: &Shared) -> Vec<String> {
 pub fn completion(shared: &Shared, params: CompletionParams) -> Option<CompletionResponse> {
     let enc = shared.encoding();
     let schema = shared.schema();
+    let at = params.text_document_position;
     let extra = Dynamic {
         organizations: shared.editing.organizations().to_vec(),
-        keywords: keywords(shared),
+        keywords: keywords(shared, &at.text_document.uri),
         publish_state: None,
     };
     let snippets = shared.editing.snippets.load(Ordering::Relaxed);
     let retrigger = shared.editing.retrigger.load(Ordering::Relaxed);
-    let at = params.text_document_position;
     shared
         .docs
         .with(&at.text_document.uri, |open| {

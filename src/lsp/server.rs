@@ -194,6 +194,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         tokio::spawn(editing::refresh_organizations(self.shared.clone()));
+        tokio::spawn(editing::load_workspace_keywords(self.shared.clone()));
     }
 
     async fn shutdown(&self) -> Result<()> {

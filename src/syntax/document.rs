@@ -53,6 +53,10 @@ struct SegmentInfo {
 /// and their (relative) errors.
 type Reusable = HashMap<(Kind, u64), VecDeque<(usize, Piece, Vec<SyntaxError>)>>;
 
+/// A segment's values and (relative) errors; `None` when it needs the
+/// whole document (anchors and aliases).
+type SegmentParse = Option<(Piece, Vec<SyntaxError>)>;
+
 /// A segment's values, taken out of an old root for reuse.
 enum Piece {
     Entries(Vec<Entry>),
@@ -186,7 +190,7 @@ impl Document {
     fn reparse_segmented(&mut self, text: &str, spans: &[Span]) -> bool {
         let mut reusable = self.take_pieces();
         let mut hashes = Vec::with_capacity(spans.len());
-        let mut results: Vec<Option<(Piece, Vec<SyntaxError>)>> = Vec::with_capacity(spans.len());
+        let mut results: Vec<SegmentParse> = Vec::with_capacity(spans.len());
         for span in spans {
             let mut h = DefaultHasher::new();
             h.write(text[span.range.clone()].as_bytes());
@@ -371,11 +375,7 @@ impl Piece {
 
 /// Parses the segments at `indices`, on several threads when there are
 /// many (a large record opened or pasted): segments are independent.
-fn parse_segments(
-    text: &str,
-    spans: &[Span],
-    indices: &[usize],
-) -> Vec<(usize, Option<(Piece, Vec<SyntaxError>)>)> {
+fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, SegmentParse)> {
     let parse = |chunk: &[usize]| -> Vec<_> {
         chunk
             .iter()
@@ -413,7 +413,7 @@ fn parse_segments(
 
 /// Parses one segment on its own; its values get absolute ranges, its
 /// errors stay relative. `None` when it uses anchors or aliases.
-fn parse_segment(text: &str, kind: Kind, start: usize) -> Option<(Piece, Vec<SyntaxError>)> {
+fn parse_segment(text: &str, kind: Kind, start: usize) -> SegmentParse {
     let Parsed {
         root,
         mut errors,

@@ -329,14 +329,7 @@ impl Document {
         // duplicate keys across segments (those within one were found there)
         for (i, e) in entries.iter().enumerate() {
             if entries[..i].iter().any(|prev| prev.key == e.key) {
-                errors.push(SyntaxError {
-                    range: e.key_range.clone(),
-                    message: format!(
-                        "duplicate key `{}`: the catalogue would keep only the last one",
-                        e.key
-                    ),
-                    kind: SyntaxErrorKind::DuplicateKey,
-                });
+                errors.push(SyntaxError::duplicate_key(e));
             }
         }
         sort_errors(&mut errors);

@@ -118,7 +118,12 @@ impl Converter<'_, '_> {
                 // end at the last content character, wherever tree-sitter
                 // ended the node (it differs at the end of the input)
                 let end = range.start + text.trim_end().len();
-                let value = Value::String(scalar::block(&text));
+                // an explicit indentation indicator counts from the
+                // indentation of the line the block starts on
+                let line_start = self.src.0[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                let line = &self.src.0[line_start..range.start];
+                let parent_indent = line.len() - line.trim_start_matches(' ').len();
+                let value = Value::String(scalar::block(&text, parent_indent));
                 return Node {
                     range: range.start..end,
                     value,

@@ -105,6 +105,13 @@ impl Document {
         &self.errors
     }
 
+    /// The first line (without its line break): where problems of the
+    /// record as a whole are shown.
+    pub fn first_line(&self) -> Range<usize> {
+        let head = self.slice(0..self.text.len_bytes().min(4096));
+        0..head.find(['\n', '\r']).unwrap_or(head.len())
+    }
+
     /// The text of a byte range (borrowed when it lies in one rope chunk);
     /// the ends are clamped and snapped to character boundaries.
     pub fn slice(&self, range: Range<usize>) -> Cow<'_, str> {

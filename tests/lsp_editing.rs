@@ -575,3 +575,37 @@ fn keywords_come_from_the_workspace_record_files() {
     );
     lsp.shutdown();
 }
+
+#[test]
+fn utf8_positions_when_the_client_offers_them() {
+    let (mut lsp, init) = Lsp::start(
+        json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
+        json!({}),
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    let text = "type: bcdc_dataset\ntitle: Lac Élan 😀\nsecurity_class: \"PRO\"  # é\n";
+    lsp.open(YAML_URI, "yaml", text);
+    lsp.diagnostics(YAML_URI);
+    let at = text.find("PRO").unwrap() + 3;
+    let line_start = text[..at].rfind('\n').unwrap() + 1;
+    let result = lsp.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": YAML_URI}, "position": {"line": 2, "character": at - line_start}}),
+    );
+    let b = item(result["items"].as_array().unwrap(), "PROTECTED B");
+    assert_eq!(
+        b["textEdit"]["range"],
+        json!({"start": {"line": 2, "character": 17}, "end": {"line": 2, "character": 20}})
+    );
+    assert_eq!(b["textEdit"]["newText"], "PROTECTED B");
+    // hover on the title's value, past multi-byte characters
+    let hover = lsp.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": YAML_URI}, "position": {"line": 1, "character": 12}}),
+    );
+    assert_eq!(
+        hover["range"],
+        json!({"start": {"line": 1, "character": 7}, "end": {"line": 1, "character": 21}})
+    );
+    lsp.shutdown();
+}

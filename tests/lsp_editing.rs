@@ -528,12 +528,13 @@ fn organizations_come_from_the_catalogue_then_from_the_disk_cache() {
     );
     lsp.shutdown();
 
-    // the catalogue fails now (its script is spent): the cached list still completes
+    // a new start within the hour: the cached list, without asking again
     let (mut lsp, _) = Lsp::start_with_env(json!({}), json!({"catalogue": fake.url}), &env);
     lsp.open(YAML_URI, "yaml", &text);
     let items = complete_until_some(&mut lsp, YAML_URI, &text, at);
     assert_eq!(items[0]["label"], "0a1b");
     lsp.shutdown();
+    assert_eq!(fake.requests().len(), 1);
 }
 
 #[test]

@@ -87,9 +87,13 @@ impl State {
     }
 }
 
+/// How long the cached organizations are used without asking the catalogue.
+const ORGANIZATIONS_FRESH: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Loads the catalogue's organizations for completion: at once from the
-/// disk cache, then from the catalogue, whose answer replaces the cache.
-/// A failure keeps what there is (completion then offers none, silently).
+/// disk cache, then, unless the cache is under an hour old, from the
+/// catalogue, whose answer replaces the cache. A failure keeps what there
+/// is (completion then offers none, silently).
 pub async fn refresh_organizations(shared: Arc<Shared>) {
     let settings = shared.settings();
     let setting = settings.catalogue.as_deref().unwrap_or("test");
@@ -99,6 +103,12 @@ pub async fn refresh_organizations(shared: Arc<Shared>) {
     let cache = organizations_cache(&client.catalogue().label());
     if let Some(cached) = cache.as_deref().and_then(read_organizations) {
         shared.editing.set_organizations(cached);
+        let age = cache
+            .as_deref()
+            .and_then(|p| std::fs::metadata(p).ok()?.modified().ok()?.elapsed().ok());
+        if age.is_some_and(|a| a < ORGANIZATIONS_FRESH) {
+            return;
+        }
     }
     let Ok(list) = client.organization_list().await else {
         return;

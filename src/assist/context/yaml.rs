@@ -3,6 +3,7 @@
 
 use super::{quoted_end, unquote_prefix, Cursor, Place};
 use crate::syntax::push_pointer;
+use std::borrow::Cow;
 
 pub(super) fn cursor(text: &str, offset: usize) -> Option<Cursor> {
     let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
@@ -104,15 +105,16 @@ impl Scanner {
         }
     }
 
-    /// The mapping a key at `col` belongs to (entered if it is new).
-    fn object(&mut self, col: usize) -> Option<String> {
+    /// The pointer of the mapping a key at `col` belongs to (entered if it
+    /// is new).
+    fn object(&mut self, col: usize) -> Option<&str> {
         self.pop_to(col, true);
         let pointer = match self.stack.last() {
             Some(Frame {
                 indent,
-                pointer,
                 kind: Kind::Map { .. },
-            }) if *indent == col => return Some(pointer.clone()),
+                ..
+            }) if *indent == col => return self.stack.last().map(|f| f.pointer.as_str()),
             Some(Frame {
                 indent,
                 pointer,
@@ -129,8 +131,8 @@ impl Scanner {
             None => String::new(),
             _ => return None,
         };
-        self.push(col, pointer.clone(), Kind::Map { last: None });
-        Some(pointer)
+        self.push(col, pointer, Kind::Map { last: None });
+        self.stack.last().map(|f| f.pointer.as_str())
     }
 
     fn push(&mut self, indent: usize, pointer: String, kind: Kind) {
@@ -141,12 +143,17 @@ impl Scanner {
         });
     }
 
-    fn set_last(&mut self, key: String, after: After) {
+    fn set_last(&mut self, key: Cow<str>, after: After) {
         if let Some(Frame {
             kind: Kind::Map { last },
             ..
         }) = self.stack.last_mut()
         {
+            // only a nested value's key is needed (for its pointer)
+            let key = match after {
+                After::Nested => key.into_owned(),
+                _ => String::new(),
+            };
             *last = Some((key, after));
         }
     }
@@ -242,12 +249,11 @@ impl Scanner {
         };
         match key_colon(rest) {
             Some(k) if col > start + k.colon => {
-                let object = self.object(start)?;
-                let pointer = push_pointer(&object, &k.key);
+                let pointer = push_pointer(self.object(start)?, &k.key);
                 value_cursor(code, line_start, start + k.colon + 1, col, pointer, base)
             }
             Some(k) => {
-                let object = self.object(start)?;
+                let object = self.object(start)?.to_string();
                 let token = start..start + k.key_end;
                 let mut c = scalar_token(code, line_start, token.start, token.end, col, base)?;
                 c.place = Place::Key { object };
@@ -258,7 +264,7 @@ impl Scanner {
                 let place = match item {
                     Some((list, index)) => Place::ItemStart { list, index },
                     None => Place::Key {
-                        object: self.object(start)?,
+                        object: self.object(start)?.to_string(),
                     },
                 };
                 let end = start + rest.trim_end().len();
@@ -408,8 +414,8 @@ fn dash_width(s: &str) -> Option<usize> {
     (spaces > 0).then_some(1 + spaces)
 }
 
-struct KeyColon {
-    key: String,
+struct KeyColon<'a> {
+    key: Cow<'a, str>,
     /// The end of the key token.
     key_end: usize,
     /// The index of the `:`.
@@ -418,7 +424,7 @@ struct KeyColon {
 
 /// `key:` at the start of `s` (plain or quoted), with a space or the end
 /// after the colon.
-fn key_colon(s: &str) -> Option<KeyColon> {
+fn key_colon(s: &str) -> Option<KeyColon<'_>> {
     let ends_key = |i: usize| s[i + 1..].is_empty() || s[i + 1..].starts_with([' ', '\t']);
     if s.starts_with(['"', '\'']) {
         let end = quoted_end(s, 0, s.len())?;
@@ -428,7 +434,7 @@ fn key_colon(s: &str) -> Option<KeyColon> {
         }
         let q = s.chars().next().unwrap_or('"');
         return Some(KeyColon {
-            key: unquote_prefix(&s[1..end - 1], q),
+            key: Cow::Owned(unquote_prefix(&s[1..end - 1], q)),
             key_end: end,
             colon,
         });
@@ -442,7 +448,7 @@ fn key_colon(s: &str) -> Option<KeyColon> {
         .map(|(i, _)| i)?;
     let key = s[..colon].trim_end();
     Some(KeyColon {
-        key: key.to_string(),
+        key: Cow::Borrowed(key),
         key_end: key.len(),
         colon,
     })

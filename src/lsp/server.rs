@@ -1,6 +1,7 @@
 //! Protocol handlers: each converts positions, calls the analysis, converts
 //! back. No analysis logic lives here.
 
+use super::choices::{self, Choices};
 use super::commands;
 use super::convert;
 use super::documents::{Documents, OpenDoc};
@@ -25,8 +26,9 @@ pub struct Shared {
     queue: mpsc::UnboundedSender<Job>,
     /// Files with a publish or update running.
     pub locks: FileLocks,
-    /// Completion and hover: client support and outside choices.
+    /// What the client supports for completion.
     pub editing: editing::State,
+    pub choices: Choices,
 }
 
 impl Shared {
@@ -82,6 +84,7 @@ impl Backend {
             queue: tx,
             locks: FileLocks::default(),
             editing: editing::State::default(),
+            choices: Choices::default(),
         });
         publisher::spawn(client.clone(), shared.clone(), rx);
         Backend { client, shared }
@@ -149,6 +152,7 @@ impl LanguageServer for Backend {
             .lock()
             .unwrap_or_else(|e| e.into_inner()) = enc;
         self.shared.editing.negotiate(&params);
+        self.shared.choices.initialize(&params);
         if let Some(options) = &params.initialization_options {
             self.apply_settings(Settings::from_json(options)).await;
         }
@@ -193,8 +197,8 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        tokio::spawn(editing::refresh_organizations(self.shared.clone()));
-        tokio::spawn(editing::load_workspace_keywords(self.shared.clone()));
+        tokio::spawn(choices::refresh_organizations(self.shared.clone()));
+        tokio::spawn(choices::load_workspace_keywords(self.shared.clone()));
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -299,6 +303,6 @@ impl LanguageServer for Backend {
         self.apply_settings(Settings::from_json(&params.settings))
             .await;
         // the catalogue may have changed: its organizations too
-        tokio::spawn(editing::refresh_organizations(self.shared.clone()));
+        tokio::spawn(choices::refresh_organizations(self.shared.clone()));
     }
 }

@@ -532,3 +532,21 @@ fn a_tags_list_is_rewritten_where_the_cursor_is() {
         assert!(quick_fixes(&doc, schema(), 0..0, &[]).is_empty());
     }
 }
+
+#[test]
+fn crlf_files_keep_their_line_breaks() {
+    let yaml = yaml_with("security_class:", "").replace('\n', "\r\n");
+    let case =
+        Case::new(Code::MissingRequired, "/security_class", "Add").added(&["/security_class"]);
+    let fixed = case.apply(&yaml, Format::Yaml);
+    assert!(
+        fixed.ends_with("2024-12-31\r\nsecurity_class: \r\n"),
+        "{fixed:?}"
+    );
+    assert!(!fixed.replace("\r\n", "").contains('\n'));
+    let case = Case::new(Code::UnknownField, "/custom", "Remove `custom`");
+    let yaml = VALID
+        .replace("purpose:", "custom:\n  a: 1\npurpose:")
+        .replace('\n', "\r\n");
+    assert_eq!(case.apply(&yaml, Format::Yaml), VALID.replace('\n', "\r\n"));
+}

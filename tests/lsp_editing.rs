@@ -134,10 +134,25 @@ fn completion_hover_and_symbols_over_the_protocol() {
         dates["textEdit"]["newText"],
         "dates:\n  - type: $1\n    date: $2"
     );
+    // deeper, a snippet's further lines are relative to its line (the
+    // client indents them), plain text is absolute
+    let text = VALID.replace(
+        "    temporal_extent:\n      - beginning_date: 1985-04-01\n        end_date: 2024-12-31\n",
+        "    temp\n",
+    );
+    lsp.change(YAML_URI, 4, json!([{"text": text}]));
+    let at = text.find("    temp\n").unwrap() + 8;
+    let items = complete(&mut lsp, YAML_URI, &text, at);
+    let extent = item(&items, "temporal_extent");
+    assert_eq!(extent["insertTextMode"], 2);
+    assert_eq!(
+        extent["textEdit"]["newText"],
+        "temporal_extent:\n  - beginning_date: $1\n    end_date: $2"
+    );
 
     // hover on a key and on a value
     let at = VALID.find("resource_status").unwrap() + 2;
-    lsp.change(YAML_URI, 4, json!([{"text": VALID}]));
+    lsp.change(YAML_URI, 5, json!([{"text": VALID}]));
     let hover = lsp.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": YAML_URI}, "position": position(VALID, at)}),
@@ -170,6 +185,7 @@ fn plain_text_for_clients_without_snippets_or_suggest_command() {
     let items = complete(&mut lsp, YAML_URI, text, text.len());
     let contacts = item(&items, "contacts");
     assert_eq!(contacts["insertTextFormat"], 1);
+    assert_eq!(contacts["insertTextMode"], 1);
     assert_eq!(
         contacts["textEdit"]["newText"],
         "contacts:\n  - name: \n    email: \n    org: \n    role: "

@@ -86,6 +86,26 @@ pub fn completion(shared: &Shared, params: CompletionParams) -> Option<Completio
         .flatten()
 }
 
+/// The white space that starts the line holding `offset`.
+fn line_indent(rope: &Rope, offset: usize) -> String {
+    let line = rope.line(rope.byte_to_line(offset.min(rope.len_bytes())));
+    line.chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect()
+}
+
+/// Multi-line text with `indent` taken off its further lines.
+fn relative_to_line(text: &str, indent: &str) -> String {
+    text.split('\n')
+        .enumerate()
+        .map(|(i, l)| match l.strip_prefix(indent) {
+            Some(rest) if i > 0 => rest,
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn text_edit(rope: &Rope, e: &Edit, enc: Encoding) -> TextEdit {
     TextEdit {
         range: convert::range(rope, &e.range, enc),
@@ -100,9 +120,20 @@ fn completion_item(
     snippets: bool,
     retrigger: bool,
 ) -> CompletionItem {
-    let (text, format) = match c.snippet {
-        Some(s) if snippets => (s, InsertTextFormat::SNIPPET),
-        _ => (c.insert_text, InsertTextFormat::PLAIN_TEXT),
+    // Plain text goes in as it is. Clients indent a snippet's further lines
+    // by the current line's indentation themselves (Neovim always does), so
+    // a snippet's lines are made relative to it.
+    let (text, format, mode) = match c.snippet {
+        Some(s) if snippets => (
+            relative_to_line(&s, &line_indent(rope, c.replace_range.start)),
+            InsertTextFormat::SNIPPET,
+            InsertTextMode::ADJUST_INDENTATION,
+        ),
+        _ => (
+            c.insert_text,
+            InsertTextFormat::PLAIN_TEXT,
+            InsertTextMode::AS_IS,
+        ),
     };
     let edit = Edit {
         range: c.replace_range,
@@ -126,8 +157,7 @@ fn completion_item(
         sort_text: Some(c.sort_text),
         filter_text: Some(c.filter_text),
         insert_text_format: Some(format),
-        // the text holds its own indentation
-        insert_text_mode: Some(InsertTextMode::AS_IS),
+        insert_text_mode: Some(mode),
         text_edit: Some(CompletionTextEdit::Edit(text_edit(rope, &edit, enc))),
         additional_text_edits: (!c.additional_edits.is_empty()).then(|| {
             c.additional_edits

@@ -384,6 +384,17 @@ fn every_kind_of_quick_fix_applied_over_the_protocol_in_yaml() {
             "Change to `[displayed]`",
         ),
         (
+            with(
+                "  - name: Water Data Team\n    email: water.data@example.invalid\n    org: lsp-test-org\n    role: custodian\n    displayed: []\n",
+                "",
+            )
+            .replacen("  - name: Jane Doe\n    email: jane.doe@example.invalid\n    org: lsp-test-org\n    role: pointOfContact\n    displayed: [displayed]\n",
+                "  name: Jane Doe\n  email: jane.doe@example.invalid\n  org: lsp-test-org\n  role: pointOfContact\n  displayed: [displayed]\n", 1),
+            "wrong-type",
+            "/contacts",
+            "Make `contacts` a list of this one entry",
+        ),
+        (
             with("tag_string:", "tags:"),
             "wrong-type",
             "/tags",

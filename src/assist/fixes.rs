@@ -385,20 +385,24 @@ impl Fixer<'_> {
     }
 
     /// Shapes the catalogue rejects: `displayed: true` for a list of
-    /// choices, keywords as `tags`.
+    /// choices, one mapping for a list of objects, keywords as `tags`.
     fn convert(&self, d: &Diagnostic) -> Option<Fix> {
         if d.pointer == "/tags" {
             return self.tags_to_keywords();
         }
         let node = self.root?.pointer(&d.pointer)?;
         let field = field_at(self.schema, &d.pointer)?;
-        let Value::Bool(on) = node.value else {
-            return None;
-        };
-        if field.kind != FieldKind::MultipleChoice {
-            return None;
+        match (&node.value, field.kind) {
+            (Value::Bool(on), FieldKind::MultipleChoice) => self.checkbox(node, &field, *on),
+            (Value::Map(entries), FieldKind::Repeating) if !entries.is_empty() => {
+                self.wrap_in_list(node, &field)
+            }
+            _ => None,
         }
-        // a checkbox: true is its one value, false none
+    }
+
+    /// A checkbox: true is its one value, false none.
+    fn checkbox(&self, node: &Node, field: &Field, on: bool) -> Option<Fix> {
         let values: Vec<&str> = match (on, field.choices.as_slice()) {
             (true, [only]) => vec![only.value.as_str()],
             (false, _) => Vec::new(),
@@ -413,6 +417,38 @@ impl Fixer<'_> {
             },
             true,
         ))
+    }
+
+    /// One mapping where a list of objects goes: made the list's one
+    /// entry (`[...]` around it in JSON and flow style; in block style a
+    /// `- ` before its first key and its further lines two spaces deeper).
+    fn wrap_in_list(&self, node: &Node, field: &Field) -> Option<Fix> {
+        let range = node.range.clone();
+        let flow = self.doc.slice(range.clone()).starts_with('{');
+        let at = |offset: usize, text: &str| Edit {
+            range: offset..offset,
+            new_text: text.to_string(),
+        };
+        let edits = if self.format() == Format::Json || flow {
+            vec![at(range.start, "["), at(range.end, "]")]
+        } else {
+            let rope = self.doc.text();
+            let first = rope.byte_to_line(range.start);
+            let last = rope.byte_to_line(range.end.saturating_sub(1).max(range.start));
+            let mut edits = vec![at(range.start, "- ")];
+            for line in first + 1..=last {
+                if rope.line(line).chars().any(|c| !c.is_whitespace()) {
+                    edits.push(at(rope.line_to_byte(line), "  "));
+                }
+            }
+            edits
+        };
+        Some(Fix {
+            title: format!("Make `{}` a list of this one entry", field.name),
+            diagnostic: None,
+            edits,
+            preferred: true,
+        })
     }
 
     fn tags_entry(&self) -> Option<&Entry> {

@@ -479,6 +479,38 @@ fn shapes_the_catalogue_rejects_are_rewritten() {
         Format::Json,
     );
 
+    // one contact written as a mapping, not a list
+    let jane = "contacts:\n  - name: Jane Doe\n    email: jane.doe@example.invalid\n    org: lsp-test-org\n    role: pointOfContact\n    displayed: [displayed]\n";
+    let start = VALID.find("contacts:").unwrap();
+    let end = VALID.find("dates:").unwrap();
+    let one = format!("{}{jane}{}", &VALID[..start], &VALID[end..]);
+    let mapping = one.replace("  - name: Jane Doe\n    email: jane.doe@example.invalid\n    org: lsp-test-org\n    role: pointOfContact\n    displayed: [displayed]\n",
+        "  name: Jane Doe   # the author\n\n  email: jane.doe@example.invalid\n  org: lsp-test-org\n  role: pointOfContact\n  displayed: [displayed]\n");
+    let case = Case::new(
+        Code::WrongType,
+        "/contacts",
+        "Make `contacts` a list of this one entry",
+    );
+    let fixed = case.apply(&mapping, Format::Yaml);
+    assert_eq!(
+        fixed,
+        one.replace("Jane Doe\n", "Jane Doe   # the author\n\n")
+    );
+    let json = json_with(|m| {
+        let first = m["contacts"][0].clone();
+        m.insert("contacts".into(), first);
+    });
+    let fixed = case.apply(&json, Format::Json);
+    assert!(fixed.contains("\"contacts\": [{\n"), "{fixed}");
+    let yaml = VALID.replacen(
+        "dates:\n  - type: Created\n    date: 2024-01-15",
+        "dates: {type: Created, date: 2024-01-15}",
+        1,
+    );
+    let fixed =
+        Case::new(Code::WrongType, "/dates", "Make `dates` a list").apply(&yaml, Format::Yaml);
+    assert!(fixed.contains("dates: [{type: Created, date: 2024-01-15}]"));
+
     // keywords as a comma-separated `tags` string
     let case = Case::new(
         Code::WrongType,

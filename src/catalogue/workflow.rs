@@ -147,12 +147,12 @@ pub fn catalogue_problems(doc: &Document, error: &CatalogueError) -> Vec<Problem
 /// mapping (or empty), a list item's first key, or the nearest ancestor that exists.
 pub fn locate(doc: &Document, pointer: &str) -> Range<usize> {
     let Some(root) = doc.root() else {
-        return first_line(doc);
+        return doc.first_line();
     };
     let mut pointer = pointer.to_string();
     loop {
         if pointer.is_empty() {
-            return first_line(doc);
+            return doc.first_line();
         }
         if let Some(entry) = root.pointer_entry(&pointer) {
             let scalar = entry.value.as_map().is_none() && entry.value.as_seq().is_none();
@@ -166,7 +166,7 @@ pub fn locate(doc: &Document, pointer: &str) -> Range<usize> {
             return match node.as_map().and_then(<[_]>::first) {
                 Some(first) => first.key_range.clone(),
                 None if !node.range.is_empty() => node.range.clone(),
-                None => first_line(doc),
+                None => doc.first_line(),
             };
         }
         pointer = syntax::split_pointer(&pointer)
@@ -194,11 +194,6 @@ pub fn string_field<'a>(root: &'a Node, key: &str) -> Option<&'a str> {
 
 fn line_of(doc: &Document, offset: usize) -> usize {
     doc.text().byte_to_line(offset.min(doc.text().len_bytes())) + 1
-}
-
-fn first_line(doc: &Document) -> Range<usize> {
-    let text = doc.slice(0..doc.text().len_bytes().min(4096));
-    0..text.find(['\n', '\r']).unwrap_or(text.len())
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! Protocol handlers: each converts positions, calls the analysis, converts
 //! back. No analysis logic lives here.
 
+use super::choices::{self, Choices};
 use super::commands;
 use super::convert;
 use super::documents::{Documents, OpenDoc};
+use super::editing;
 use super::publisher::{self, Job};
 use super::settings::Settings;
 use crate::catalogue::FileLocks;
@@ -24,6 +26,9 @@ pub struct Shared {
     queue: mpsc::UnboundedSender<Job>,
     /// Files with a publish or update running.
     pub locks: FileLocks,
+    /// What the client supports for completion.
+    pub editing: editing::State,
+    pub choices: Choices,
 }
 
 impl Shared {
@@ -78,6 +83,8 @@ impl Backend {
             schema: RwLock::new(Arc::new(Schema::embedded())),
             queue: tx,
             locks: FileLocks::default(),
+            editing: editing::State::default(),
+            choices: Choices::default(),
         });
         publisher::spawn(client.clone(), shared.clone(), rx);
         Backend { client, shared }
@@ -144,6 +151,8 @@ impl LanguageServer for Backend {
             .encoding
             .lock()
             .unwrap_or_else(|e| e.into_inner()) = enc;
+        self.shared.editing.negotiate(&params);
+        self.shared.choices.initialize(&params);
         if let Some(options) = &params.initialization_options {
             self.apply_settings(Settings::from_json(options)).await;
         }
@@ -161,11 +170,15 @@ impl LanguageServer for Backend {
                     CodeActionOptions {
                         code_action_kinds: Some(vec![
                             CodeActionKind::QUICKFIX,
+                            CodeActionKind::REFACTOR_REWRITE,
                             CodeActionKind::SOURCE,
                         ]),
                         ..Default::default()
                     },
                 )),
+                completion_provider: Some(editing::completion_options()),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
                 text_document_sync: Some(TextDocumentSyncCapability::Options(
                     TextDocumentSyncOptions {
                         open_close: Some(true),
@@ -181,6 +194,11 @@ impl LanguageServer for Backend {
             }),
             offset_encoding: None,
         })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        tokio::spawn(choices::refresh_organizations(self.shared.clone()));
+        tokio::spawn(choices::load_workspace_keywords(self.shared.clone()));
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -250,7 +268,13 @@ impl LanguageServer for Backend {
                 .as_ref()
                 .is_none_or(|only| only.iter().any(|k| kind.as_str().starts_with(k.as_str())))
         };
-        let mut actions = Vec::new();
+        let mut actions: Vec<_> = editing::quick_fixes(&self.shared, &params)
+            .into_iter()
+            .filter(|a| match a {
+                CodeActionOrCommand::CodeAction(a) => a.kind.as_ref().is_none_or(&wants),
+                CodeActionOrCommand::Command(_) => true,
+            })
+            .collect();
         if wants(&CodeActionKind::SOURCE) {
             actions.extend(commands::source_actions(
                 &self.shared,
@@ -260,8 +284,25 @@ impl LanguageServer for Backend {
         Ok(Some(actions))
     }
 
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        Ok(editing::completion(&self.shared, params))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        Ok(editing::hover(&self.shared, params))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(editing::document_symbols(&self.shared, params))
+    }
+
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.apply_settings(Settings::from_json(&params.settings))
             .await;
+        // the catalogue may have changed: its organizations too
+        tokio::spawn(choices::refresh_organizations(self.shared.clone()));
     }
 }

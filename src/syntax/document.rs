@@ -53,6 +53,10 @@ struct SegmentInfo {
 /// and their (relative) errors.
 type Reusable = HashMap<(Kind, u64), VecDeque<(usize, Piece, Vec<SyntaxError>)>>;
 
+/// A segment's values and (relative) errors; `None` when it needs the
+/// whole document (anchors and aliases).
+type SegmentParse = Option<(Piece, Vec<SyntaxError>)>;
+
 /// A segment's values, taken out of an old root for reuse.
 enum Piece {
     Entries(Vec<Entry>),
@@ -99,6 +103,13 @@ impl Document {
 
     pub fn syntax_errors(&self) -> &[SyntaxError] {
         &self.errors
+    }
+
+    /// The first line (without its line break): where problems of the
+    /// record as a whole are shown.
+    pub fn first_line(&self) -> Range<usize> {
+        let head = self.slice(0..self.text.len_bytes().min(4096));
+        0..head.find(['\n', '\r']).unwrap_or(head.len())
     }
 
     /// The text of a byte range (borrowed when it lies in one rope chunk);
@@ -185,37 +196,39 @@ impl Document {
     /// aliases, which need the whole document.
     fn reparse_segmented(&mut self, text: &str, spans: &[Span]) -> bool {
         let mut reusable = self.take_pieces();
-        let mut infos = Vec::with_capacity(spans.len());
-        let mut pieces = Vec::with_capacity(spans.len());
+        let mut hashes = Vec::with_capacity(spans.len());
+        let mut results: Vec<SegmentParse> = Vec::with_capacity(spans.len());
         for span in spans {
-            let segment_text = &text[span.range.clone()];
             let mut h = DefaultHasher::new();
-            h.write(segment_text.as_bytes());
+            h.write(text[span.range.clone()].as_bytes());
             let hash = h.finish();
-            let start = span.range.start;
             let reused = reusable
                 .get_mut(&(span.kind, hash))
                 .and_then(VecDeque::pop_front);
-            let (piece, errors) = match reused {
-                Some((old_start, mut piece, errors)) => {
-                    let delta = start as isize - old_start as isize;
-                    if delta != 0 {
-                        piece.shift(delta);
-                    }
-                    (piece, errors)
+            results.push(reused.map(|(old_start, mut piece, errors)| {
+                let delta = span.range.start as isize - old_start as isize;
+                if delta != 0 {
+                    piece.shift(delta);
                 }
-                None => match parse_segment(segment_text, span.kind, start) {
-                    Some(parsed) => parsed,
-                    None => {
-                        self.dirty = true;
-                        return false;
-                    }
-                },
-            };
+                (piece, errors)
+            }));
+            hashes.push(hash);
+        }
+        let todo: Vec<usize> = (0..spans.len()).filter(|&i| results[i].is_none()).collect();
+        for (i, parsed) in parse_segments(text, spans, &todo) {
+            match parsed {
+                Some(parsed) => results[i] = Some(parsed),
+                None => return false,
+            }
+        }
+        let mut infos = Vec::with_capacity(spans.len());
+        let mut pieces = Vec::with_capacity(spans.len());
+        for ((span, hash), result) in spans.iter().zip(hashes).zip(results) {
+            let (piece, errors) = result.expect("every segment was reused or parsed");
             infos.push(SegmentInfo {
                 kind: span.kind,
                 hash,
-                start,
+                start: span.range.start,
                 count: piece.len(),
                 errors,
             });
@@ -223,7 +236,6 @@ impl Document {
         }
         self.assemble(text, spans, pieces, &infos);
         self.state = State::Segmented(infos);
-        self.dirty = false;
         true
     }
 
@@ -324,14 +336,7 @@ impl Document {
         // duplicate keys across segments (those within one were found there)
         for (i, e) in entries.iter().enumerate() {
             if entries[..i].iter().any(|prev| prev.key == e.key) {
-                errors.push(SyntaxError {
-                    range: e.key_range.clone(),
-                    message: format!(
-                        "duplicate key `{}`: the catalogue would keep only the last one",
-                        e.key
-                    ),
-                    kind: SyntaxErrorKind::DuplicateKey,
-                });
+                errors.push(SyntaxError::duplicate_key(e));
             }
         }
         sort_errors(&mut errors);
@@ -368,9 +373,47 @@ impl Piece {
     }
 }
 
+/// Parses the segments at `indices`, on several threads when there are
+/// many (a large record opened or pasted): segments are independent.
+fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, SegmentParse)> {
+    let parse = |chunk: &[usize]| -> Vec<_> {
+        chunk
+            .iter()
+            .map(|&i| {
+                let span = &spans[i];
+                (
+                    i,
+                    parse_segment(&text[span.range.clone()], span.kind, span.range.start),
+                )
+            })
+            .collect()
+    };
+    const PARALLEL_FROM: usize = 64;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    if indices.len() < PARALLEL_FROM || threads < 2 {
+        return parse(indices);
+    }
+    let chunk = indices.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = indices
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || parse(c)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
 /// Parses one segment on its own; its values get absolute ranges, its
 /// errors stay relative. `None` when it uses anchors or aliases.
-fn parse_segment(text: &str, kind: Kind, start: usize) -> Option<(Piece, Vec<SyntaxError>)> {
+fn parse_segment(text: &str, kind: Kind, start: usize) -> SegmentParse {
     let Parsed {
         root,
         mut errors,

@@ -86,6 +86,29 @@ pub struct SyntaxError {
     pub kind: SyntaxErrorKind,
 }
 
+impl SyntaxError {
+    /// Reported once per document, where the limit was first reached.
+    pub(crate) fn too_deep(at: usize) -> SyntaxError {
+        SyntaxError {
+            range: at..at,
+            message: format!("nesting deeper than {MAX_DEPTH} levels is not read"),
+            kind: SyntaxErrorKind::Limit,
+        }
+    }
+
+    /// On the later of two entries with the same key.
+    pub(crate) fn duplicate_key(entry: &Entry) -> SyntaxError {
+        SyntaxError {
+            range: entry.key_range.clone(),
+            message: format!(
+                "duplicate key `{}`: the catalogue would keep only the last one",
+                entry.key
+            ),
+            kind: SyntaxErrorKind::DuplicateKey,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SyntaxErrorKind {
     Syntax,

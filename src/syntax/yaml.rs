@@ -68,11 +68,7 @@ impl Converter<'_, '_> {
         if depth > MAX_DEPTH {
             if !self.reported_depth {
                 self.reported_depth = true;
-                self.errors.push(SyntaxError {
-                    range: range.start..range.start,
-                    message: format!("nesting deeper than {MAX_DEPTH} levels is not read"),
-                    kind: SyntaxErrorKind::Limit,
-                });
+                self.errors.push(SyntaxError::too_deep(range.start));
             }
             return Node {
                 range,
@@ -122,7 +118,12 @@ impl Converter<'_, '_> {
                 // end at the last content character, wherever tree-sitter
                 // ended the node (it differs at the end of the input)
                 let end = range.start + text.trim_end().len();
-                let value = Value::String(scalar::block(&text));
+                // an explicit indentation indicator counts from the
+                // indentation of the line the block starts on
+                let line_start = self.src.0[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                let line = &self.src.0[line_start..range.start];
+                let parent_indent = line.len() - line.trim_start_matches(' ').len();
+                let value = Value::String(scalar::block(&text, parent_indent));
                 return Node {
                     range: range.start..end,
                     value,
@@ -233,14 +234,7 @@ impl Converter<'_, '_> {
                 continue;
             };
             if entries.iter().any(|e| e.key == entry.key) {
-                self.errors.push(SyntaxError {
-                    range: entry.key_range.clone(),
-                    message: format!(
-                        "duplicate key `{}`: the catalogue would keep only the last one",
-                        entry.key
-                    ),
-                    kind: SyntaxErrorKind::DuplicateKey,
-                });
+                self.errors.push(SyntaxError::duplicate_key(&entry));
             }
             entries.push(entry);
         }

@@ -59,7 +59,10 @@ RUN="$(mktemp -d "${TMPDIR:-/tmp}/bcdc-vscode-e2e.XXXXXX")"
 CS_PID=""
 cleanup() {
   # code-server runs in its own process group (setsid): that takes the extension host and bcdc-lsp with it
-  [ -n "$CS_PID" ] && kill -- -"$CS_PID" 2>/dev/null || true
+  if [ -n "$CS_PID" ] && kill -- -"$CS_PID" 2>/dev/null; then
+    for _ in $(seq 1 25); do kill -0 -- -"$CS_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- -"$CS_PID" 2>/dev/null || true   # whatever ignored SIGTERM for 5 s
+  fi
   # Chromium (launched by playwright, possibly in its own group): only processes using this run's profile
   for pid in $(pgrep -f -- "$RUN/chromium-profile" || true); do kill "$pid" 2>/dev/null || true; done
   if [ "${KEEP:-0}" = 1 ]; then echo "run dir kept: $RUN"; else rm -rf "$RUN"; fi

@@ -534,7 +534,11 @@ fn organizations_come_from_the_catalogue_then_from_the_disk_cache() {
         {"id": "0a1b", "name": "water", "title": "Ministry of Water"},
         {"id": "2c3d", "name": "forests", "title": "Ministry of Forests"},
     ]);
-    let fake = runtime.block_on(catalogue_fake::start(vec![catalogue_fake::ok(orgs)]));
+    let licences = json!([{"id": "2", "title": "Open Government Licence - British Columbia"}]);
+    let fake = runtime.block_on(catalogue_fake::start(vec![
+        catalogue_fake::ok(orgs),
+        catalogue_fake::ok(licences),
+    ]));
     let cache = tempfile::tempdir().unwrap();
     let env = [("XDG_CACHE_HOME", cache.path().to_str().unwrap())];
     let text = VALID.replace("owner_org: lsp-test-org", "owner_org: wat");
@@ -549,9 +553,13 @@ fn organizations_come_from_the_catalogue_then_from_the_disk_cache() {
         (&json!("0a1b"), &json!("Ministry of Water"))
     );
     assert_eq!(items[0]["textEdit"]["newText"], "0a1b");
+    let asked: Vec<String> = fake.requests().iter().map(|r| r.target.clone()).collect();
     assert_eq!(
-        fake.requests()[0].target,
-        "/api/3/action/organization_list?all_fields=true"
+        asked,
+        [
+            "/api/3/action/organization_list?all_fields=true",
+            "/api/3/action/license_list"
+        ]
     );
     lsp.shutdown();
 
@@ -561,7 +569,7 @@ fn organizations_come_from_the_catalogue_then_from_the_disk_cache() {
     let items = complete_until_some(&mut lsp, YAML_URI, &text, at);
     assert_eq!(items[0]["label"], "0a1b");
     lsp.shutdown();
-    assert_eq!(fake.requests().len(), 1);
+    assert_eq!(fake.requests().len(), 2);
 }
 
 #[test]

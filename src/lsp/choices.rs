@@ -4,6 +4,7 @@
 
 use super::server::Shared;
 use crate::assist;
+use crate::catalogue::lists::{self, Lists};
 use crate::schema::{Choice, Schema};
 use crate::syntax::{Document, Format};
 use std::path::{Path, PathBuf};
@@ -77,90 +78,47 @@ pub fn keywords(shared: &Shared, editing: &Uri) -> Vec<String> {
     out
 }
 
-/// How long the cached organizations are used without asking the catalogue.
-const ORGANIZATIONS_FRESH: std::time::Duration = std::time::Duration::from_secs(3600);
-
-/// Loads the catalogue's organizations for completion: at once from the
-/// disk cache, then, unless the cache is under an hour old, from the
-/// catalogue, whose answer replaces the cache. A failure keeps what there
-/// is (completion then offers none, silently).
-pub async fn refresh_organizations(shared: Arc<Shared>) {
+/// Loads the catalogue's organizations (for completion) and licences (for
+/// the licence check): at once from the disk cache, then, unless the cache
+/// is under an hour old, from the catalogue — the organizations the user may
+/// publish in when a key is set, else all. A failure keeps what there is
+/// (completion then offers none, silently).
+pub async fn refresh_catalogue_lists(shared: Arc<Shared>, client: tower_lsp_server::Client) {
     let settings = shared.settings();
     let setting = settings.catalogue.as_deref().unwrap_or("test");
-    let Ok(client) = crate::catalogue::connect(setting, settings.api_key.as_deref()) else {
+    let Ok(catalogue) = crate::catalogue::connect(setting, settings.api_key.as_deref()) else {
         return;
     };
-    let cache = organizations_cache(&client.catalogue().label());
-    if let Some(cached) = cache.as_deref().and_then(read_organizations) {
-        shared.choices.set_organizations(cached);
-        let age = cache
-            .as_deref()
-            .and_then(|p| std::fs::metadata(p).ok()?.modified().ok()?.elapsed().ok());
-        if age.is_some_and(|a| a < ORGANIZATIONS_FRESH) {
-            return;
-        }
+    let cached = lists::load_cached(&catalogue);
+    if let Some(cached) = &cached {
+        use_lists(&shared, cached);
     }
-    let Ok(list) = client.organization_list().await else {
+    if cached.is_some_and(|l| l.is_fresh(std::time::SystemTime::now())) {
         return;
-    };
-    let choices: Vec<Choice> = list
-        .into_iter()
-        .map(|o| Choice {
-            label: if o.title.trim().is_empty() {
-                o.name
-            } else {
-                o.title
-            },
-            value: o.id,
-            next: Vec::new(),
-        })
-        .collect();
-    if let Some(path) = cache {
-        let json: Vec<serde_json::Value> = choices
-            .iter()
-            .map(|c| serde_json::json!({"id": c.value, "title": c.label}))
-            .collect();
-        if let Some(dir) = path.parent() {
-            let _ = tokio::fs::create_dir_all(dir).await;
-        }
-        let _ = tokio::fs::write(&path, serde_json::Value::Array(json).to_string()).await;
     }
-    shared.choices.set_organizations(choices);
+    match lists::fetch(&catalogue).await {
+        Ok(fresh) => {
+            lists::store(&catalogue, &fresh);
+            use_lists(&shared, &fresh);
+        }
+        Err(e) => {
+            client
+                .log_message(
+                    tower_lsp_server::ls_types::MessageType::INFO,
+                    format!("bcdc: organizations and licences not refreshed: {e}"),
+                )
+                .await
+        }
+    }
 }
 
-/// `<cache dir>/bcdc-lsp/organizations-<catalogue>.json`.
-fn organizations_cache(catalogue: &str) -> Option<std::path::PathBuf> {
-    let name: String = catalogue
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Some(
-        dirs::cache_dir()?
-            .join("bcdc-lsp")
-            .join(format!("organizations-{name}.json")),
-    )
-}
-
-fn read_organizations(path: &std::path::Path) -> Option<Vec<Choice>> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let list: Vec<serde_json::Value> = serde_json::from_str(&text).ok()?;
-    Some(
-        list.iter()
-            .filter_map(|o| {
-                Some(Choice {
-                    value: o.get("id")?.as_str()?.to_string(),
-                    label: o.get("title")?.as_str()?.to_string(),
-                    next: Vec::new(),
-                })
-            })
-            .collect(),
-    )
+fn use_lists(shared: &Shared, lists: &Lists) {
+    shared
+        .choices
+        .set_organizations(lists.organizations.iter().map(Choice::from).collect());
+    if !lists.licences.is_empty() {
+        shared.use_licences(lists.licences.iter().map(Choice::from).collect());
+    }
 }
 
 /// Reads the keywords of the workspace's record files, in the background.

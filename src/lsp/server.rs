@@ -9,7 +9,7 @@ use super::editing;
 use super::publisher::{self, Job};
 use super::settings::Settings;
 use crate::catalogue::FileLocks;
-use crate::schema::Schema;
+use crate::schema::{Choice, Schema};
 use crate::text::Encoding;
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::mpsc;
@@ -22,7 +22,11 @@ pub struct Shared {
     pub docs: Documents,
     encoding: Mutex<Encoding>,
     settings: Mutex<Settings>,
+    /// The schema in use: `base_schema` with the catalogue's licence list
+    /// once it was fetched.
     schema: RwLock<Arc<Schema>>,
+    base_schema: RwLock<Arc<Schema>>,
+    licences: RwLock<Option<Vec<Choice>>>,
     queue: mpsc::UnboundedSender<Job>,
     /// Files with a publish or update running.
     pub locks: FileLocks,
@@ -37,6 +41,40 @@ impl Shared {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Uses the catalogue's licence list from now on (when the schema
+    /// compiles with it), and re-checks the open documents.
+    pub fn use_licences(&self, licences: Vec<Choice>) {
+        *self.licences.write().unwrap_or_else(|e| e.into_inner()) = Some(licences);
+        self.rebuild_schema();
+    }
+
+    /// Sets a newly loaded schema, keeping the catalogue's licences.
+    fn set_base_schema(&self, schema: Schema) {
+        *self.base_schema.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(schema);
+        self.rebuild_schema();
+    }
+
+    fn rebuild_schema(&self) {
+        let base = self
+            .base_schema
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let licences = self
+            .licences
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let schema = match licences.map(|l| base.with_licences(l)) {
+            Some(Ok(with)) => Arc::new(with),
+            _ => base,
+        };
+        *self.schema.write().unwrap_or_else(|e| e.into_inner()) = schema;
+        for uri in self.docs.uris() {
+            self.reanalyse(&uri);
+        }
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -76,11 +114,14 @@ pub struct Backend {
 impl Backend {
     pub fn new(client: Client) -> Backend {
         let (tx, rx) = mpsc::unbounded_channel();
+        let embedded = Arc::new(Schema::embedded());
         let shared = Arc::new(Shared {
             docs: Documents::default(),
             encoding: Mutex::new(Encoding::Utf16),
             settings: Mutex::new(Settings::default()),
-            schema: RwLock::new(Arc::new(Schema::embedded())),
+            schema: RwLock::new(embedded.clone()),
+            base_schema: RwLock::new(embedded),
+            licences: RwLock::new(None),
             queue: tx,
             locks: FileLocks::default(),
             editing: editing::State::default(),
@@ -105,13 +146,7 @@ impl Backend {
             let loaded =
                 crate::cli::load_schema(new.schema_path.as_deref().map(std::path::Path::new), None);
             match loaded {
-                Ok(schema) => {
-                    *self
-                        .shared
-                        .schema
-                        .write()
-                        .unwrap_or_else(|e| e.into_inner()) = Arc::new(schema)
-                }
+                Ok(schema) => self.shared.set_base_schema(schema),
                 Err(e) => {
                     self.client
                         .show_message(
@@ -197,7 +232,10 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        tokio::spawn(choices::refresh_organizations(self.shared.clone()));
+        tokio::spawn(choices::refresh_catalogue_lists(
+            self.shared.clone(),
+            self.client.clone(),
+        ));
         tokio::spawn(choices::load_workspace_keywords(self.shared.clone()));
     }
 
@@ -302,7 +340,10 @@ impl LanguageServer for Backend {
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.apply_settings(Settings::from_json(&params.settings))
             .await;
-        // the catalogue may have changed: its organizations too
-        tokio::spawn(choices::refresh_organizations(self.shared.clone()));
+        // the catalogue may have changed: its organizations and licences too
+        tokio::spawn(choices::refresh_catalogue_lists(
+            self.shared.clone(),
+            self.client.clone(),
+        ));
     }
 }

@@ -8,7 +8,8 @@
 #
 # Neovim comes from $TOOLS/tools.env (NVIM=...) or $TOOLS/nvim-venv/bin/nvim, TOOLS defaulting to
 # /tmp/bcdc-tools (tests/harness/editors/install.sh puts it there); this script installs nothing.
-# E2E_MODES="setup native" picks how the plugin is enabled; KEEP=1 keeps the temp workspace.
+# It first runs unit.lua (the plugin's own logic), then e2e.lua once per mode in E2E_MODES
+# ("setup native": require("bcdc").setup{} / vim.g.bcdc + vim.lsp.enable). KEEP=1 keeps the workspace.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PLUGIN="$(dirname "$HERE")"
@@ -33,6 +34,9 @@ fi
 echo "$version; server: $("$BCDC_LSP" --version 2>&1 || true)"
 
 rc=0
+# The plugin's own logic first (options, key sources, record detection): quick, no server.
+"$NVIM" --headless -u NONE -i NONE -n --cmd "set rtp^=$PLUGIN" -l "$HERE/unit.lua" || rc=1
+
 for mode in ${E2E_MODES:-setup native}; do
   ws="$(mktemp -d "${TMPDIR:-/tmp}/bcdc-nvim-e2e.XXXXXX")"
   # A fresh dataset name each run: CKAN refuses a name that is already in use.

@@ -2,7 +2,8 @@
 -- the caller that sends it to the server: never printed, logged or stored in an LSP config.
 local M = {}
 
--- Keys read by a command, per catalogue: a password manager may prompt, so ask once a session.
+-- Keys read by a command, per command and catalogue: a password manager may prompt, so ask once a
+-- session.
 local from_cmd = {}
 
 --- @return string how the key is found, safe to show
@@ -31,8 +32,9 @@ function M.resolve(src, catalogue)
     end
     return vim.trim(key)
   end
-  if from_cmd[catalogue] then
-    return from_cmd[catalogue]
+  local cached = M.describe(src) .. ' ' .. catalogue
+  if from_cmd[cached] then
+    return from_cmd[cached]
   end
   local argv = type(src.cmd) == 'table' and src.cmd or { vim.o.shell, vim.o.shellcmdflag, src.cmd }
   local ok, proc = pcall(vim.system, argv, { text = true, env = { BCDC_CATALOGUE = catalogue } })
@@ -48,7 +50,7 @@ function M.resolve(src, catalogue)
   if key == '' then
     return nil, ('%s printed no key'):format(M.describe(src))
   end
-  from_cmd[catalogue] = key
+  from_cmd[cached] = key
   return key
 end
 

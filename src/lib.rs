@@ -1,0 +1,8 @@
+//! bcdc-lsp: checks, completes and publishes BC Data Catalogue record files.
+//!
+//! The analysis modules (`text`, `syntax`, `schema`, `check`) are pure: no
+//! I/O, no clock, no protocol. The CLI and the language server are thin
+//! shells around them.
+
+pub mod syntax;
+pub mod text;

@@ -1,0 +1,127 @@
+use super::*;
+
+fn yaml(text: &str) -> Document {
+    Document::parse(text, Format::Yaml)
+}
+
+#[test]
+fn yaml_values_and_ranges() {
+    let text = "# c\ntitle: \"Héllo 😀\"\nlicense_id:\ncontacts:\n  - name: x\n    displayed: [displayed]\n  - \n";
+    let doc = yaml(text);
+    assert!(doc.syntax_errors().is_empty(), "{:?}", doc.syntax_errors());
+    let root = doc.root().unwrap();
+    let title = root.entry("title").unwrap();
+    assert_eq!(&text[title.key_range.clone()], "title");
+    assert_eq!(title.value.as_str(), Some("Héllo 😀"));
+    assert_eq!(&text[title.value.range.clone()], "\"Héllo 😀\"");
+    assert_eq!(root.get("license_id").unwrap().value, Value::Missing);
+    assert_eq!(
+        root.pointer("/contacts/0/name").unwrap().as_str(),
+        Some("x")
+    );
+    assert_eq!(root.pointer("/contacts/1").unwrap().value, Value::Missing);
+    assert_eq!(
+        root.to_json()["contacts"][0]["displayed"],
+        serde_json::json!(["displayed"])
+    );
+}
+
+#[test]
+fn half_typed_yaml_keeps_the_rest() {
+    let text = "title: x\ncontacts:\n  - name: a\n    ema\n  - role: \"abc\nlicense_id: 2\nlic";
+    let doc = yaml(text);
+    let root = doc.root().unwrap();
+    assert_eq!(root.get("title").unwrap().as_str(), Some("x"));
+    assert_eq!(
+        root.pointer("/contacts/0/name").unwrap().as_str(),
+        Some("a")
+    );
+    assert_eq!(
+        root.get("license_id").unwrap().to_json(),
+        serde_json::json!(2)
+    );
+    assert!(!doc.syntax_errors().is_empty());
+    for e in doc.syntax_errors() {
+        assert!(!text[e.range.clone()].contains('\n'), "{e:?}");
+    }
+}
+
+#[test]
+fn json_values_and_missing_value() {
+    let text = r#"{"title": "x\u00e9", "license_id": , "contacts": [{"name": "a"}, ], "n": null, "num": 1.5"#;
+    let doc = Document::parse(text, Format::Json);
+    let root = doc.root().unwrap();
+    assert_eq!(root.get("title").unwrap().as_str(), Some("xé"));
+    assert_eq!(root.get("license_id").unwrap().value, Value::Missing);
+    assert_eq!(
+        root.pointer("/contacts/0/name").unwrap().as_str(),
+        Some("a")
+    );
+    assert_eq!(root.get("num").unwrap().to_json(), serde_json::json!(1.5));
+    assert!(!doc.syntax_errors().is_empty());
+}
+
+#[test]
+fn duplicate_keys_are_reported() {
+    let doc = yaml("a: 1\na: 2\n");
+    assert_eq!(doc.syntax_errors()[0].kind, SyntaxErrorKind::DuplicateKey);
+    assert_eq!(
+        doc.root().unwrap().get("a").unwrap().to_json(),
+        serde_json::json!(2)
+    );
+}
+
+#[test]
+fn alias_bombs_are_cut_off() {
+    let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = (b'a' + i - 1) as char;
+        let name = (b'a' + i) as char;
+        let refs = vec![format!("*{prev}"); 10].join(", ");
+        text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    let doc = yaml(&text);
+    assert!(doc
+        .syntax_errors()
+        .iter()
+        .any(|e| e.kind == SyntaxErrorKind::Limit));
+}
+
+#[test]
+fn deep_nesting_is_bounded() {
+    let depth = 10_000;
+    let text = format!("a: {}{}", "[".repeat(depth), "]".repeat(depth));
+    let doc = yaml(&text);
+    assert!(doc
+        .syntax_errors()
+        .iter()
+        .any(|e| e.kind == SyntaxErrorKind::Limit));
+    let json = format!("{{\"a\": {}{}}}", "[".repeat(depth), "]".repeat(depth));
+    let doc = Document::parse(&json, Format::Json);
+    assert!(doc
+        .syntax_errors()
+        .iter()
+        .any(|e| e.kind == SyntaxErrorKind::Limit));
+}
+
+#[test]
+fn incremental_edits_match_a_fresh_parse() {
+    let text = "title: abc\nname: x\ncontacts:\n  - name: é\n";
+    let mut doc = yaml(text);
+    let at = text.find("abc").unwrap();
+    doc.edit(at..at + 3, "dé😀f");
+    doc.reparse();
+    let fresh = yaml(&doc.text().to_string());
+    assert_eq!(doc.root(), fresh.root());
+    assert_eq!(
+        doc.root().unwrap().get("title").unwrap().as_str(),
+        Some("dé😀f")
+    );
+}
+
+#[test]
+fn huge_yaml_is_refused_plainly() {
+    let text = "a: 1\n".repeat(MAX_YAML_LINES + 5);
+    let doc = yaml(&text);
+    assert_eq!(doc.syntax_errors()[0].kind, SyntaxErrorKind::Limit);
+}

@@ -267,7 +267,15 @@ local function other_checks()
   step('non_record_untouched', bcdc_client(buf) == nil and #vim.lsp.get_clients({ name = 'other_ls', bufnr = buf }) == 1,
     names_of_clients(buf))
 
-  -- 10. :checkhealth bcdc names the binary, its version and the key source, never the key.
+  -- 10. A YAML file named like any other is a record when its top level says type: bcdc_dataset.
+  vim.cmd.edit(vim.fn.fnameescape(ws .. '/declared.yaml'))
+  buf = vim.api.nvim_get_current_buf()
+  vim.wait(timeout, function()
+    return bcdc_client(buf) ~= nil
+  end, 20)
+  step('record_by_type', bcdc_client(buf) ~= nil, names_of_clients(buf))
+
+  -- 11. :checkhealth bcdc names the binary, its version and the key source, never the key.
   vim.cmd('checkhealth bcdc')
   io.stdout:write('\n') -- after checkhealth's progress text
   local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')

@@ -43,7 +43,7 @@ for mode in ${E2E_MODES:-setup native}; do
   name="nvim-e2e-$(date +%s)-$$-$mode"
   sed -e "s/__NAME__/$name/g" -e "s/__ORG__/${BCDC_TEST_CKAN_ORG:-lsp-test-org}/g" \
     "$HERE/fixtures/invalid.bcdc.yaml" > "$ws/invalid.bcdc.yaml"
-  cp "$HERE/fixtures/plain.yaml" "$ws/plain.yaml"
+  cp "$HERE/fixtures/plain.yaml" "$HERE/fixtures/declared.yaml" "$ws/"
   # Keep Neovim's state (lsp.log, shada, ...) inside the workspace, away from the user's.
   for d in config data state cache; do mkdir -p "$ws/xdg/$d"; done
   keep="${KEEP:-0}"

@@ -4,5 +4,9 @@
 //! I/O, no clock, no protocol. The CLI and the language server are thin
 //! shells around them.
 
+pub mod check;
+pub mod cli;
+pub mod lsp;
+pub mod schema;
 pub mod syntax;
 pub mod text;

@@ -236,10 +236,15 @@ impl Document {
         &self.errors
     }
 
-    /// The text of a byte range (borrowed when it lies in one rope chunk).
+    /// The text of a byte range (borrowed when it lies in one rope chunk);
+    /// the ends are clamped and snapped to character boundaries.
     pub fn slice(&self, range: Range<usize>) -> Cow<'_, str> {
-        let end = range.end.min(self.text.len_bytes());
-        let start = range.start.min(end);
+        let snap = |b: usize| {
+            let b = b.min(self.text.len_bytes());
+            self.text.char_to_byte(self.text.byte_to_char(b))
+        };
+        let end = snap(range.end);
+        let start = snap(range.start).min(end);
         self.text.byte_slice(start..end).into()
     }
 

@@ -1,0 +1,692 @@
+//! Checks a record against the schema and reports every problem on the key
+//! or value it concerns.
+//!
+//! Shapes, required fields, choices, formats, single entries, unknown keys
+//! and conditional requirements come from the compiled JSON Schema; this
+//! module turns its errors into messages that name fields by label and
+//! adds what JSON Schema cannot say (keyword rules, "did you mean").
+
+pub mod instance;
+pub mod suggest;
+
+use crate::schema::{
+    Field, FieldKind, Schema, CONDITIONAL_MARK, CORE_DATASET_KEYS, CORE_RESOURCE_KEYS,
+};
+use crate::syntax::{self, Document, Node, SyntaxErrorKind, Value};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value as J;
+use std::ops::Range;
+
+/// Stable identifiers of the problems the checker reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Code {
+    Syntax,
+    DuplicateKey,
+    Limit,
+    MissingRequired,
+    ConditionalRequired,
+    InvalidChoice,
+    WrongType,
+    InvalidFormat,
+    SingleEntry,
+    InvalidState,
+    UnknownField,
+    SecretInRecord,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "syntax",
+            Code::DuplicateKey => "duplicate-key",
+            Code::Limit => "limit",
+            Code::MissingRequired => "missing-required",
+            Code::ConditionalRequired => "conditional-required",
+            Code::InvalidChoice => "invalid-choice",
+            Code::WrongType => "wrong-type",
+            Code::InvalidFormat => "invalid-format",
+            Code::SingleEntry => "single-entry",
+            Code::InvalidState => "invalid-state",
+            Code::UnknownField => "unknown-field",
+            Code::SecretInRecord => "secret-in-record",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "information",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    /// RFC 6901 pointer of the field concerned (for a missing field, where
+    /// it would be).
+    pub pointer: String,
+    /// Byte range in the document.
+    pub range: Range<usize>,
+    /// The value or key the user probably meant, for quick fixes.
+    pub suggestion: Option<String>,
+}
+
+impl Diagnostic {
+    fn new(code: Code, pointer: String, range: Range<usize>, message: String) -> Diagnostic {
+        let severity = match code {
+            Code::UnknownField => Severity::Warning,
+            _ => Severity::Error,
+        };
+        Diagnostic {
+            code,
+            severity,
+            message,
+            pointer,
+            range,
+            suggestion: None,
+        }
+    }
+}
+
+/// Is this document a record file? By name, or by its top-level `type`.
+pub fn is_record(path: &str, doc: &Document, schema: &Schema) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".bcdc.yaml", ".bcdc.yml", ".bcdc.json"]
+        .iter()
+        .any(|s| lower.ends_with(s))
+        || doc
+            .root()
+            .and_then(|r| r.get("type"))
+            .and_then(Node::as_str)
+            .is_some_and(|t| t == schema.dataset_type)
+}
+
+/// Every problem in the document, ordered by position.
+pub fn check(doc: &Document, schema: &Schema) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = doc
+        .syntax_errors()
+        .iter()
+        .map(|e| {
+            let code = match e.kind {
+                SyntaxErrorKind::Syntax => Code::Syntax,
+                SyntaxErrorKind::DuplicateKey => Code::DuplicateKey,
+                SyntaxErrorKind::Limit => Code::Limit,
+            };
+            Diagnostic::new(code, String::new(), e.range.clone(), e.message.clone())
+        })
+        .collect();
+    let Some(root) = doc.root() else {
+        if !doc
+            .syntax_errors()
+            .iter()
+            .any(|e| e.kind == SyntaxErrorKind::Limit)
+        {
+            let cx = Checker {
+                doc,
+                schema,
+                root: None,
+            };
+            for f in schema.dataset_fields.iter().filter(|f| f.required) {
+                out.push(cx.missing(f, "", "", false));
+            }
+        }
+        return out;
+    };
+    if root.as_map().is_none() {
+        out.push(Diagnostic::new(
+            Code::WrongType,
+            String::new(),
+            first_line(doc),
+            format!(
+                "a record is a mapping of fields (`name: value`), not {}",
+                describe(&root.to_json())
+            ),
+        ));
+        return out;
+    }
+    let cx = Checker {
+        doc,
+        schema,
+        root: Some(root),
+    };
+    let instance = instance::to_json(root, schema, true);
+    for error in schema.validator.iter_errors(&instance) {
+        cx.map_error(&error, &instance, &mut out);
+    }
+    cx.check_keywords(&mut out);
+    // A state outside the choices is reported once, as a bad choice.
+    let bad_choices: Vec<String> = out
+        .iter()
+        .filter(|d| d.code == Code::InvalidChoice)
+        .map(|d| d.pointer.clone())
+        .collect();
+    out.retain(|d| d.code != Code::InvalidState || !bad_choices.contains(&d.pointer));
+    out.sort_by_key(|d| (d.range.start, d.range.end));
+    out
+}
+
+struct Checker<'a> {
+    doc: &'a Document,
+    schema: &'a Schema,
+    root: Option<&'a Node>,
+}
+
+impl Checker<'_> {
+    fn node(&self, pointer: &str) -> Option<&Node> {
+        self.root?.pointer(pointer)
+    }
+
+    fn field_title(&self, pointer: &str) -> String {
+        match self.schema.field_at(pointer) {
+            Some(f) => f.title(),
+            None => format!(
+                "`{}`",
+                syntax::split_pointer(pointer)
+                    .map(|(_, k)| k)
+                    .unwrap_or_default()
+            ),
+        }
+    }
+
+    /// Where a value problem is shown: the value, or the key when the value
+    /// is empty.
+    fn value_range(&self, pointer: &str) -> Range<usize> {
+        let Some(root) = self.root else {
+            return first_line(self.doc);
+        };
+        match (root.pointer(pointer), root.pointer_entry(pointer)) {
+            (Some(n), Some(e)) if n.range.is_empty() => e.key_range.clone(),
+            (Some(n), _) if !n.range.is_empty() => n.range.clone(),
+            (_, Some(e)) => e.key_range.clone(),
+            _ => self.object_range(pointer),
+        }
+    }
+
+    /// Where a problem of a whole object is shown: the key that holds it,
+    /// or a list entry's first key, or the first line for the record.
+    fn object_range(&self, pointer: &str) -> Range<usize> {
+        if pointer.is_empty() {
+            return first_line(self.doc);
+        }
+        let Some(root) = self.root else {
+            return first_line(self.doc);
+        };
+        if let Some(node) = root.pointer(pointer) {
+            if let Some(first) = node.as_map().and_then(|m| m.first()) {
+                if root.pointer_entry(pointer).is_none() {
+                    return first.key_range.clone();
+                }
+            }
+            if let Some(e) = root.pointer_entry(pointer) {
+                return e.key_range.clone();
+            }
+            if !node.range.is_empty() {
+                return node.range.clone();
+            }
+            // an empty list item: the `-` before it
+            return node.range.start.saturating_sub(1)..node.range.start;
+        }
+        match syntax::split_pointer(pointer) {
+            Some((parent, _)) => self.object_range(parent),
+            None => first_line(self.doc),
+        }
+    }
+
+    fn missing(
+        &self,
+        field: &Field,
+        object: &str,
+        entry_label: &str,
+        conditional: bool,
+    ) -> Diagnostic {
+        let pointer = syntax::push_pointer(object, &field.name);
+        let present = self.root.and_then(|r| r.pointer_entry(&pointer));
+        let range = match present {
+            Some(e) => e.range(),
+            None => self.object_range(object),
+        };
+        let place = if entry_label.is_empty() {
+            String::new()
+        } else {
+            format!(" in {entry_label}")
+        };
+        let message = if present.is_some() {
+            format!("{} is required{place}: it has no value yet", field.title())
+        } else {
+            format!("{} is required{place}", field.title())
+        };
+        let code = if conditional {
+            Code::ConditionalRequired
+        } else {
+            Code::MissingRequired
+        };
+        Diagnostic::new(code, pointer, range, message)
+    }
+
+    /// "contact 2" for `/contacts/1`, "resource 1" for `/resources/0`.
+    fn entry_label(&self, object: &str) -> String {
+        let Some((list, index)) = syntax::split_pointer(object) else {
+            return String::new();
+        };
+        let Ok(i) = index.parse::<usize>() else {
+            return String::new();
+        };
+        match self.schema.field_at(list) {
+            Some(f) => format!("{} entry {}", f.label, i + 1),
+            None if list == "/resources" => format!("resource {}", i + 1),
+            None => String::new(),
+        }
+    }
+
+    fn map_error(
+        &self,
+        error: &jsonschema::ValidationError,
+        instance: &J,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let pointer = error.instance_path().as_str().to_string();
+        let schema_path = error.schema_path().as_str();
+        let conditional = schema_path.contains(CONDITIONAL_MARK);
+        match error.kind() {
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                let Some(fields) = self.schema.object_fields(&pointer) else {
+                    return;
+                };
+                let Some(field) = fields.iter().find(|f| f.name == name) else {
+                    return;
+                };
+                // Keywords may come as a `tags` list instead of `tag_string`.
+                if field.kind == FieldKind::Tags
+                    && pointer.is_empty()
+                    && self.node("/tags").is_some_and(|t| !t.is_empty_value())
+                {
+                    return;
+                }
+                let mut d = self.missing(field, &pointer, &self.entry_label(&pointer), conditional);
+                if conditional {
+                    if let Some(c) = &field.condition {
+                        let other = syntax::push_pointer(&pointer, &c.field);
+                        let value = instance
+                            .pointer(&other)
+                            .and_then(J::as_str)
+                            .unwrap_or_default();
+                        d.message = format!(
+                            "{} is required when {} is `{value}`",
+                            field.title(),
+                            self.field_title(&other)
+                        );
+                    }
+                }
+                out.push(d);
+            }
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for key in unexpected {
+                    out.push(self.unknown_field(&pointer, key));
+                }
+            }
+            ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. }
+                if conditional =>
+            {
+                let title = self.field_title(&pointer);
+                let start = self
+                    .schema
+                    .field_at(&pointer)
+                    .and_then(|f| f.start_state.clone())
+                    .unwrap_or_default();
+                out.push(Diagnostic {
+                    suggestion: Some(start.clone()),
+                    ..Diagnostic::new(
+                        Code::InvalidState,
+                        pointer.clone(),
+                        self.value_range(&pointer),
+                        format!(
+                            "a new record (one without `id`) must have {title} `{start}`: the \
+                             catalogue only creates records in that state; change it after publishing"
+                        ),
+                    )
+                });
+            }
+            ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => {
+                out.push(self.invalid_choice(&pointer, error.instance()));
+            }
+            ValidationErrorKind::Type { kind } => {
+                out.push(Diagnostic::new(
+                    Code::WrongType,
+                    pointer.clone(),
+                    self.value_range(&pointer),
+                    self.wrong_type(&pointer, kind, error.instance()),
+                ));
+            }
+            ValidationErrorKind::MaxItems { limit } => {
+                let n = error.instance().as_array().map_or(0, Vec::len);
+                out.push(Diagnostic::new(
+                    Code::SingleEntry,
+                    pointer.clone(),
+                    self.value_range(&pointer),
+                    format!(
+                        "{} takes {} entry; this has {n} (the catalogue keeps one)",
+                        self.field_title(&pointer),
+                        if *limit == 1 {
+                            "a single".to_string()
+                        } else {
+                            format!("at most {limit}")
+                        }
+                    ),
+                ));
+            }
+            ValidationErrorKind::Format { .. }
+            | ValidationErrorKind::Pattern { .. }
+            | ValidationErrorKind::MinLength { .. }
+            | ValidationErrorKind::MaxLength { .. } => {
+                out.push(Diagnostic::new(
+                    Code::InvalidFormat,
+                    pointer.clone(),
+                    self.value_range(&pointer),
+                    self.format_message(&pointer, error.instance()),
+                ));
+            }
+            _ => out.push(Diagnostic::new(
+                Code::WrongType,
+                pointer.clone(),
+                self.value_range(&pointer),
+                format!("{}: {error}", self.field_title(&pointer)),
+            )),
+        }
+    }
+
+    fn unknown_field(&self, object: &str, key: &str) -> Diagnostic {
+        let pointer = syntax::push_pointer(object, key);
+        let range = self
+            .root
+            .and_then(|r| r.pointer_entry(&pointer))
+            .map_or_else(|| self.object_range(object), |e| e.key_range.clone());
+        if looks_secret(key) {
+            return Diagnostic::new(
+                Code::SecretInRecord,
+                pointer,
+                range,
+                format!(
+                    "`{key}` looks like a credential: API keys never go in a record file (it would be \
+                     shared and published); set BCDC_API_KEY or use the editor's \"Set API key\""
+                ),
+            );
+        }
+        let in_resource = object.starts_with("/resources/");
+        let core: &[&str] = if in_resource {
+            &CORE_RESOURCE_KEYS
+        } else if object.is_empty() {
+            &CORE_DATASET_KEYS
+        } else {
+            &[]
+        };
+        let fields = self.schema.object_fields(object).unwrap_or(&[]);
+        let suggestion = suggest::field_name(key, fields, core);
+        let hint = match &suggestion {
+            Some(s) => match fields.iter().find(|f| &f.name == s) {
+                Some(f) => format!("; did you mean {}?", f.title()),
+                None => format!("; did you mean `{s}`?"),
+            },
+            None => String::new(),
+        };
+        let place = if object.is_empty() {
+            "the dataset schema".to_string()
+        } else if in_resource
+            && syntax::split_pointer(object).is_some_and(|(p, _)| p == "/resources")
+        {
+            "a resource".to_string()
+        } else {
+            self.field_title(object)
+        };
+        Diagnostic {
+            suggestion,
+            ..Diagnostic::new(
+                Code::UnknownField,
+                pointer,
+                range,
+                format!(
+                    "`{key}` is not a field of {place}: the catalogue would silently drop it{hint}"
+                ),
+            )
+        }
+    }
+
+    fn invalid_choice(&self, pointer: &str, value: &J) -> Diagnostic {
+        let typed = match value {
+            J::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let range = self.value_range(pointer);
+        let Some(field) = self.schema.field_at(pointer) else {
+            let expected = if pointer == "/type" {
+                self.schema.dataset_type.as_str()
+            } else {
+                ""
+            };
+            return Diagnostic {
+                suggestion: Some(expected.to_string()),
+                ..Diagnostic::new(
+                    Code::InvalidChoice,
+                    pointer.to_string(),
+                    range,
+                    format!("`{typed}` is not allowed here; expected `{expected}`"),
+                )
+            };
+        };
+        let choices = if field.kind == FieldKind::Licence {
+            &self.schema.licences
+        } else {
+            &field.choices
+        };
+        let suggestion = suggest::choice(&typed, choices);
+        let mut message = format!("`{typed}` is not an allowed value of {}", field.title());
+        match suggestion {
+            Some(s) => message.push_str(&format!("; did you mean `{}` ({})?", s.value, s.label)),
+            None => message.push('.'),
+        }
+        const SHOWN: usize = 8;
+        let allowed: Vec<String> = choices
+            .iter()
+            .take(SHOWN)
+            .map(|c| {
+                if c.label == c.value {
+                    format!("`{}`", c.value)
+                } else {
+                    format!("`{}` ({})", c.value, c.label)
+                }
+            })
+            .collect();
+        message.push_str(&format!(" Allowed: {}", allowed.join(", ")));
+        if choices.len() > SHOWN {
+            message.push_str(&format!(
+                ", and {} more (ask for completions)",
+                choices.len() - SHOWN
+            ));
+        }
+        Diagnostic {
+            suggestion: suggestion.map(|c| c.value.clone()),
+            ..Diagnostic::new(Code::InvalidChoice, pointer.to_string(), range, message)
+        }
+    }
+
+    fn wrong_type(&self, pointer: &str, kind: &TypeKind, value: &J) -> String {
+        let field = self.schema.field_at(pointer);
+        let title = self.field_title(pointer);
+        let expected = match (field.map(|f| f.kind), kind) {
+            (Some(FieldKind::Repeating), _) => {
+                let example = field
+                    .and_then(|f| f.subfields.first())
+                    .map(|s| s.name.as_str())
+                    .unwrap_or("name");
+                format!("a list of entries, each a mapping of fields (`- {example}: ...`)")
+            }
+            (Some(FieldKind::MultipleChoice), _) => {
+                let example = field
+                    .and_then(|f| f.choices.first())
+                    .map(|c| c.value.as_str())
+                    .unwrap_or("value");
+                format!("a list of values, like `[{example}]`")
+            }
+            (_, TypeKind::Single(t)) => type_name(&format!("{t:?}")),
+            (_, TypeKind::Multiple(ts)) => {
+                let names: Vec<String> = ts.iter().map(|t| type_name(&format!("{t:?}"))).collect();
+                names.join(" or ")
+            }
+        };
+        if pointer.is_empty() {
+            return format!("a record must be {expected}");
+        }
+        format!("{title} must be {expected}, not {}", describe(value))
+    }
+
+    fn format_message(&self, pointer: &str, value: &J) -> String {
+        let typed = value.as_str().unwrap_or_default();
+        let Some(field) = self.schema.field_at(pointer) else {
+            return format!("`{typed}` is not in the expected format");
+        };
+        let title = field.title();
+        match field.kind {
+            FieldKind::Date => format!(
+                "{title} must be a date written YYYY-MM-DD (like 2024-02-15), not `{typed}`"
+            ),
+            FieldKind::Email => format!("`{typed}` is not a valid e-mail address ({title})"),
+            FieldKind::Slug => {
+                let n = typed.chars().count();
+                if !(2..=100).contains(&n) {
+                    format!("{title} must be 2–100 characters long; this is {n}")
+                } else {
+                    let lower = typed.to_lowercase().replace(
+                        |c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                        "-",
+                    );
+                    format!(
+                        "{title} may only hold lowercase letters, digits, `-` and `_` (it becomes the \
+                         record's web address), e.g. `{lower}`"
+                    )
+                }
+            }
+            FieldKind::Title => {
+                format!(
+                    "{title} must be 2–100 characters long; this is {}",
+                    typed.chars().count()
+                )
+            }
+            _ => format!("`{typed}` is not in the format {title} needs"),
+        }
+    }
+
+    /// Keyword rules (CKAN's tag_length_validator and tag_name_validator),
+    /// checked per keyword so that the message can name the bad one.
+    fn check_keywords(&self, out: &mut Vec<Diagnostic>) {
+        let Some(root) = self.root else { return };
+        for field in self
+            .schema
+            .dataset_fields
+            .iter()
+            .filter(|f| f.kind == FieldKind::Tags)
+        {
+            let pointer = syntax::push_pointer("", &field.name);
+            let Some(node) = root.get(&field.name) else {
+                continue;
+            };
+            let Value::String(text) = &node.value else {
+                continue;
+            };
+            for tag in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+                let n = tag.chars().count();
+                let problem = if !(2..=100).contains(&n) {
+                    Some(format!("must be 2–100 characters long (this is {n})"))
+                } else {
+                    tag.chars()
+                        .find(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.')))
+                        .map(|c| {
+                            format!("may only hold letters, digits, spaces and `-_.`, not `{c}`")
+                        })
+                };
+                if let Some(problem) = problem {
+                    out.push(Diagnostic::new(
+                        Code::InvalidFormat,
+                        pointer.clone(),
+                        self.substring_range(node, tag),
+                        format!("keyword `{tag}` in {}: a keyword {problem}", field.title()),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The range of `part` inside a scalar's text when it appears there
+    /// verbatim, else the whole value.
+    fn substring_range(&self, node: &Node, part: &str) -> Range<usize> {
+        let text = self.doc.slice(node.range.clone());
+        match text.find(part) {
+            Some(i) if !part.is_empty() => node.range.start + i..node.range.start + i + part.len(),
+            _ => node.range.clone(),
+        }
+    }
+}
+
+/// Key names that hold credentials.
+fn looks_secret(key: &str) -> bool {
+    let k = suggest::normalise(key);
+    [
+        "apikey",
+        "apitoken",
+        "token",
+        "authorization",
+        "secret",
+        "password",
+        "ckanapikey",
+    ]
+    .iter()
+    .any(|s| k == *s || k.ends_with(s))
+}
+
+fn type_name(debug: &str) -> String {
+    match debug {
+        "String" => "text",
+        "Array" => "a list",
+        "Object" => "a mapping of fields",
+        "Number" | "Integer" => "a number",
+        "Boolean" => "true or false",
+        "Null" => "empty",
+        other => other,
+    }
+    .to_string()
+}
+
+fn describe(value: &J) -> String {
+    match value {
+        J::Null => "empty".into(),
+        J::Bool(b) => format!("`{b}`"),
+        J::Number(n) => format!("the number {n}"),
+        J::String(s) => format!("the text `{s}`"),
+        J::Array(_) => "a list".into(),
+        J::Object(_) => "a single mapping".into(),
+    }
+}
+
+/// The first line of the document, where whole-record problems are shown.
+fn first_line(doc: &Document) -> Range<usize> {
+    let line = doc.slice(0..doc.text().len_bytes().min(4096));
+    let end = line.find(['\n', '\r']).unwrap_or(line.len());
+    0..end
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,52 @@
+//! Byte ranges and analysis results to and from protocol types.
+
+use crate::check::{Diagnostic, Severity};
+use crate::text::{self, Encoding};
+use ropey::Rope;
+use std::ops::Range;
+use tower_lsp_server::ls_types as lsp;
+
+pub fn position(rope: &Rope, offset: usize, enc: Encoding) -> lsp::Position {
+    let p = text::offset_to_position(rope, offset, enc);
+    lsp::Position::new(p.line, p.character)
+}
+
+pub fn range(rope: &Rope, r: &Range<usize>, enc: Encoding) -> lsp::Range {
+    lsp::Range::new(
+        position(rope, r.start, enc),
+        position(rope, r.end.max(r.start), enc),
+    )
+}
+
+pub fn offset(rope: &Rope, p: lsp::Position, enc: Encoding) -> usize {
+    text::position_to_offset(
+        rope,
+        text::Position {
+            line: p.line,
+            character: p.character,
+        },
+        enc,
+    )
+}
+
+pub fn byte_range(rope: &Rope, r: lsp::Range, enc: Encoding) -> Range<usize> {
+    let start = offset(rope, r.start, enc);
+    start..offset(rope, r.end, enc).max(start)
+}
+
+pub fn diagnostic(rope: &Rope, d: &Diagnostic, enc: Encoding) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: range(rope, &d.range, enc),
+        severity: Some(match d.severity {
+            Severity::Error => lsp::DiagnosticSeverity::ERROR,
+            Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+            Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
+            Severity::Hint => lsp::DiagnosticSeverity::HINT,
+        }),
+        code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
+        source: Some("bcdc".to_string()),
+        message: d.message.clone(),
+        data: Some(serde_json::json!({ "pointer": d.pointer, "suggestion": d.suggestion })),
+        ..Default::default()
+    }
+}

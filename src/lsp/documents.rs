@@ -1,0 +1,67 @@
+//! The open documents and what the last analysis found in them.
+
+use crate::check::{self, Diagnostic};
+use crate::schema::Schema;
+use crate::syntax::{Document, Format};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use tower_lsp_server::ls_types::Uri;
+
+pub struct OpenDoc {
+    pub uri: Uri,
+    pub version: i32,
+    pub doc: Document,
+    /// Diagnostics of the last analysis (for code actions), with its version.
+    pub diagnostics: Vec<Diagnostic>,
+    pub analysed: Option<i32>,
+    /// Whether diagnostics were published for it (so that a document that
+    /// stops being a record gets them cleared).
+    pub published: bool,
+}
+
+impl OpenDoc {
+    pub fn new(uri: Uri, version: i32, text: &str) -> OpenDoc {
+        let format = Format::from_path(uri.as_str());
+        OpenDoc {
+            doc: Document::parse(text, format),
+            uri,
+            version,
+            diagnostics: Vec::new(),
+            analysed: None,
+            published: false,
+        }
+    }
+
+    /// Whether the server analyses this document at all.
+    pub fn is_record(&self, schema: &Schema) -> bool {
+        check::is_record(self.uri.as_str(), &self.doc, schema)
+    }
+}
+
+/// Keyed by the URI's text.
+#[derive(Default)]
+pub struct Documents(Mutex<HashMap<String, OpenDoc>>);
+
+impl Documents {
+    /// Runs `f` on the document, if open. The lock is never held across an
+    /// await.
+    pub fn with<R>(&self, uri: &Uri, f: impl FnOnce(&mut OpenDoc) -> R) -> Option<R> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get_mut(uri.as_str()).map(f)
+    }
+
+    pub fn insert(&self, doc: OpenDoc) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(doc.uri.as_str().to_string(), doc);
+    }
+
+    pub fn remove(&self, uri: &Uri) -> Option<OpenDoc> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(uri.as_str())
+    }
+
+    pub fn uris(&self) -> Vec<Uri> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.values().map(|d| d.uri.clone()).collect()
+    }
+}

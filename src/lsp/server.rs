@@ -1,0 +1,210 @@
+//! Protocol handlers: each converts positions, calls the analysis, converts
+//! back. No analysis logic lives here.
+
+use super::convert;
+use super::documents::{Documents, OpenDoc};
+use super::publisher::{self, Job};
+use super::settings::Settings;
+use crate::schema::Schema;
+use crate::text::Encoding;
+use std::sync::{Arc, Mutex, RwLock};
+use tokio::sync::mpsc;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+/// State shared by the handlers and the publisher task.
+pub struct Shared {
+    pub docs: Documents,
+    encoding: Mutex<Encoding>,
+    settings: Mutex<Settings>,
+    schema: RwLock<Arc<Schema>>,
+    queue: mpsc::UnboundedSender<Job>,
+}
+
+impl Shared {
+    pub fn schema(&self) -> Arc<Schema> {
+        self.schema
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        *self.encoding.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// How the catalogue in use is named to the user.
+    pub fn catalogue_name(&self) -> String {
+        self.settings()
+            .catalogue
+            .unwrap_or_else(|| "test".to_string())
+    }
+
+    fn enqueue(&self, job: Job) {
+        // The receiver lives as long as the runtime; a send can only fail
+        // during shutdown, when nothing needs publishing any more.
+        let _ = self.queue.send(job);
+    }
+}
+
+pub struct Backend {
+    client: Client,
+    shared: Arc<Shared>,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared {
+            docs: Documents::default(),
+            encoding: Mutex::new(Encoding::Utf16),
+            settings: Mutex::new(Settings::default()),
+            schema: RwLock::new(Arc::new(Schema::embedded())),
+            queue: tx,
+        });
+        publisher::spawn(client.clone(), shared.clone(), rx);
+        Backend { client, shared }
+    }
+
+    /// Takes new settings; a changed schema path reloads the schema and
+    /// re-checks every open document.
+    async fn apply_settings(&self, new: Settings) {
+        let old = std::mem::replace(
+            &mut *self
+                .shared
+                .settings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+            new.clone(),
+        );
+        if old.schema_path != new.schema_path {
+            let loaded =
+                crate::cli::load_schema(new.schema_path.as_deref().map(std::path::Path::new), None);
+            match loaded {
+                Ok(schema) => {
+                    *self
+                        .shared
+                        .schema
+                        .write()
+                        .unwrap_or_else(|e| e.into_inner()) = Arc::new(schema)
+                }
+                Err(e) => {
+                    self.client
+                        .show_message(
+                            MessageType::ERROR,
+                            format!("bcdc: keeping the previous schema: {e}"),
+                        )
+                        .await
+                }
+            }
+        }
+        if old != new {
+            for uri in self.shared.docs.uris() {
+                self.shared.enqueue(Job::Analyse(uri));
+            }
+        }
+    }
+}
+
+/// UTF-8 when the client offers it (no conversion needed), else UTF-16.
+fn negotiate_encoding(params: &InitializeParams) -> Encoding {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(list) if list.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
+        _ => Encoding::Utf16,
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let enc = negotiate_encoding(&params);
+        *self
+            .shared
+            .encoding
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = enc;
+        if let Some(options) = &params.initialization_options {
+            self.apply_settings(Settings::from_json(options)).await;
+        }
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(match enc {
+                    Encoding::Utf8 => PositionEncodingKind::UTF8,
+                    Encoding::Utf16 => PositionEncodingKind::UTF16,
+                }),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
+                ..Default::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "bcdc-lsp".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let d = params.text_document;
+        self.shared
+            .docs
+            .insert(OpenDoc::new(d.uri.clone(), d.version, &d.text));
+        self.shared.enqueue(Job::Analyse(d.uri));
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Applied before any await: see the ordering note in lsp/mod.rs.
+        let enc = self.shared.encoding();
+        let uri = params.text_document.uri;
+        let applied = self.shared.docs.with(&uri, |open| {
+            for change in params.content_changes {
+                match change.range {
+                    Some(range) => {
+                        let bytes = convert::byte_range(open.doc.text(), range, enc);
+                        open.doc.edit(bytes, &change.text);
+                    }
+                    None => {
+                        open.doc = crate::syntax::Document::parse(&change.text, open.doc.format());
+                    }
+                }
+            }
+            open.version = params.text_document.version;
+        });
+        if applied.is_some() {
+            self.shared.enqueue(Job::Analyse(uri));
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        if self.shared.docs.remove(&uri).is_some_and(|d| d.published) {
+            self.shared.enqueue(Job::Clear(uri));
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.apply_settings(Settings::from_json(&params.settings))
+            .await;
+    }
+}

@@ -1,0 +1,440 @@
+//! The ckanext-scheming dataset schema, read into a model of fields, and
+//! compiled once into a JSON Schema validator.
+//!
+//! Everything the checker, completion and hover know about fields comes from
+//! the schema's own keys (`required`, `choices`, `preset`, `validators`,
+//! `repeating_subfields`, `conditional_field`/`conditional_values`, ...), so
+//! another portal's scheming schema works the same way.
+
+mod compile;
+
+pub(crate) use compile::CONDITIONAL_MARK;
+
+use serde_json::Value as J;
+
+const EMBEDDED_SCHEMA: &str = include_str!("../../schema/bcdc_dataset.json");
+const EMBEDDED_LICENCES: &str = include_str!("../../schema/bcdc_licenses.json");
+
+/// Keys core CKAN accepts on every dataset besides the schema's fields.
+pub const CORE_DATASET_KEYS: [&str; 4] = ["id", "type", "resources", "tags"];
+/// Keys core CKAN accepts on every resource besides the schema's fields.
+pub const CORE_RESOURCE_KEYS: [&str; 1] = ["id"];
+
+/// What a field holds, derived from its preset, validators and snippets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Markdown,
+    /// One value from `choices`.
+    Select,
+    /// A list of values from `choices` (or one of them as a string).
+    MultipleChoice,
+    Date,
+    Email,
+    /// The dataset's URL name (`name_validator`).
+    Slug,
+    /// A title with a length rule (`title_validator`).
+    Title,
+    /// Comma-separated keywords (`tag_string_convert`).
+    Tags,
+    /// An organization id or name (`owner_org_validator`).
+    Organization,
+    /// An id from the catalogue's licence list.
+    Licence,
+    JsonObject,
+    /// A list of objects with `subfields`.
+    Repeating,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    /// States this one may move to (`validTo` of a state machine).
+    pub next: Vec<String>,
+}
+
+/// "Required when `field` is one of `values`".
+#[derive(Clone, Debug, PartialEq)]
+pub struct Condition {
+    pub field: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub name: String,
+    /// The form label; the name, humanised, when the schema has none.
+    pub label: String,
+    pub required: bool,
+    pub help_text: Option<String>,
+    pub placeholder: Option<String>,
+    pub preset: Option<String>,
+    pub validators: Vec<String>,
+    pub kind: FieldKind,
+    pub choices: Vec<Choice>,
+    /// Choices computed by the catalogue at run time (not in the schema).
+    pub choices_helper: Option<String>,
+    pub subfields: Vec<Field>,
+    pub condition: Option<Condition>,
+    /// At most one entry (`single_value_subfield`).
+    pub single_entry: bool,
+    /// Filled in by the catalogue, not by the author (no form input, or a
+    /// hidden unlabelled field).
+    pub system: bool,
+    /// The state a new record must start in (`startState`).
+    pub start_state: Option<String>,
+}
+
+impl Field {
+    /// "Licence (`license_id`)": how messages name a field.
+    pub fn title(&self) -> String {
+        if self.label.eq_ignore_ascii_case(&self.name) {
+            format!("`{}`", self.name)
+        } else {
+            format!("{} (`{}`)", self.label, self.name)
+        }
+    }
+
+    pub fn choice(&self, value: &str) -> Option<&Choice> {
+        self.choices
+            .iter()
+            .find(|c| choice_matches(&c.value, value))
+    }
+
+    pub fn subfield(&self, name: &str) -> Option<&Field> {
+        self.subfields.iter().find(|f| f.name == name)
+    }
+}
+
+/// A choice value matches itself, and also without trailing punctuation: the
+/// BCDC schema has the value `epsg26710,` where the catalogue stores
+/// `epsg26710`.
+pub fn choice_matches(choice: &str, value: &str) -> bool {
+    choice == value || choice.trim_end_matches([',', ' ']) == value
+}
+
+/// Which object of a record a set of fields describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectKind {
+    Dataset,
+    Resource,
+}
+
+#[derive(Debug)]
+pub struct Schema {
+    pub dataset_type: String,
+    pub dataset_fields: Vec<Field>,
+    pub resource_fields: Vec<Field>,
+    pub licences: Vec<Choice>,
+    pub(crate) validator: jsonschema::Validator,
+}
+
+#[derive(Debug)]
+pub struct SchemaError(pub String);
+
+impl std::fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SchemaError {}
+
+impl Schema {
+    /// The BCDC schema and licence list compiled into the binary.
+    pub fn embedded() -> Schema {
+        let licences =
+            serde_json::from_str(EMBEDDED_LICENCES).expect("embedded licence list is JSON");
+        Schema::from_json_str(EMBEDDED_SCHEMA, &licences).expect("embedded schema loads")
+    }
+
+    /// Reads a scheming dataset schema (the `scheming_dataset_schema_show`
+    /// envelope or its bare `result`) with a `license_list` result (a list
+    /// of `{id, title}`; may be empty when the portal has none).
+    pub fn from_json_str(schema: &str, licences: &J) -> Result<Schema, SchemaError> {
+        let value: J = serde_json::from_str(schema)
+            .map_err(|e| SchemaError(format!("the schema is not valid JSON: {e}")))?;
+        Schema::from_json(&value, licences)
+    }
+
+    pub fn from_json(value: &J, licences: &J) -> Result<Schema, SchemaError> {
+        let body = match value.get("result") {
+            Some(result) if value.get("success").is_some() => result,
+            _ => value,
+        };
+        let dataset_fields = read_fields(body.get("dataset_fields"))
+            .ok_or_else(|| SchemaError("the schema has no `dataset_fields` list".into()))?;
+        let resource_fields = read_fields(body.get("resource_fields")).unwrap_or_default();
+        let dataset_type = body
+            .get("dataset_type")
+            .and_then(J::as_str)
+            .ok_or_else(|| SchemaError("the schema has no `dataset_type`".into()))?
+            .to_string();
+        let licences = read_licences(licences);
+        let mut schema = Schema {
+            dataset_type,
+            dataset_fields,
+            resource_fields,
+            licences,
+            validator: jsonschema::validator_for(&serde_json::json!(true))
+                .expect("the trivial schema compiles"),
+        };
+        let compiled = compile::json_schema(&schema);
+        schema.validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&compiled)
+            .map_err(|e| SchemaError(format!("the schema could not be compiled: {e}")))?;
+        Ok(schema)
+    }
+
+    /// The same schema as a JSON Schema document (for tools and tests).
+    pub fn to_json_schema(&self) -> J {
+        compile::json_schema(self)
+    }
+
+    pub fn fields(&self, kind: ObjectKind) -> &[Field] {
+        match kind {
+            ObjectKind::Dataset => &self.dataset_fields,
+            ObjectKind::Resource => &self.resource_fields,
+        }
+    }
+
+    pub fn licence(&self, id: &str) -> Option<&Choice> {
+        self.licences.iter().find(|l| l.value == id)
+    }
+
+    /// The field a JSON pointer names: `/contacts/0/email` → `email` of
+    /// `contacts`, `/resources/2/format` → the resource field `format`,
+    /// `/contacts/0` → `contacts`, `/iso_topic_category/1` → that field.
+    pub fn field_at(&self, pointer: &str) -> Option<&Field> {
+        let tokens: Vec<String> = crate::syntax::pointer_tokens(pointer).collect();
+        let (mut fields, mut rest) = self.top_fields(&tokens)?;
+        let mut field = None;
+        while let Some((name, tail)) = rest.split_first() {
+            let f = fields.iter().find(|f| &f.name == name)?;
+            field = Some(f);
+            match (f.kind, tail) {
+                (_, []) => break,
+                (FieldKind::Repeating, [_index]) => break,
+                (FieldKind::Repeating, [_index, more @ ..]) => {
+                    fields = &f.subfields;
+                    rest = more;
+                }
+                (FieldKind::MultipleChoice | FieldKind::Tags, [_index]) => break,
+                _ => return None,
+            }
+        }
+        field
+    }
+
+    /// The fields of the object a pointer names: `""` → the dataset's,
+    /// `/resources/1` → a resource's, `/contacts/0` → a contact's.
+    pub fn object_fields(&self, pointer: &str) -> Option<&[Field]> {
+        let tokens: Vec<String> = crate::syntax::pointer_tokens(pointer).collect();
+        let (mut fields, mut rest) = self.top_fields(&tokens)?;
+        while let Some((name, tail)) = rest.split_first() {
+            let f = fields.iter().find(|f| &f.name == name)?;
+            match (f.kind, tail) {
+                (FieldKind::Repeating, [_index, more @ ..]) => {
+                    fields = &f.subfields;
+                    rest = more;
+                }
+                _ => return None,
+            }
+        }
+        Some(fields)
+    }
+
+    /// Dataset fields, or resource fields past `/resources/N`.
+    fn top_fields<'t>(&self, tokens: &'t [String]) -> Option<(&[Field], &'t [String])> {
+        match tokens {
+            [first, _index, rest @ ..] if first == "resources" => {
+                Some((&self.resource_fields, rest))
+            }
+            [first] if first == "resources" => None,
+            _ => Some((&self.dataset_fields, tokens)),
+        }
+    }
+}
+
+fn read_fields(value: Option<&J>) -> Option<Vec<Field>> {
+    Some(value?.as_array()?.iter().filter_map(read_field).collect())
+}
+
+fn str_of(v: &J, key: &str) -> Option<String> {
+    v.get(key)
+        .and_then(J::as_str)
+        .map(str::to_string)
+        .filter(|s| !s.is_empty())
+}
+
+fn words(v: &J, key: &str) -> Vec<String> {
+    v.get(key)
+        .and_then(J::as_str)
+        .map(|s| s.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn read_field(v: &J) -> Option<Field> {
+    let name = str_of(v, "field_name")?;
+    let label = v.get("label").and_then(label_text).unwrap_or_default();
+    let preset = str_of(v, "preset");
+    let validators = words(v, "validators");
+    let output_validators = words(v, "output_validators");
+    let form_snippet = v.get("form_snippet");
+    let subfields = read_fields(v.get("repeating_subfields")).unwrap_or_default();
+    let choices: Vec<Choice> = v
+        .get("choices")
+        .and_then(J::as_array)
+        .map(|list| list.iter().filter_map(read_choice).collect())
+        .unwrap_or_default();
+    let has = |list: &[String], name: &str| {
+        list.iter()
+            .any(|x| x == name || x.starts_with(&format!("{name}(")))
+    };
+    let snippet = form_snippet.and_then(J::as_str).unwrap_or("");
+    let preset_is = |p: &str| preset.as_deref() == Some(p);
+    let kind = if v.get("repeating_subfields").is_some() {
+        FieldKind::Repeating
+    } else if has(&validators, "scheming_multiple_choice")
+        || has(&output_validators, "scheming_multiple_choice_output")
+        || preset_is("multiple_checkbox")
+        || preset_is("multiple_select")
+    {
+        FieldKind::MultipleChoice
+    } else if !choices.is_empty() || v.get("choices_helper").is_some() {
+        FieldKind::Select
+    } else if has(&validators, "isodate") || preset_is("date") {
+        FieldKind::Date
+    } else if has(&validators, "name_validator") {
+        FieldKind::Slug
+    } else if has(&validators, "title_validator") {
+        FieldKind::Title
+    } else if has(&validators, "tag_string_convert") {
+        FieldKind::Tags
+    } else if has(&validators, "owner_org_validator") {
+        FieldKind::Organization
+    } else if snippet == "license.html" || name == "license_id" {
+        FieldKind::Licence
+    } else if has(&validators, "scheming_valid_json_object") || preset_is("json_object") {
+        FieldKind::JsonObject
+    } else if name == "email" || name.ends_with("_email") || snippet == "email.html" {
+        FieldKind::Email
+    } else if snippet == "markdown.html" {
+        FieldKind::Markdown
+    } else {
+        FieldKind::Text
+    };
+    let system = form_snippet.is_some_and(J::is_null) || (label.is_empty() && choices.is_empty());
+    let condition = match (str_of(v, "conditional_field"), v.get("conditional_values")) {
+        (Some(field), Some(values)) if !system => Some(Condition {
+            field,
+            values: match values {
+                J::Array(list) => list
+                    .iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect(),
+                J::String(s) => vec![s.clone()],
+                _ => Vec::new(),
+            },
+        }),
+        _ => None,
+    };
+    Some(Field {
+        label: if label.is_empty() {
+            humanise(&name)
+        } else {
+            label
+        },
+        required: v.get("required").and_then(J::as_bool).unwrap_or(false),
+        help_text: v.get("help_text").and_then(label_text),
+        placeholder: v.get("form_placeholder").and_then(label_text),
+        single_entry: has(&validators, "single_value_subfield"),
+        start_state: v
+            .get("startState")
+            .and_then(|s| s.get("state"))
+            .and_then(J::as_str)
+            .map(str::to_string),
+        choices_helper: str_of(v, "choices_helper"),
+        preset,
+        validators,
+        kind,
+        choices,
+        subfields,
+        condition,
+        system,
+        name,
+    })
+}
+
+/// Labels and help texts may be translated: `{"en": "...", "fr": "..."}`.
+fn label_text(v: &J) -> Option<String> {
+    match v {
+        J::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        J::Object(map) => map
+            .get("en")
+            .or_else(|| map.values().next())
+            .and_then(label_text),
+        _ => None,
+    }
+}
+
+fn read_choice(v: &J) -> Option<Choice> {
+    let value = match v.get("value")? {
+        J::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Some(Choice {
+        label: v
+            .get("label")
+            .and_then(label_text)
+            .unwrap_or_else(|| value.clone()),
+        next: v
+            .get("validTo")
+            .and_then(J::as_array)
+            .map(|l| {
+                l.iter()
+                    .filter_map(|t| t.get("state")?.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        value,
+    })
+}
+
+fn read_licences(v: &J) -> Vec<Choice> {
+    let list = v.get("result").unwrap_or(v);
+    list.as_array()
+        .map(|l| {
+            l.iter()
+                .filter_map(|x| {
+                    let id = match x.get("id")? {
+                        J::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    Some(Choice {
+                        label: x
+                            .get("title")
+                            .and_then(label_text)
+                            .unwrap_or_else(|| id.clone()),
+                        value: id,
+                        next: Vec::new(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn humanise(name: &str) -> String {
+    let mut s = name.replace('_', " ");
+    if let Some(first) = s.get(0..1) {
+        let upper = first.to_uppercase();
+        s.replace_range(0..1, &upper);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the Neovim plugin: real headless Neovim 0.11, the plugin loaded as a user
-# loads it, the real bcdc-lsp, and a real local CKAN for publishing. Exit 0 = every step passed.
+# loads it, the real bcdc-lsp, and a real local CKAN for publishing. Exit 0 = every step passed
+# (without the three BCDC_TEST_CKAN_* variables the catalogue steps are skipped, and it says so).
 #
 #   BCDC_LSP=/abs/path/to/bcdc-lsp \
 #   BCDC_TEST_CKAN_URL=http://127.0.0.1:5000 BCDC_TEST_CKAN_TOKEN=... BCDC_TEST_CKAN_ORG=lsp-test-org \
@@ -29,7 +30,7 @@ version="$("$NVIM" --version | head -1)"
 command -v python3 >/dev/null || fail "python3 is needed (it runs the stand-in second YAML server)"
 command -v curl >/dev/null || fail "curl is needed (it checks the published record on CKAN)"
 if [ -z "${BCDC_TEST_CKAN_URL:-}" ] || [ -z "${BCDC_TEST_CKAN_TOKEN:-}" ] || [ -z "${BCDC_TEST_CKAN_ORG:-}" ]; then
-  echo "e2e: BCDC_TEST_CKAN_URL/TOKEN/ORG not all set: the publish steps will fail" >&2
+  echo "e2e: BCDC_TEST_CKAN_URL/TOKEN/ORG not all set: the catalogue steps (publish, pull) are skipped" >&2
 fi
 echo "$version; server: $("$BCDC_LSP" --version 2>&1 || true)"
 

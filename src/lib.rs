@@ -4,6 +4,7 @@
 //! I/O, no clock, no protocol. The CLI and the language server are thin
 //! shells around them.
 
+pub mod catalogue;
 pub mod check;
 pub mod cli;
 pub mod lsp;

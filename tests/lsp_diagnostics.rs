@@ -197,3 +197,53 @@ fn other_documents_are_left_alone() {
     );
     lsp.shutdown();
 }
+
+/// UTF-16 position of a byte offset in `text`.
+fn position(text: &str, at: usize) -> serde_json::Value {
+    let line = text[..at].matches('\n').count();
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": text[line_start..at].encode_utf16().count()})
+}
+
+#[test]
+fn random_edits_over_the_protocol_never_break_the_server() {
+    let fragments = [
+        "", "x", ": ", "- ", "\n", "\n  ", "\"", "é", "😀", "{", "]", "#", "\r\n", "ü: ö\n",
+    ];
+    let (mut lsp, _) = Lsp::start(utf16(), json!({}));
+    let mut text = VALID.to_string();
+    lsp.open(URI, "yaml", &text);
+    let mut seed: u64 = 0x5eed;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n.max(1)
+    };
+    for version in 2..300 {
+        let mut start = next(text.len() + 1);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + next(6)).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let insert = fragments[next(fragments.len())];
+        let range = json!({"start": position(&text, start), "end": position(&text, end)});
+        text.replace_range(start..end, insert);
+        lsp.change(URI, version, json!([{"range": range, "text": insert}]));
+    }
+    let d = lsp.diagnostics_until(URI, 299).pop().unwrap();
+    let lines: Vec<&str> = text.split('\n').collect();
+    for diag in d["diagnostics"].as_array().unwrap() {
+        for end in ["start", "end"] {
+            let p = &diag["range"][end];
+            let line = p["line"].as_u64().unwrap() as usize;
+            assert!(line < lines.len(), "{diag}");
+            let width = lines[line].trim_end_matches('\r').encode_utf16().count() as u64;
+            assert!(p["character"].as_u64().unwrap() <= width, "{diag}");
+        }
+    }
+    lsp.shutdown();
+}

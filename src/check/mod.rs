@@ -151,7 +151,7 @@ pub fn check(doc: &Document, schema: &Schema) -> Vec<Diagnostic> {
         out.push(Diagnostic::new(
             Code::WrongType,
             String::new(),
-            first_line(doc),
+            doc.first_line(),
             format!(
                 "a record is a mapping of fields (`name: value`), not {}",
                 describe(&root.to_json())
@@ -207,7 +207,7 @@ impl Checker<'_> {
     /// is empty.
     fn value_range(&self, pointer: &str) -> Range<usize> {
         let Some(root) = self.root else {
-            return first_line(self.doc);
+            return self.doc.first_line();
         };
         match (root.pointer(pointer), root.pointer_entry(pointer)) {
             (Some(n), Some(e)) if n.range.is_empty() => e.key_range.clone(),
@@ -221,10 +221,10 @@ impl Checker<'_> {
     /// or a list entry's first key, or the first line for the record.
     fn object_range(&self, pointer: &str) -> Range<usize> {
         if pointer.is_empty() {
-            return first_line(self.doc);
+            return self.doc.first_line();
         }
         let Some(root) = self.root else {
-            return first_line(self.doc);
+            return self.doc.first_line();
         };
         if let Some(node) = root.pointer(pointer) {
             if let Some(first) = node.as_map().and_then(|m| m.first()) {
@@ -243,7 +243,7 @@ impl Checker<'_> {
         }
         match syntax::split_pointer(pointer) {
             Some((parent, _)) => self.object_range(parent),
-            None => first_line(self.doc),
+            None => self.doc.first_line(),
         }
     }
 
@@ -681,12 +681,7 @@ fn describe(value: &J) -> String {
     }
 }
 
-/// The first line of the document, where whole-record problems are shown.
-fn first_line(doc: &Document) -> Range<usize> {
-    let line = doc.slice(0..doc.text().len_bytes().min(4096));
-    let end = line.find(['\n', '\r']).unwrap_or(line.len());
-    0..end
-}
-
+#[cfg(test)]
+mod fuzz_tests;
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,6 @@
 //! The command line: `check`, `serve` (and the catalogue commands).
 
+mod catalogue;
 mod check;
 
 use crate::schema::Schema;
@@ -44,6 +45,9 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// publish, patch, pull (see src/cli/catalogue.rs).
+    #[command(flatten)]
+    Catalogue(catalogue::CatalogueCommand),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -65,8 +69,11 @@ pub fn run(cli: Cli) -> ExitCode {
             Err(e) => usage_error(&e),
         },
         Some(Command::Serve { .. }) => crate::lsp::serve(),
+        Some(Command::Catalogue(command)) => catalogue::run(command),
         None if cli.stdio => crate::lsp::serve(),
-        None => usage_error("give a command (check, serve); see `bcdc-lsp --help`"),
+        None => usage_error(
+            "give a command (check, serve, publish, patch, pull); see `bcdc-lsp --help`",
+        ),
     }
 }
 

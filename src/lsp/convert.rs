@@ -1,6 +1,9 @@
 //! Byte ranges and analysis results to and from protocol types.
 
+use super::documents::CatalogueMark;
+use crate::catalogue::workflow::locate;
 use crate::check::{Diagnostic, Severity};
+use crate::syntax::Document;
 use crate::text::{self, Encoding};
 use ropey::Rope;
 use std::ops::Range;
@@ -47,6 +50,22 @@ pub fn diagnostic(rope: &Rope, d: &Diagnostic, enc: Encoding) -> lsp::Diagnostic
         source: Some("bcdc".to_string()),
         message: d.message.clone(),
         data: Some(serde_json::json!({ "pointer": d.pointer, "suggestion": d.suggestion })),
+        ..Default::default()
+    }
+}
+
+pub fn catalogue_diagnostic(
+    doc: &Document,
+    mark: &CatalogueMark,
+    enc: Encoding,
+) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: range(doc.text(), &locate(doc, &mark.pointer), enc),
+        severity: Some(lsp::DiagnosticSeverity::ERROR),
+        code: Some(lsp::NumberOrString::String("catalogue".to_string())),
+        source: Some("catalogue".to_string()),
+        message: mark.message.clone(),
+        data: Some(serde_json::json!({ "pointer": mark.pointer })),
         ..Default::default()
     }
 }

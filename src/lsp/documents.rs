@@ -7,8 +7,18 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use tower_lsp_server::ls_types::Uri;
 
+/// A field error the catalogue reported, shown until that field's text
+/// changes or a later publish or update succeeds.
+pub struct CatalogueMark {
+    pub pointer: String,
+    pub message: String,
+    /// The field's text when the catalogue reported it.
+    pub text: String,
+}
+
 pub struct OpenDoc {
     pub uri: Uri,
+    pub catalogue: Vec<CatalogueMark>,
     pub version: i32,
     pub doc: Document,
     /// Diagnostics of the last analysis (for code actions), with its version.
@@ -24,6 +34,7 @@ impl OpenDoc {
         let format = Format::from_path(uri.as_str());
         OpenDoc {
             doc: Document::parse(text, format),
+            catalogue: Vec::new(),
             uri,
             version,
             diagnostics: Vec::new(),

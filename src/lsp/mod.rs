@@ -7,6 +7,7 @@
 //! one publisher task fed by a queue, so a burst of edits is coalesced and
 //! diagnostics for an old version are never published after a newer one.
 
+mod commands;
 mod convert;
 mod documents;
 mod publisher;

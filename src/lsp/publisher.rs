@@ -7,6 +7,7 @@
 
 use super::convert;
 use super::server::Shared;
+use crate::catalogue::workflow::locate;
 use crate::check;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -78,10 +79,19 @@ async fn publish(client: &Client, shared: &Shared, uri: &Uri) {
             return was.then(|| (Vec::new(), open.version, None));
         }
         let diagnostics = check::check(&open.doc, &schema);
-        let lsp: Vec<_> = diagnostics
+        let mut lsp: Vec<_> = diagnostics
             .iter()
             .map(|d| convert::diagnostic(open.doc.text(), d, enc))
             .collect();
+        // the catalogue's own errors, until their field is edited
+        let doc = &open.doc;
+        open.catalogue
+            .retain(|m| doc.slice(locate(doc, &m.pointer)) == m.text);
+        lsp.extend(
+            open.catalogue
+                .iter()
+                .map(|m| convert::catalogue_diagnostic(doc, m, enc)),
+        );
         let status = StatusParams {
             uri: uri.clone(),
             version: open.version,

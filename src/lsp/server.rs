@@ -1,10 +1,12 @@
 //! Protocol handlers: each converts positions, calls the analysis, converts
 //! back. No analysis logic lives here.
 
+use super::commands;
 use super::convert;
 use super::documents::{Documents, OpenDoc};
 use super::publisher::{self, Job};
 use super::settings::Settings;
+use crate::catalogue::FileLocks;
 use crate::schema::Schema;
 use crate::text::Encoding;
 use std::sync::{Arc, Mutex, RwLock};
@@ -20,6 +22,8 @@ pub struct Shared {
     settings: Mutex<Settings>,
     schema: RwLock<Arc<Schema>>,
     queue: mpsc::UnboundedSender<Job>,
+    /// Files with a publish or update running.
+    pub locks: FileLocks,
 }
 
 impl Shared {
@@ -48,6 +52,10 @@ impl Shared {
             .unwrap_or_else(|| "test".to_string())
     }
 
+    pub fn reanalyse(&self, uri: &Uri) {
+        self.enqueue(Job::Analyse(uri.clone()));
+    }
+
     fn enqueue(&self, job: Job) {
         // The receiver lives as long as the runtime; a send can only fail
         // during shutdown, when nothing needs publishing any more.
@@ -69,6 +77,7 @@ impl Backend {
             settings: Mutex::new(Settings::default()),
             schema: RwLock::new(Arc::new(Schema::embedded())),
             queue: tx,
+            locks: FileLocks::default(),
         });
         publisher::spawn(client.clone(), shared.clone(), rx);
         Backend { client, shared }
@@ -144,6 +153,19 @@ impl LanguageServer for Backend {
                     Encoding::Utf8 => PositionEncodingKind::UTF8,
                     Encoding::Utf16 => PositionEncodingKind::UTF16,
                 }),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: commands::ALL.iter().map(|c| c.to_string()).collect(),
+                    ..Default::default()
+                }),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::SOURCE,
+                        ]),
+                        ..Default::default()
+                    },
+                )),
                 text_document_sync: Some(TextDocumentSyncCapability::Options(
                     TextDocumentSyncOptions {
                         open_close: Some(true),
@@ -201,6 +223,41 @@ impl LanguageServer for Backend {
         if self.shared.docs.remove(&uri).is_some_and(|d| d.published) {
             self.shared.enqueue(Job::Clear(uri));
         }
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        // A workflow waits on the network: run it as its own task so that
+        // edits and diagnostics carry on meanwhile.
+        let (client, shared) = (self.client.clone(), self.shared.clone());
+        let task = tokio::spawn(async move {
+            commands::execute(&client, &shared, &params.command, &params.arguments).await
+        });
+        match task.await {
+            Ok(value) => Ok(Some(value)),
+            Err(e) => {
+                let mut error = tower_lsp_server::jsonrpc::Error::internal_error();
+                error.message = format!("the command failed: {e}").into();
+                Err(error)
+            }
+        }
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let wants = |kind: &CodeActionKind| {
+            params
+                .context
+                .only
+                .as_ref()
+                .is_none_or(|only| only.iter().any(|k| kind.as_str().starts_with(k.as_str())))
+        };
+        let mut actions = Vec::new();
+        if wants(&CodeActionKind::SOURCE) {
+            actions.extend(commands::source_actions(
+                &self.shared,
+                &params.text_document.uri,
+            ));
+        }
+        Ok(Some(actions))
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

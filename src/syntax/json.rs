@@ -1,6 +1,7 @@
 //! tree-sitter-json CST → value tree.
 
-use super::{Entry, Node, SourceText, SyntaxError, SyntaxErrorKind, Value, MAX_DEPTH};
+use super::parse::SourceText;
+use super::{Entry, Node, SyntaxError, Value, MAX_DEPTH};
 use tree_sitter::Tree;
 
 type TsNode<'t> = tree_sitter::Node<'t>;
@@ -42,11 +43,7 @@ impl Converter<'_, '_> {
         if depth > MAX_DEPTH {
             if !self.reported_depth {
                 self.reported_depth = true;
-                self.errors.push(SyntaxError {
-                    range: range.start..range.start,
-                    message: format!("nesting deeper than {MAX_DEPTH} levels is not read"),
-                    kind: SyntaxErrorKind::Limit,
-                });
+                self.errors.push(SyntaxError::too_deep(range.start));
             }
             return Node {
                 range,
@@ -101,14 +98,7 @@ impl Converter<'_, '_> {
                 },
             };
             if entries.iter().any(|e| e.key == entry.key) {
-                self.errors.push(SyntaxError {
-                    range: entry.key_range.clone(),
-                    message: format!(
-                        "duplicate key `{}`: the catalogue would keep only the last one",
-                        entry.key
-                    ),
-                    kind: SyntaxErrorKind::DuplicateKey,
-                });
+                self.errors.push(SyntaxError::duplicate_key(&entry));
             }
             entries.push(entry);
         }

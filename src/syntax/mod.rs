@@ -6,21 +6,23 @@
 //! that do parse, so the rest of the file can still be checked and completed.
 //! The tree-sitter tree is kept for incremental reparsing after edits.
 
+mod document;
 mod json;
+mod parse;
 mod scalar;
+mod segment;
 mod yaml;
 
-use ropey::Rope;
-use std::borrow::Cow;
+pub use document::Document;
 use std::ops::Range;
-use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 /// Deeper nesting than this is reported and cut off (records are ~5 deep).
 pub const MAX_DEPTH: usize = 64;
 /// YAML aliases may expand to at most this many nodes in all ("billion laughs").
 pub const MAX_ALIAS_NODES: usize = 10_000;
-/// tree-sitter-yaml's scanner keeps rows in 16 bits: past this a YAML file
-/// parses as one error, so it is refused with a plain message instead.
+/// tree-sitter-yaml's scanner keeps rows in 16 bits: a YAML text past this
+/// parses as one error. Large records are parsed in segments (see
+/// `segment`), so only a single entry this long is refused, plainly.
 pub const MAX_YAML_LINES: usize = 32_767;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +86,29 @@ pub struct SyntaxError {
     pub kind: SyntaxErrorKind,
 }
 
+impl SyntaxError {
+    /// Reported once per document, where the limit was first reached.
+    pub(crate) fn too_deep(at: usize) -> SyntaxError {
+        SyntaxError {
+            range: at..at,
+            message: format!("nesting deeper than {MAX_DEPTH} levels is not read"),
+            kind: SyntaxErrorKind::Limit,
+        }
+    }
+
+    /// On the later of two entries with the same key.
+    pub(crate) fn duplicate_key(entry: &Entry) -> SyntaxError {
+        SyntaxError {
+            range: entry.key_range.clone(),
+            message: format!(
+                "duplicate key `{}`: the catalogue would keep only the last one",
+                entry.key
+            ),
+            kind: SyntaxErrorKind::DuplicateKey,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SyntaxErrorKind {
     Syntax,
@@ -92,6 +117,26 @@ pub enum SyntaxErrorKind {
 }
 
 impl Node {
+    /// Moves every range in this subtree by `delta` bytes (a reused parse
+    /// of text that moved).
+    pub(crate) fn shift(&mut self, delta: isize) {
+        let mv = |r: &mut Range<usize>| {
+            r.start = r.start.wrapping_add_signed(delta);
+            r.end = r.end.wrapping_add_signed(delta);
+        };
+        mv(&mut self.range);
+        match &mut self.value {
+            Value::Map(entries) => {
+                for e in entries {
+                    mv(&mut e.key_range);
+                    e.value.shift(delta);
+                }
+            }
+            Value::Seq(items) => items.iter_mut().for_each(|n| n.shift(delta)),
+            _ => {}
+        }
+    }
+
     pub fn as_map(&self) -> Option<&[Entry]> {
         match &self.value {
             Value::Map(entries) => Some(entries),
@@ -193,257 +238,6 @@ pub fn split_pointer(pointer: &str) -> Option<(&str, String)> {
 /// Appends one token to a pointer, escaping it.
 pub fn push_pointer(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
-}
-
-/// A record file's text, its tree-sitter tree and the value tree built from it.
-pub struct Document {
-    text: Rope,
-    format: Format,
-    tree: Option<Tree>,
-    root: Option<Node>,
-    errors: Vec<SyntaxError>,
-    dirty: bool,
-}
-
-impl Document {
-    pub fn parse(text: &str, format: Format) -> Document {
-        let mut doc = Document {
-            text: Rope::from_str(text),
-            format,
-            tree: None,
-            root: None,
-            errors: Vec::new(),
-            dirty: true,
-        };
-        doc.reparse();
-        doc
-    }
-
-    pub fn text(&self) -> &Rope {
-        &self.text
-    }
-
-    pub fn format(&self) -> Format {
-        self.format
-    }
-
-    /// The top-level value; `None` for an empty document.
-    pub fn root(&self) -> Option<&Node> {
-        self.root.as_ref()
-    }
-
-    pub fn syntax_errors(&self) -> &[SyntaxError] {
-        &self.errors
-    }
-
-    /// The text of a byte range (borrowed when it lies in one rope chunk);
-    /// the ends are clamped and snapped to character boundaries.
-    pub fn slice(&self, range: Range<usize>) -> Cow<'_, str> {
-        let snap = |b: usize| {
-            let b = b.min(self.text.len_bytes());
-            self.text.char_to_byte(self.text.byte_to_char(b))
-        };
-        let end = snap(range.end);
-        let start = snap(range.start).min(end);
-        self.text.byte_slice(start..end).into()
-    }
-
-    /// Replaces a byte range with new text. The tree-sitter tree is told of
-    /// the edit so that the next [`Document::reparse`] only reparses what
-    /// changed. Offsets are clamped and snapped to character boundaries.
-    pub fn edit(&mut self, range: Range<usize>, new_text: &str) {
-        let len = self.text.len_bytes();
-        let start_char = self.text.byte_to_char(range.start.min(len));
-        let end_char = self.text.byte_to_char(range.end.min(len)).max(start_char);
-        let start = self.text.char_to_byte(start_char);
-        let old_end = self.text.char_to_byte(end_char);
-        let start_position = self.point(start);
-        let old_end_position = self.point(old_end);
-        self.text.remove(start_char..end_char);
-        self.text.insert(start_char, new_text);
-        let new_end = start + new_text.len();
-        let new_end_position = self.point(new_end);
-        if let Some(tree) = &mut self.tree {
-            tree.edit(&InputEdit {
-                start_byte: start,
-                old_end_byte: old_end,
-                new_end_byte: new_end,
-                start_position,
-                old_end_position,
-                new_end_position,
-            });
-        }
-        self.dirty = true;
-    }
-
-    fn point(&self, offset: usize) -> Point {
-        let row = self.text.byte_to_line(offset);
-        Point::new(row, offset - self.text.line_to_byte(row))
-    }
-
-    /// Brings the trees up to date with the text (a no-op when nothing
-    /// changed since the last parse).
-    pub fn reparse(&mut self) {
-        if !self.dirty {
-            return;
-        }
-        self.dirty = false;
-        self.errors.clear();
-        if self.format == Format::Yaml && self.text.len_lines() > MAX_YAML_LINES {
-            self.tree = None;
-            self.root = None;
-            self.errors.push(SyntaxError {
-                kind: SyntaxErrorKind::Limit,
-                range: 0..0,
-                message: format!(
-                    "this YAML file has {} lines; files over {MAX_YAML_LINES} lines cannot be \
-                     parsed (write a large record as JSON)",
-                    self.text.len_lines()
-                ),
-            });
-            return;
-        }
-        let text = &self.text;
-        let old = self.tree.take();
-        let tree = with_parser(self.format, |parser| {
-            parser.parse_with_options(
-                &mut |byte: usize, _: Point| -> &[u8] {
-                    if byte >= text.len_bytes() {
-                        return &[];
-                    }
-                    let (chunk, start, _, _) = text.chunk_at_byte(byte);
-                    &chunk.as_bytes()[byte - start..]
-                },
-                old.as_ref(),
-                None,
-            )
-        });
-        let Some(tree) = tree else {
-            self.root = None;
-            return;
-        };
-        let src = SourceText(text);
-        let mut errors = Vec::new();
-        self.root = match self.format {
-            Format::Yaml => yaml::convert(&tree, &src, &mut errors),
-            Format::Json => json::convert(&tree, &src, &mut errors),
-        };
-        collect_tree_errors(tree.root_node(), &src, &mut errors);
-        errors.sort_by_key(|e| (e.range.start, e.range.end));
-        errors.dedup();
-        self.errors = errors;
-        self.tree = Some(tree);
-    }
-}
-
-/// Byte-range access to the text for the converters.
-pub(crate) struct SourceText<'a>(&'a Rope);
-
-impl SourceText<'_> {
-    pub(crate) fn get(&self, range: Range<usize>) -> Cow<'_, str> {
-        let end = range.end.min(self.0.len_bytes());
-        self.0.byte_slice(range.start.min(end)..end).into()
-    }
-}
-
-fn with_parser<R>(format: Format, f: impl FnOnce(&mut Parser) -> R) -> R {
-    thread_local! {
-        static YAML: std::cell::RefCell<Parser> = std::cell::RefCell::new(new_parser(Format::Yaml));
-        static JSON: std::cell::RefCell<Parser> = std::cell::RefCell::new(new_parser(Format::Json));
-    }
-    let key = match format {
-        Format::Yaml => &YAML,
-        Format::Json => &JSON,
-    };
-    key.with(|p| f(&mut p.borrow_mut()))
-}
-
-fn new_parser(format: Format) -> Parser {
-    let mut parser = Parser::new();
-    let language: tree_sitter::Language = match format {
-        Format::Yaml => tree_sitter_yaml::LANGUAGE.into(),
-        Format::Json => tree_sitter_json::LANGUAGE.into(),
-    };
-    parser
-        .set_language(&language)
-        .expect("the bundled grammar matches the tree-sitter version");
-    parser
-}
-
-/// Reports ERROR and MISSING nodes, descending only into subtrees that hold
-/// an error. Each error is clamped to its first line so that one stray
-/// character does not underline the rest of the file.
-fn collect_tree_errors(root: tree_sitter::Node, src: &SourceText, out: &mut Vec<SyntaxError>) {
-    if !root.has_error() {
-        return;
-    }
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if node.is_missing() {
-            let what = node.kind();
-            out.push(SyntaxError {
-                kind: SyntaxErrorKind::Syntax,
-                range: node.start_byte()..node.end_byte(),
-                message: if what.chars().all(|c| c.is_ascii_punctuation()) {
-                    format!("syntax error: missing `{what}`")
-                } else {
-                    format!("syntax error: missing {what}")
-                },
-            });
-            continue;
-        }
-        if node.is_error() {
-            // An ERROR that wraps well-formed pairs or items (a stray line
-            // among them) is reported at its stray parts, not as a whole.
-            let mut cursor = node.walk();
-            let children: Vec<_> = node.children(&mut cursor).collect();
-            if children.iter().any(|c| is_structure(c.kind())) {
-                for child in children {
-                    if child.has_error() || child.is_missing() {
-                        stack.push(child);
-                    } else if !is_structure(child.kind()) && child.kind() != "comment" {
-                        out.push(unexpected(child, src));
-                    }
-                }
-            } else {
-                out.push(unexpected(node, src));
-            }
-            continue;
-        }
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            if child.has_error() || child.is_missing() {
-                stack.push(child);
-            }
-        }
-    }
-}
-
-fn is_structure(kind: &str) -> bool {
-    matches!(
-        kind,
-        "block_mapping_pair" | "flow_pair" | "pair" | "block_sequence_item"
-    )
-}
-
-fn unexpected(node: tree_sitter::Node, src: &SourceText) -> SyntaxError {
-    let text = src.get(node.byte_range());
-    let first_line = text.lines().next().unwrap_or("").trim_end();
-    let shown: String = first_line.chars().take(40).collect();
-    let ellipsis = if shown.len() < first_line.len() {
-        "…"
-    } else {
-        ""
-    };
-    SyntaxError {
-        kind: SyntaxErrorKind::Syntax,
-        range: node.start_byte()..node.start_byte() + first_line.len(),
-        message: if shown.trim().is_empty() {
-            "syntax error".into()
-        } else {
-            format!("syntax error: unexpected `{shown}{ellipsis}`")
-        },
-    }
 }
 
 #[cfg(test)]

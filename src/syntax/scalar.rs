@@ -126,7 +126,7 @@ fn strip_quotes(text: &str, quote: char) -> &str {
 
 /// A `|` or `>` block scalar: the header's chomping and indentation
 /// indicators, then the content lines with their common indentation removed.
-pub(super) fn block(text: &str) -> String {
+pub(super) fn block(text: &str, parent_indent: usize) -> String {
     let (header, body) = text.split_once('\n').unwrap_or((text, ""));
     let header = header.split('#').next().unwrap_or("").trim();
     let folded = header.starts_with('>');
@@ -134,7 +134,7 @@ pub(super) fn block(text: &str) -> String {
     let explicit_indent = header
         .chars()
         .find_map(|c| c.to_digit(10))
-        .map(|d| d as usize);
+        .map(|d| parent_indent + d as usize);
     let lines: Vec<&str> = body.lines().collect();
     let indent = explicit_indent.unwrap_or_else(|| {
         lines
@@ -210,8 +210,10 @@ mod tests {
 
     #[test]
     fn block_scalars_chomp_and_fold() {
-        assert_eq!(block("|\n  a\n  b"), "a\nb\n");
-        assert_eq!(block("|-\n  a\n   b"), "a\n b");
-        assert_eq!(block(">\n  a\n  b\n\n  c"), "a b\nc\n");
+        assert_eq!(block("|\n  a\n  b", 0), "a\nb\n");
+        assert_eq!(block("|-\n  a\n   b", 0), "a\n b");
+        assert_eq!(block(">\n  a\n  b\n\n  c", 0), "a b\nc\n");
+        // the indicator is relative to the key's indentation
+        assert_eq!(block("|2\n       a\n      b", 4), " a\nb\n");
     }
 }

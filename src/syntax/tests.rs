@@ -120,8 +120,101 @@ fn incremental_edits_match_a_fresh_parse() {
 }
 
 #[test]
-fn huge_yaml_is_refused_plainly() {
-    let text = "a: 1\n".repeat(MAX_YAML_LINES + 5);
+fn records_past_tree_sitter_yaml_row_limit_parse_in_segments() {
+    let mut text = String::from("contacts:\n");
+    for i in 0..(MAX_YAML_LINES / 2 + 10) {
+        text.push_str(&format!("  - name: n{i}\n    email: e{i}@x.ca\n"));
+    }
+    let doc = yaml(&text);
+    assert!(
+        doc.syntax_errors().is_empty(),
+        "{:?}",
+        &doc.syntax_errors()[..1]
+    );
+    let last = MAX_YAML_LINES / 2 + 9;
+    assert_eq!(
+        doc.root()
+            .unwrap()
+            .pointer(&format!("/contacts/{last}/name"))
+            .unwrap()
+            .as_str(),
+        Some(format!("n{last}").as_str())
+    );
+    // one entry that long is refused, plainly
+    let text = format!("notes: |\n{}", "  line\n".repeat(MAX_YAML_LINES + 5));
     let doc = yaml(&text);
     assert_eq!(doc.syntax_errors()[0].kind, SyntaxErrorKind::Limit);
+}
+
+/// Values, keys and scalar ranges (container ranges may differ in where
+/// they end between the two parsers).
+fn assert_same(a: &Node, b: &Node) {
+    assert_eq!(a.to_json(), b.to_json());
+    match (&a.value, &b.value) {
+        (Value::Map(x), Value::Map(y)) => {
+            for (e, f) in x.iter().zip(y) {
+                assert_eq!((&e.key, &e.key_range), (&f.key, &f.key_range));
+                assert_same(&e.value, &f.value);
+            }
+        }
+        (Value::Seq(x), Value::Seq(y)) => x.iter().zip(y).for_each(|(m, n)| assert_same(m, n)),
+        _ => assert_eq!(a.range, b.range),
+    }
+}
+
+const RECORD: &str = include_str!("../../examples/water-quality.bcdc.yaml");
+
+#[test]
+fn segmented_and_whole_parses_agree() {
+    let whole = yaml(RECORD);
+    let seg = Document::parse_segmented(RECORD);
+    assert_same(whole.root().unwrap(), seg.root().unwrap());
+    assert_eq!(whole.syntax_errors(), seg.syntax_errors());
+    let broken = RECORD
+        .replace("purpose:", "lic\npurpose:")
+        .replace("title:", "title: \"open\ntitle2:")
+        + "a: 1\n";
+    let seg = Document::parse_segmented(&broken);
+    assert!(seg
+        .syntax_errors()
+        .iter()
+        .any(|e| e.kind == SyntaxErrorKind::Syntax));
+    assert_eq!(
+        seg.root().unwrap().get("security_class").unwrap().as_str(),
+        Some("PUBLIC")
+    );
+}
+
+#[test]
+fn segmented_edits_reuse_and_match_a_fresh_parse() {
+    let mut doc = Document::parse_segmented(RECORD);
+    let at = RECORD.find("Jane Doe").unwrap();
+    doc.edit(at..at + 4, "Zoë 😀");
+    doc.reparse();
+    let fresh = Document::parse_segmented(&doc.text().to_string());
+    assert_eq!(doc.root(), fresh.root());
+    assert_eq!(doc.syntax_errors(), fresh.syntax_errors());
+    assert_eq!(
+        doc.root()
+            .unwrap()
+            .pointer("/contacts/0/name")
+            .unwrap()
+            .as_str(),
+        Some("Zoë 😀 Doe")
+    );
+    // a new top-level key typed before the lists moves everything after it
+    doc.edit(0..0, "id: abc\n");
+    doc.reparse();
+    let fresh = Document::parse_segmented(&doc.text().to_string());
+    assert_eq!(doc.root(), fresh.root());
+}
+
+#[test]
+fn anchors_fall_back_to_the_whole_document() {
+    let text = format!("{RECORD}x: &a {{k: 1}}\ny: *a\n");
+    let doc = Document::parse_segmented(&text);
+    assert_eq!(
+        doc.root().unwrap().pointer("/y/k").unwrap().to_json(),
+        serde_json::json!(1)
+    );
 }

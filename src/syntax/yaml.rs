@@ -1,17 +1,17 @@
 //! tree-sitter-yaml CST → value tree.
 
+use super::parse::SourceText;
 use super::scalar;
-use super::{
-    Entry, Node, SourceText, SyntaxError, SyntaxErrorKind, Value, MAX_ALIAS_NODES, MAX_DEPTH,
-};
+use super::{Entry, Node, SyntaxError, SyntaxErrorKind, Value, MAX_ALIAS_NODES, MAX_DEPTH};
 use std::collections::HashMap;
 use tree_sitter::Tree;
 
+/// The first document's value, and whether it used anchors or aliases.
 pub(super) fn convert(
     tree: &Tree,
     src: &SourceText,
     errors: &mut Vec<SyntaxError>,
-) -> Option<Node> {
+) -> (Option<Node>, bool) {
     let mut c = Converter {
         src,
         errors,
@@ -19,8 +19,10 @@ pub(super) fn convert(
         alias_budget: MAX_ALIAS_NODES,
         reported_depth: false,
         reported_aliases: false,
+        uses_aliases: false,
     };
-    c.top(tree.root_node())
+    let root = c.top(tree.root_node());
+    (root, c.uses_aliases)
 }
 
 struct Converter<'a, 'b> {
@@ -31,6 +33,7 @@ struct Converter<'a, 'b> {
     alias_budget: usize,
     reported_depth: bool,
     reported_aliases: bool,
+    uses_aliases: bool,
 }
 
 type TsNode<'t> = tree_sitter::Node<'t>;
@@ -65,11 +68,7 @@ impl Converter<'_, '_> {
         if depth > MAX_DEPTH {
             if !self.reported_depth {
                 self.reported_depth = true;
-                self.errors.push(SyntaxError {
-                    range: range.start..range.start,
-                    message: format!("nesting deeper than {MAX_DEPTH} levels is not read"),
-                    kind: SyntaxErrorKind::Limit,
-                });
+                self.errors.push(SyntaxError::too_deep(range.start));
             }
             return Node {
                 range,
@@ -114,7 +113,22 @@ impl Converter<'_, '_> {
             "single_quote_scalar" => {
                 Value::String(scalar::single_quoted(&self.src.get(range.clone())))
             }
-            "block_scalar" => Value::String(scalar::block(&self.src.get(range.clone()))),
+            "block_scalar" => {
+                let text = self.src.get(range.clone());
+                // end at the last content character, wherever tree-sitter
+                // ended the node (it differs at the end of the input)
+                let end = range.start + text.trim_end().len();
+                // an explicit indentation indicator counts from the
+                // indentation of the line the block starts on
+                let line_start = self.src.0[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                let line = &self.src.0[line_start..range.start];
+                let parent_indent = line.len() - line.trim_start_matches(' ').len();
+                let value = Value::String(scalar::block(&text, parent_indent));
+                return Node {
+                    range: range.start..end,
+                    value,
+                };
+            }
             "alias" => return self.alias(node),
             "ERROR" => return self.recover(node, depth),
             _ => Value::Null,
@@ -150,6 +164,7 @@ impl Converter<'_, '_> {
             }
         }
         if let Some(name) = anchor {
+            self.uses_aliases = true;
             let size = count_nodes(&node);
             self.anchors.insert(name, (node.clone(), size));
         }
@@ -157,6 +172,7 @@ impl Converter<'_, '_> {
     }
 
     fn alias(&mut self, node: TsNode) -> Node {
+        self.uses_aliases = true;
         let range = node.byte_range();
         let name = node
             .named_child(0)
@@ -218,14 +234,7 @@ impl Converter<'_, '_> {
                 continue;
             };
             if entries.iter().any(|e| e.key == entry.key) {
-                self.errors.push(SyntaxError {
-                    range: entry.key_range.clone(),
-                    message: format!(
-                        "duplicate key `{}`: the catalogue would keep only the last one",
-                        entry.key
-                    ),
-                    kind: SyntaxErrorKind::DuplicateKey,
-                });
+                self.errors.push(SyntaxError::duplicate_key(&entry));
             }
             entries.push(entry);
         }

@@ -17,6 +17,17 @@ pub struct Lsp {
     /// Messages read while waiting for something else.
     backlog: Vec<Value>,
     next_id: i64,
+    /// How the client answers the server's requests (applyEdit, ...).
+    pub reply: fn(&Value) -> Value,
+}
+
+/// Accepts edits and picks the first action of a question.
+pub fn default_reply(request: &Value) -> Value {
+    match request["method"].as_str() {
+        Some("workspace/applyEdit") => json!({"applied": true}),
+        Some("window/showMessageRequest") => request["params"]["actions"][0].clone(),
+        _ => Value::Null,
+    }
 }
 
 impl Lsp {
@@ -31,7 +42,7 @@ impl Lsp {
         options: Value,
         env: &[(&str, &str)],
     ) -> (Lsp, Value) {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"));
+        let mut cmd = Command::new(server_binary());
         cmd.arg("serve")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -58,6 +69,7 @@ impl Lsp {
             incoming: rx,
             backlog: Vec::new(),
             next_id: 1,
+            reply: default_reply,
         };
         let result = lsp.request(
             "initialize",
@@ -65,6 +77,10 @@ impl Lsp {
         );
         lsp.notify("initialized", json!({}));
         (lsp, result)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn send(&mut self, msg: &Value) {
@@ -100,6 +116,11 @@ impl Lsp {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.incoming.recv_timeout(left) {
                 Ok(msg) => {
+                    if msg.get("method").is_some() && msg.get("id").is_some() {
+                        // a request from the server: answer it, keep it for asserts
+                        let result = (self.reply)(&msg);
+                        self.send(&json!({"jsonrpc": "2.0", "id": msg["id"], "result": result}));
+                    }
                     if pred(&msg) {
                         return msg;
                     }
@@ -178,6 +199,12 @@ impl Drop for Lsp {
     fn drop(&mut self) {
         let _ = self.child.kill();
     }
+}
+
+/// The binary cargo built for this test, or `BCDC_LSP_BIN` (benchmarks
+/// point it at the release build).
+fn server_binary() -> String {
+    std::env::var("BCDC_LSP_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_bcdc-lsp").to_string())
 }
 
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {

@@ -1,0 +1,22 @@
+//! Records for the benchmarks.
+
+pub const TYPICAL: &str = include_str!("../../examples/water-quality.bcdc.yaml");
+
+/// A valid record with `n` contacts and `n` resources.
+pub fn large_record(n: usize) -> String {
+    let head_end = TYPICAL.find("contacts:").unwrap();
+    let mut s = TYPICAL[..head_end].to_string();
+    s.push_str("contacts:\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "  - name: Contact {i}\n    email: contact{i}@example.invalid\n    org: lsp-test-org\n    role: pointOfContact\n    displayed: [displayed]\n"
+        ));
+    }
+    s.push_str("resources:\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "  - name: Resource {i}\n    url: https://example.invalid/{i}.csv\n    bcdc_type: document\n    resource_update_cycle: monthly\n    format: csv\n    resource_storage_location: web or ftp site\n    resource_type: data\n    resource_access_method: direct access\n    temporal_extent:\n      - beginning_date: 1985-04-01\n        end_date: 2024-12-31\n"
+        ));
+    }
+    s
+}

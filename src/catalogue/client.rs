@@ -1,0 +1,340 @@
+//! The HTTP client for the CKAN action API: rustls (ring) with the system's root
+//! certificates, time limits, no redirects, and the key only ever sent to the
+//! configured catalogue.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use reqwest::{redirect, Method, Url};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::credentials::ApiKey;
+use super::error::{classify_reply, classify_transport, CatalogueError, Reply};
+use super::host::Catalogue;
+
+/// `bcdc-lsp/<version>`, so catalogue admins can tell our calls apart.
+pub const USER_AGENT: &str = concat!("bcdc-lsp/", env!("CARGO_PKG_VERSION"));
+
+/// Replies larger than this are refused rather than read into memory.
+const MAX_REPLY_BYTES: usize = 32 * 1024 * 1024;
+
+/// Time limits for one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientOptions {
+    /// Time to establish the TCP + TLS connection.
+    pub connect_timeout: Duration,
+    /// Time for the whole call, from sending to the last byte of the reply.
+    pub timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(10),
+            // package_create on BCDC runs a chain of extensions and e-mails; give it time.
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A licence from `license_list`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct License {
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+}
+
+/// An organization from `organization_list(all_fields)` or `organization_list_for_user`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+}
+
+/// A client for one catalogue, with or without a key.
+#[derive(Clone)]
+pub struct CatalogueClient {
+    http: reqwest::Client,
+    catalogue: Catalogue,
+    key: Option<ApiKey>,
+    options: ClientOptions,
+}
+
+impl std::fmt::Debug for CatalogueClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CatalogueClient")
+            .field("catalogue", &self.catalogue)
+            .field("key", &self.key)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl CatalogueClient {
+    /// A client with the default time limits.
+    pub fn new(catalogue: Catalogue, key: Option<ApiKey>) -> Result<Self, CatalogueError> {
+        Self::with_options(catalogue, key, ClientOptions::default())
+    }
+
+    /// A client with the given time limits.
+    pub fn with_options(
+        catalogue: Catalogue,
+        key: Option<ApiKey>,
+        options: ClientOptions,
+    ) -> Result<Self, CatalogueError> {
+        let tls = tls_config(&catalogue)?;
+        let mut builder = reqwest::Client::builder()
+            .tls_backend_preconfigured((*tls).clone())
+            .user_agent(USER_AGENT)
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.timeout)
+            // A redirect could carry the Authorization header elsewhere: never follow one.
+            .redirect(redirect::Policy::none());
+        if catalogue.base_url().starts_with("http:") {
+            // Plain HTTP is loopback only; a proxy from the environment would see the key in clear.
+            // (HTTPS through a proxy is tunnelled end to end, so it stays allowed.)
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| CatalogueError::Setup {
+            message: format!("cannot set up the HTTP client: {e}"),
+        })?;
+        Ok(CatalogueClient {
+            http,
+            catalogue,
+            key,
+            options,
+        })
+    }
+
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    pub fn has_key(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// `package_show?id=<name or id>`: the stored record.
+    pub async fn package_show(
+        &self,
+        name_or_id: &str,
+    ) -> Result<Map<String, Value>, CatalogueError> {
+        let url = self.url_with_query("package_show", &[("id", name_or_id)]);
+        let result = self.call(Method::GET, url, None, Some(name_or_id)).await?;
+        into_object(&self.catalogue, result)
+    }
+
+    /// `package_create` with `body` (which must already be the API form, see `record.rs`).
+    pub async fn package_create(
+        &self,
+        body: &Map<String, Value>,
+    ) -> Result<Map<String, Value>, CatalogueError> {
+        let url = self.catalogue.action_url("package_create");
+        let result = self.call(Method::POST, url, Some(body), None).await?;
+        into_object(&self.catalogue, result)
+    }
+
+    /// `package_patch`: `body` must hold `id`; top-level lists in it replace the stored ones.
+    pub async fn package_patch(
+        &self,
+        body: &Map<String, Value>,
+    ) -> Result<Map<String, Value>, CatalogueError> {
+        let id = body
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| CatalogueError::Setup {
+                message: "package_patch needs the record's id".into(),
+            })?;
+        let url = self.catalogue.action_url("package_patch");
+        let result = self.call(Method::POST, url, Some(body), Some(id)).await?;
+        into_object(&self.catalogue, result)
+    }
+
+    /// `license_list`: the licences `license_id` may name.
+    pub async fn license_list(&self) -> Result<Vec<License>, CatalogueError> {
+        let url = self.catalogue.action_url("license_list");
+        let result = self.call(Method::GET, url, None, None).await?;
+        from_result(&self.catalogue, result)
+    }
+
+    /// `organization_list_for_user?permission=create_dataset`: where the key's user may publish.
+    pub async fn organization_list_for_user(&self) -> Result<Vec<Organization>, CatalogueError> {
+        let url = self.url_with_query(
+            "organization_list_for_user",
+            &[("permission", "create_dataset")],
+        );
+        let result = self.call(Method::GET, url, None, None).await?;
+        from_result(&self.catalogue, result)
+    }
+
+    /// `organization_list?all_fields=true`: every organization (ids, names, titles).
+    pub async fn organization_list(&self) -> Result<Vec<Organization>, CatalogueError> {
+        let url = self.url_with_query("organization_list", &[("all_fields", "true")]);
+        let result = self.call(Method::GET, url, None, None).await?;
+        from_result(&self.catalogue, result)
+    }
+
+    /// `package_search?q=name:<name>`, including drafts the user may see.
+    pub async fn package_search_by_name(
+        &self,
+        name: &str,
+    ) -> Result<Vec<Map<String, Value>>, CatalogueError> {
+        let query = format!(
+            "name:\"{}\"",
+            name.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+        let url = self.url_with_query(
+            "package_search",
+            &[("q", &query), ("include_drafts", "true"), ("rows", "10")],
+        );
+        let result = self.call(Method::GET, url, None, None).await?;
+        #[derive(Deserialize)]
+        struct Found {
+            results: Vec<Map<String, Value>>,
+        }
+        let found: Found = from_result(&self.catalogue, result)?;
+        Ok(found.results)
+    }
+
+    fn url_with_query(&self, action: &str, query: &[(&str, &str)]) -> Url {
+        let mut url = self.catalogue.action_url(action);
+        url.query_pairs_mut().extend_pairs(query);
+        url
+    }
+
+    /// One API call: sends, reads the reply (bounded), and classifies it.
+    async fn call(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Map<String, Value>>,
+        id: Option<&str>,
+    ) -> Result<Value, CatalogueError> {
+        let label = self.catalogue.label();
+        let secret = self.key.as_ref().map(ApiKey::expose).unwrap_or_default();
+        let mut request = self
+            .http
+            .request(method, url.clone())
+            .header(ACCEPT, "application/json");
+        let mut key_sent = false;
+        if let Some(key) = &self.key {
+            // action_url always builds on the catalogue's base; this guards future callers.
+            if self.catalogue.owns(&url) {
+                let mut value =
+                    HeaderValue::from_str(key.expose()).map_err(|_| CatalogueError::Setup {
+                        message: "the API key contains characters that cannot be sent \
+                                  (a line break or control character?); copy it again"
+                            .into(),
+                    })?;
+                value.set_sensitive(true);
+                request = request.header(AUTHORIZATION, value);
+                key_sent = true;
+            }
+        }
+        if let Some(body) = body {
+            let bytes = serde_json::to_vec(body).map_err(|e| CatalogueError::Setup {
+                message: format!("cannot encode the request: {e}"),
+            })?;
+            request = request.header(CONTENT_TYPE, "application/json").body(bytes);
+        }
+        let timeout = self.options.timeout;
+        let outcome = async {
+            let mut response = request
+                .send()
+                .await
+                .map_err(|e| classify_transport(&label, timeout, &e))?;
+            let status = response.status().as_u16();
+            let header = |name| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v: &HeaderValue| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let content_type = header(CONTENT_TYPE);
+            let location = header(LOCATION);
+            let mut bytes = Vec::new();
+            while let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(|e| classify_transport(&label, timeout, &e))?
+            {
+                if bytes.len() + chunk.len() > MAX_REPLY_BYTES {
+                    return Err(CatalogueError::BadReply {
+                        catalogue: label.clone(),
+                        status,
+                        detail: format!("reply larger than {} MiB", MAX_REPLY_BYTES >> 20),
+                    });
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            let reply = Reply {
+                status,
+                content_type: content_type.as_deref(),
+                location: location.as_deref(),
+                body: &bytes,
+            };
+            classify_reply(&label, &reply, key_sent, id)
+        }
+        .await;
+        outcome.map_err(|e| e.scrubbed(secret))
+    }
+}
+
+fn into_object(catalogue: &Catalogue, result: Value) -> Result<Map<String, Value>, CatalogueError> {
+    match result {
+        Value::Object(map) => Ok(map),
+        _ => Err(CatalogueError::BadReply {
+            catalogue: catalogue.label(),
+            status: 200,
+            detail: "the result is not a JSON object".into(),
+        }),
+    }
+}
+
+fn from_result<T: serde::de::DeserializeOwned>(
+    catalogue: &Catalogue,
+    result: Value,
+) -> Result<T, CatalogueError> {
+    serde_json::from_value(result).map_err(|e| CatalogueError::BadReply {
+        catalogue: catalogue.label(),
+        status: 200,
+        detail: format!("unexpected result shape: {e}"),
+    })
+}
+
+/// The rustls configuration: the ring provider and the operating system's trusted roots.
+/// System roots (rather than a compiled-in list) because government networks often
+/// inspect TLS with a private root that is installed on the machine, and because the OS
+/// keeps its list current. Loaded once per process.
+fn tls_config(catalogue: &Catalogue) -> Result<Arc<rustls::ClientConfig>, CatalogueError> {
+    static CONFIG: OnceLock<(Arc<rustls::ClientConfig>, usize)> = OnceLock::new();
+    let (config, roots) = CONFIG.get_or_init(|| {
+        let mut store = rustls::RootCertStore::empty();
+        let loaded = rustls_native_certs::load_native_certs();
+        let (added, _ignored) = store.add_parsable_certificates(loaded.certs);
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("ring supports the default TLS versions")
+            .with_root_certificates(store)
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        (Arc::new(config), added)
+    });
+    if *roots == 0 && catalogue.base_url().starts_with("https:") {
+        return Err(CatalogueError::Setup {
+            message: format!(
+                "cannot connect to {} securely: no trusted root certificates were found on this \
+                 system (install the ca-certificates package, or set SSL_CERT_FILE)",
+                catalogue.label()
+            ),
+        });
+    }
+    Ok(config.clone())
+}

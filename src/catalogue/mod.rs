@@ -1,0 +1,50 @@
+//! The BC Data Catalogue client and the record round trip (publish, patch, pull).
+//! Thin shells around the CKAN action API; the workflows return data (edits, field
+//! changes, located problems, messages) for the CLI and the LSP layer to present.
+//!
+//! For a front end:
+//! - [`connect`]`(setting, explicit_key)` gives the [`CatalogueClient`] (key from the
+//!   editor, `BCDC_API_KEY`, or `bcdc-lsp/config.toml`).
+//! - Publish: [`FileLocks::try_lock`], then [`publish()`] → [`Published`] (`id`, `url`,
+//!   `edit`: byte range + text that writes the id; [`Published::message`]).
+//! - Update: [`prepare_update`] → ([`PatchPlan`], package): show
+//!   [`FieldChange::summary`] of `plan.changes`, ask, then [`send_update`] → [`Patched`]
+//!   ([`Patched::message`]). An empty plan sends nothing.
+//! - Pull: [`pull()`] → [`Pulled`] (`text` in the format asked for).
+//! - Failures are [`WorkflowError`]s; `Invalid` and `Catalogue` carry [`Problem`]s with
+//!   byte ranges in the file, for diagnostics (source "catalogue").
+
+pub mod client;
+pub mod credentials;
+pub mod emit;
+pub mod error;
+pub mod host;
+pub mod lock;
+pub mod patch;
+pub mod publish;
+pub mod pull;
+pub mod record;
+pub mod workflow;
+
+pub use client::{CatalogueClient, ClientOptions, License, Organization};
+pub use credentials::{ApiKey, Credentials, KeySource};
+pub use error::{AuthProblem, CatalogueError, ConnectionProblem, FieldError};
+pub use host::Catalogue;
+pub use lock::{FileLocks, LockFile};
+pub use patch::{plan_patch, prepare_update, send_update, FieldChange, PatchPlan, Patched};
+pub use publish::{id_edit, prepare_publish, publish, PublishPlan, Published, TextEdit};
+pub use pull::{pull, Pulled};
+pub use workflow::{catalogue_problems, Problem, WorkflowError};
+
+/// The client for a `catalogue` setting (`test`, `prod` or a URL), with the key found by
+/// [`credentials::resolve`]: `explicit_key` (editor settings / secret storage) first, then
+/// `BCDC_API_KEY`, then the config file. The error is a message for the user.
+pub fn connect(
+    catalogue_setting: &str,
+    explicit_key: Option<&str>,
+) -> Result<CatalogueClient, String> {
+    let catalogue = Catalogue::parse(catalogue_setting).map_err(|e| e.to_string())?;
+    let credentials = credentials::resolve(explicit_key.and_then(ApiKey::new), &catalogue)
+        .map_err(|e| e.to_string())?;
+    CatalogueClient::new(catalogue, credentials.map(|c| c.key)).map_err(|e| e.to_string())
+}

@@ -1,0 +1,337 @@
+//! `workspace/executeCommand`: publish, update and pull, on top of the
+//! catalogue workflows, and the source code actions that offer them.
+//!
+//! A workflow runs on a snapshot of the document (it awaits the network);
+//! the id it returns is written into the document as it is by then, with
+//! `workspace/applyEdit`, and only after the catalogue confirmed.
+
+use super::convert;
+use super::documents::CatalogueMark;
+use super::server::Shared;
+use crate::catalogue::{self, CatalogueClient, Problem, WorkflowError};
+use crate::syntax::{Document, Format};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::Client;
+
+pub const PUBLISH: &str = "bcdc.publish";
+pub const PATCH: &str = "bcdc.patch";
+pub const PULL: &str = "bcdc.pull";
+pub const ALL: [&str; 3] = [PUBLISH, PATCH, PULL];
+
+/// The result every command returns (and shows).
+fn outcome(ok: bool, message: &str, extra: Value) -> Value {
+    let mut v = json!({"ok": ok, "message": message});
+    if let (Value::Object(out), Value::Object(more)) = (&mut v, extra) {
+        out.extend(more);
+    }
+    v
+}
+
+pub async fn execute(client: &Client, shared: &Shared, command: &str, args: &[Value]) -> Value {
+    let result = match command {
+        PUBLISH => publish(client, shared, args).await,
+        PATCH => patch(client, shared, args).await,
+        PULL => pull(client, shared, args).await,
+        other => Err(format!("unknown command {other}")),
+    };
+    let value = match result {
+        Ok(v) => v,
+        Err(message) => outcome(false, &message, json!({})),
+    };
+    let ok = value["ok"].as_bool().unwrap_or(false);
+    let message = value["message"].as_str().unwrap_or_default().to_string();
+    let typ = if ok {
+        MessageType::INFO
+    } else {
+        MessageType::ERROR
+    };
+    client.show_message(typ, format!("BCDC: {message}")).await;
+    value
+}
+
+fn uri_arg(args: &[Value], i: usize) -> Result<Uri, String> {
+    let text = args
+        .get(i)
+        .and_then(Value::as_str)
+        .ok_or_else(|| "this command needs the record file's URI".to_string())?;
+    text.parse().map_err(|_| format!("not a URI: {text}"))
+}
+
+fn connect(shared: &Shared) -> Result<CatalogueClient, String> {
+    let settings = shared.settings();
+    catalogue::connect(
+        settings.catalogue.as_deref().unwrap_or("test"),
+        settings.api_key.as_deref(),
+    )
+}
+
+/// A copy of the open document to run a workflow on.
+fn snapshot(shared: &Shared, uri: &Uri) -> Result<Document, String> {
+    shared
+        .docs
+        .with(uri, |open| {
+            Document::parse(&open.doc.text().to_string(), open.doc.format())
+        })
+        .ok_or_else(|| "open the record file first".to_string())
+}
+
+/// Keeps the catalogue's field errors as diagnostics until the field is
+/// edited or a later publish succeeds, and re-publishes diagnostics.
+fn mark_problems(shared: &Shared, uri: &Uri, problems: &[Problem]) {
+    shared.docs.with(uri, |open| {
+        open.catalogue = problems
+            .iter()
+            .map(|p| CatalogueMark {
+                pointer: p.pointer.clone(),
+                message: p.message.clone(),
+                text: open.doc.slice(p.range.clone()).into_owned(),
+            })
+            .collect();
+    });
+    shared.reanalyse(uri);
+}
+
+fn failure(shared: &Shared, uri: &Uri, error: &WorkflowError) -> String {
+    match error {
+        WorkflowError::Catalogue { problems, .. } => mark_problems(shared, uri, problems),
+        // local problems are already diagnostics
+        WorkflowError::Invalid { .. } | WorkflowError::Refused(_) | WorkflowError::Busy(_) => {}
+    }
+    error.to_string()
+}
+
+async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value, String> {
+    let uri = uri_arg(args, 0)?;
+    let catalogue = connect(shared)?;
+    let _guard = shared
+        .locks
+        .try_lock(uri.as_str())
+        .map_err(|e| e.to_string())?;
+    let doc = snapshot(shared, &uri)?;
+    let published = catalogue::publish(&catalogue, &doc, &shared.schema())
+        .await
+        .map_err(|e| failure(shared, &uri, &e))?;
+    let label = catalogue.catalogue().label();
+    let mut message = published.message(&label);
+    if let Err(e) = write_id(client, shared, &uri, &published.id).await {
+        message = format!(
+            "{message}; but the id could not be written into the file ({e}): add `id: {}`",
+            published.id
+        );
+    }
+    mark_problems(shared, &uri, &[]);
+    Ok(outcome(
+        true,
+        &message,
+        json!({"id": published.id, "url": published.url}),
+    ))
+}
+
+/// Inserts `id` into the document as it is now (it may have changed while
+/// publishing), with the client's applyEdit.
+async fn write_id(client: &Client, shared: &Shared, uri: &Uri, id: &str) -> Result<(), String> {
+    let enc = shared.encoding();
+    let edit = shared
+        .docs
+        .with(uri, |open| {
+            open.doc.reparse();
+            let edit = catalogue::id_edit(&open.doc, id).map_err(|e| e.to_string())?;
+            Ok::<_, String>((
+                convert::range(open.doc.text(), &edit.range, enc),
+                edit.new_text,
+                open.version,
+            ))
+        })
+        .ok_or("the file was closed")??;
+    let (range, new_text, version) = edit;
+    let change = TextDocumentEdit {
+        text_document: OptionalVersionedTextDocumentIdentifier {
+            uri: uri.clone(),
+            version: Some(version),
+        },
+        edits: vec![OneOf::Left(TextEdit { range, new_text })],
+    };
+    let response = client
+        .apply_edit(WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(vec![change])),
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| e.message.to_string())?;
+    if response.applied {
+        Ok(())
+    } else {
+        Err(response
+            .failure_reason
+            .unwrap_or_else(|| "the editor refused the edit".into()))
+    }
+}
+
+async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value, String> {
+    let uri = uri_arg(args, 0)?;
+    // The editor may have asked the user already: `[uri, {"confirmed": true}]`.
+    let confirmed = args
+        .get(1)
+        .and_then(|o| o.get("confirmed"))
+        .and_then(Value::as_bool)
+        == Some(true);
+    let catalogue = connect(shared)?;
+    let _guard = shared
+        .locks
+        .try_lock(uri.as_str())
+        .map_err(|e| e.to_string())?;
+    let doc = snapshot(shared, &uri)?;
+    let schema = shared.schema();
+    let (plan, package) = catalogue::prepare_update(&catalogue, &doc, &schema)
+        .await
+        .map_err(|e| failure(shared, &uri, &e))?;
+    let label = catalogue.catalogue().label();
+    if plan.is_empty() {
+        mark_problems(shared, &uri, &[]);
+        return Ok(outcome(
+            true,
+            &format!("nothing changed: the record on {label} is the same"),
+            json!({"fields": []}),
+        ));
+    }
+    let fields = plan
+        .fields()
+        .iter()
+        .map(|f| f.to_string())
+        .collect::<Vec<_>>();
+    if !confirmed {
+        let summary: Vec<String> = plan.changes.iter().map(|c| c.summary()).collect();
+        let question = format!(
+            "Update {} on {label}? Changed: {}",
+            plan.id,
+            summary.join("; ")
+        );
+        let update = MessageActionItem {
+            title: "Update".into(),
+            properties: HashMap::new(),
+        };
+        let cancel = MessageActionItem {
+            title: "Cancel".into(),
+            properties: HashMap::new(),
+        };
+        let answer = client
+            .show_message_request(MessageType::INFO, question, Some(vec![update, cancel]))
+            .await
+            .map_err(|e| e.message.to_string())?;
+        if answer.is_none_or(|a| a.title != "Update") {
+            return Ok(outcome(
+                false,
+                "update cancelled; nothing was sent",
+                json!({"fields": fields}),
+            ));
+        }
+    }
+    let patched = catalogue::send_update(&catalogue, &plan, &package, &doc, &schema)
+        .await
+        .map_err(|e| failure(shared, &uri, &e))?;
+    mark_problems(shared, &uri, &[]);
+    Ok(outcome(
+        true,
+        &patched.message(&label),
+        json!({"id": patched.id, "url": patched.url, "fields": fields}),
+    ))
+}
+
+async fn pull(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value, String> {
+    let name = args
+        .first()
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or("give the record's name or id")?;
+    let target = uri_arg(args, 1)?;
+    let catalogue = connect(shared)?;
+    let format = Format::from_path(target.as_str());
+    let pulled = catalogue::pull(&catalogue, name, format, &shared.schema())
+        .await
+        .map_err(|e| e.to_string())?;
+    let create = DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+        uri: target.clone(),
+        options: Some(CreateFileOptions {
+            overwrite: Some(false),
+            ignore_if_exists: Some(false),
+        }),
+        annotation_id: None,
+    }));
+    let insert = DocumentChangeOperation::Edit(TextDocumentEdit {
+        text_document: OptionalVersionedTextDocumentIdentifier {
+            uri: target.clone(),
+            version: None,
+        },
+        edits: vec![OneOf::Left(TextEdit {
+            range: Range::default(),
+            new_text: pulled.text.clone(),
+        })],
+    });
+    let response = client
+        .apply_edit(WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Operations(vec![create, insert])),
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| e.message.to_string())?;
+    let label = catalogue.catalogue().label();
+    let message = if response.applied {
+        format!(
+            "pulled {} from {label} into {}",
+            pulled.name,
+            target.as_str()
+        )
+    } else {
+        format!(
+            "pulled {} from {label}, but the editor did not create {} ({})",
+            pulled.name,
+            target.as_str(),
+            response.failure_reason.unwrap_or_default()
+        )
+    };
+    Ok(outcome(
+        response.applied,
+        &message,
+        json!({"id": pulled.id, "uri": target.as_str(), "text": pulled.text}),
+    ))
+}
+
+/// "Publish to BC Data Catalogue (test)" or "Update … on …", by whether the
+/// record has an id.
+pub fn source_actions(shared: &Shared, uri: &Uri) -> Vec<CodeActionOrCommand> {
+    let schema = shared.schema();
+    let has_id = shared.docs.with(uri, |open| {
+        open.is_record(&schema).then(|| {
+            open.doc
+                .root()
+                .and_then(|r| r.get("id"))
+                .and_then(|n| n.as_str())
+                .is_some_and(|s| !s.trim().is_empty())
+        })
+    });
+    let Some(Some(has_id)) = has_id else {
+        return Vec::new();
+    };
+    let name = shared.catalogue_name();
+    let (title, command) = if has_id {
+        (
+            format!("Update record on BC Data Catalogue ({name})"),
+            PATCH,
+        )
+    } else {
+        (format!("Publish to BC Data Catalogue ({name})"), PUBLISH)
+    };
+    vec![CodeActionOrCommand::CodeAction(CodeAction {
+        title: title.clone(),
+        kind: Some(CodeActionKind::SOURCE),
+        command: Some(Command {
+            title,
+            command: command.into(),
+            arguments: Some(vec![json!(uri.as_str())]),
+        }),
+        ..Default::default()
+    })]
+}

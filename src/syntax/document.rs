@@ -1,0 +1,466 @@
+//! A document: its text, and the trees built from it, kept up to date
+//! through edits with as little reparsing as possible.
+//!
+//! Small documents are parsed whole, and tree-sitter reparses incrementally
+//! after each edit. Large YAML records are parsed in segments (see
+//! `segment`): an edit reparses the segments whose text changed and reuses
+//! the others' values, moved to where their text now is.
+
+use super::parse::{self, Parsed};
+use super::segment::{self, Kind, Span};
+use super::{Entry, Format, Node, SyntaxError, SyntaxErrorKind, Value};
+use ropey::Rope;
+use std::borrow::Cow;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, VecDeque};
+use std::hash::Hasher;
+use std::ops::Range;
+use tree_sitter::{InputEdit, Point, Tree};
+
+/// YAML records at least this large are parsed in segments.
+pub const SEGMENT_MIN_BYTES: usize = 64 * 1024;
+
+pub struct Document {
+    text: Rope,
+    format: Format,
+    state: State,
+    root: Option<Node>,
+    errors: Vec<SyntaxError>,
+    dirty: bool,
+    segment_min_bytes: usize,
+}
+
+enum State {
+    Unparsed,
+    /// Parsed whole; the tree has been told of every edit since.
+    Whole(Option<Tree>),
+    /// Parsed in segments, whose values make up `root` in order.
+    Segmented(Vec<SegmentInfo>),
+}
+
+struct SegmentInfo {
+    kind: Kind,
+    hash: u64,
+    /// Where the segment's text started when it was parsed.
+    start: usize,
+    /// How many top-level entries (or list items) it gave.
+    count: usize,
+    /// Relative to `start`.
+    errors: Vec<SyntaxError>,
+}
+
+/// Old segments' values by kind and content hash, with where they were
+/// and their (relative) errors.
+type Reusable = HashMap<(Kind, u64), VecDeque<(usize, Piece, Vec<SyntaxError>)>>;
+
+/// A segment's values and (relative) errors; `None` when it needs the
+/// whole document (anchors and aliases).
+type SegmentParse = Option<(Piece, Vec<SyntaxError>)>;
+
+/// A segment's values, taken out of an old root for reuse.
+enum Piece {
+    Entries(Vec<Entry>),
+    Items(Vec<Node>),
+}
+
+impl Document {
+    pub fn parse(text: &str, format: Format) -> Document {
+        Document::with_threshold(text, format, SEGMENT_MIN_BYTES)
+    }
+
+    /// For tests: segment YAML of any size.
+    #[cfg(test)]
+    pub(crate) fn parse_segmented(text: &str) -> Document {
+        Document::with_threshold(text, Format::Yaml, 0)
+    }
+
+    fn with_threshold(text: &str, format: Format, segment_min_bytes: usize) -> Document {
+        let mut doc = Document {
+            text: Rope::from_str(text),
+            format,
+            state: State::Unparsed,
+            root: None,
+            errors: Vec::new(),
+            dirty: true,
+            segment_min_bytes,
+        };
+        doc.reparse();
+        doc
+    }
+
+    pub fn text(&self) -> &Rope {
+        &self.text
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The top-level value; `None` for an empty document.
+    pub fn root(&self) -> Option<&Node> {
+        self.root.as_ref()
+    }
+
+    pub fn syntax_errors(&self) -> &[SyntaxError] {
+        &self.errors
+    }
+
+    /// The first line (without its line break): where problems of the
+    /// record as a whole are shown.
+    pub fn first_line(&self) -> Range<usize> {
+        let head = self.slice(0..self.text.len_bytes().min(4096));
+        0..head.find(['\n', '\r']).unwrap_or(head.len())
+    }
+
+    /// The text of a byte range (borrowed when it lies in one rope chunk);
+    /// the ends are clamped and snapped to character boundaries.
+    pub fn slice(&self, range: Range<usize>) -> Cow<'_, str> {
+        let snap = |b: usize| {
+            let b = b.min(self.text.len_bytes());
+            self.text.char_to_byte(self.text.byte_to_char(b))
+        };
+        let end = snap(range.end);
+        let start = snap(range.start).min(end);
+        self.text.byte_slice(start..end).into()
+    }
+
+    /// Replaces a byte range with new text (offsets are clamped and snapped
+    /// to character boundaries). The trees are brought up to date by the
+    /// next [`Document::reparse`].
+    pub fn edit(&mut self, range: Range<usize>, new_text: &str) {
+        let len = self.text.len_bytes();
+        let start_char = self.text.byte_to_char(range.start.min(len));
+        let end_char = self.text.byte_to_char(range.end.min(len)).max(start_char);
+        let start = self.text.char_to_byte(start_char);
+        let old_end = self.text.char_to_byte(end_char);
+        let start_position = self.point(start);
+        let old_end_position = self.point(old_end);
+        self.text.remove(start_char..end_char);
+        self.text.insert(start_char, new_text);
+        let new_end = start + new_text.len();
+        if let State::Whole(Some(tree)) = &mut self.state {
+            let new_end_position = {
+                let row = self.text.byte_to_line(new_end);
+                Point::new(row, new_end - self.text.line_to_byte(row))
+            };
+            tree.edit(&InputEdit {
+                start_byte: start,
+                old_end_byte: old_end,
+                new_end_byte: new_end,
+                start_position,
+                old_end_position,
+                new_end_position,
+            });
+        }
+        self.dirty = true;
+    }
+
+    fn point(&self, offset: usize) -> Point {
+        let row = self.text.byte_to_line(offset);
+        Point::new(row, offset - self.text.line_to_byte(row))
+    }
+
+    /// Brings the trees up to date with the text (a no-op when nothing
+    /// changed since the last parse).
+    pub fn reparse(&mut self) {
+        if !self.dirty {
+            return;
+        }
+        self.dirty = false;
+        // tree-sitter reads contiguous text much faster than rope chunks
+        let text = self.text.to_string();
+        if self.format == Format::Yaml && text.len() >= self.segment_min_bytes {
+            if let Some(spans) = segment::split(&text) {
+                if self.reparse_segmented(&text, &spans) {
+                    return;
+                }
+            }
+        }
+        let old = match std::mem::replace(&mut self.state, State::Unparsed) {
+            State::Whole(tree) => tree,
+            _ => None,
+        };
+        let Parsed {
+            tree,
+            root,
+            mut errors,
+            ..
+        } = parse::parse_text(&text, self.format, old.as_ref());
+        sort_errors(&mut errors);
+        self.state = State::Whole(tree);
+        self.root = root;
+        self.errors = errors;
+    }
+
+    /// Returns false (changing nothing) when a segment uses YAML anchors or
+    /// aliases, which need the whole document.
+    fn reparse_segmented(&mut self, text: &str, spans: &[Span]) -> bool {
+        let mut reusable = self.take_pieces();
+        let mut hashes = Vec::with_capacity(spans.len());
+        let mut results: Vec<SegmentParse> = Vec::with_capacity(spans.len());
+        for span in spans {
+            let mut h = DefaultHasher::new();
+            h.write(text[span.range.clone()].as_bytes());
+            let hash = h.finish();
+            let reused = reusable
+                .get_mut(&(span.kind, hash))
+                .and_then(VecDeque::pop_front);
+            results.push(reused.map(|(old_start, mut piece, errors)| {
+                let delta = span.range.start as isize - old_start as isize;
+                if delta != 0 {
+                    piece.shift(delta);
+                }
+                (piece, errors)
+            }));
+            hashes.push(hash);
+        }
+        let todo: Vec<usize> = (0..spans.len()).filter(|&i| results[i].is_none()).collect();
+        for (i, parsed) in parse_segments(text, spans, &todo) {
+            match parsed {
+                Some(parsed) => results[i] = Some(parsed),
+                None => return false,
+            }
+        }
+        let mut infos = Vec::with_capacity(spans.len());
+        let mut pieces = Vec::with_capacity(spans.len());
+        for ((span, hash), result) in spans.iter().zip(hashes).zip(results) {
+            let (piece, errors) = result.expect("every segment was reused or parsed");
+            infos.push(SegmentInfo {
+                kind: span.kind,
+                hash,
+                start: span.range.start,
+                count: piece.len(),
+                errors,
+            });
+            pieces.push(piece);
+        }
+        self.assemble(text, spans, pieces, &infos);
+        self.state = State::Segmented(infos);
+        true
+    }
+
+    /// Takes the values of the last segmented parse out of `root`, keyed by
+    /// segment kind and content.
+    fn take_pieces(&mut self) -> Reusable {
+        let mut out = Reusable::new();
+        let State::Segmented(infos) = std::mem::replace(&mut self.state, State::Unparsed) else {
+            return out;
+        };
+        let Some(Node {
+            value: Value::Map(entries),
+            ..
+        }) = self.root.take()
+        else {
+            return out;
+        };
+        let mut entries = VecDeque::from(entries);
+        let mut items: VecDeque<Node> = VecDeque::new();
+        for info in infos {
+            let piece = match info.kind {
+                Kind::Entry => {
+                    Piece::Entries(entries.drain(..info.count.min(entries.len())).collect())
+                }
+                Kind::ListHeader => {
+                    let mut header: Vec<Entry> =
+                        entries.drain(..info.count.min(entries.len())).collect();
+                    if let Some(last) = header.last_mut() {
+                        if let Value::Seq(list) =
+                            std::mem::replace(&mut last.value.value, Value::Missing)
+                        {
+                            items = VecDeque::from(list);
+                        }
+                    }
+                    Piece::Entries(header)
+                }
+                Kind::ListItem => {
+                    Piece::Items(items.drain(..info.count.min(items.len())).collect())
+                }
+            };
+            out.entry((info.kind, info.hash)).or_default().push_back((
+                info.start,
+                piece,
+                info.errors,
+            ));
+        }
+        out
+    }
+
+    /// Builds `root` and `errors` from the segments' values in order.
+    fn assemble(&mut self, text: &str, spans: &[Span], pieces: Vec<Piece>, infos: &[SegmentInfo]) {
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut list_entry: Option<usize> = None;
+        for (span, piece) in spans.iter().zip(pieces) {
+            match piece {
+                Piece::Entries(mut es) => {
+                    if span.kind == Kind::ListHeader {
+                        if let Some(last) = es.last_mut() {
+                            // the list starts at its first `-`
+                            let first_dash = spans
+                                .iter()
+                                .skip_while(|s| s.range.start <= span.range.start)
+                                .find(|s| s.kind == Kind::ListItem)
+                                .map_or(span.range.end, |s| {
+                                    s.range.start + text[s.range.clone()].len()
+                                        - text[s.range.clone()].trim_start().len()
+                                });
+                            last.value = Node {
+                                range: first_dash..first_dash,
+                                value: Value::Seq(Vec::new()),
+                            };
+                        }
+                        list_entry = Some(entries.len() + es.len() - 1);
+                    }
+                    entries.extend(es);
+                }
+                Piece::Items(items) => {
+                    if let Some(list) = list_entry.and_then(|i| entries.get_mut(i)) {
+                        if let Some(end) = items.last().map(|n| n.range.end) {
+                            list.value.range.end = end;
+                        }
+                        if let Value::Seq(all) = &mut list.value.value {
+                            all.extend(items);
+                        }
+                    }
+                }
+            }
+        }
+        let mut errors: Vec<SyntaxError> = infos
+            .iter()
+            .flat_map(|info| {
+                info.errors.iter().map(|e| SyntaxError {
+                    range: e.range.start + info.start..e.range.end + info.start,
+                    ..e.clone()
+                })
+            })
+            .collect();
+        // duplicate keys across segments (those within one were found there)
+        for (i, e) in entries.iter().enumerate() {
+            if entries[..i].iter().any(|prev| prev.key == e.key) {
+                errors.push(SyntaxError::duplicate_key(e));
+            }
+        }
+        sort_errors(&mut errors);
+        self.errors = errors;
+        self.root = match (entries.first(), entries.last()) {
+            (Some(first), Some(last)) => Some(Node {
+                range: first.key_range.start..last.range().end,
+                value: Value::Map(entries),
+            }),
+            _ => None,
+        };
+    }
+}
+
+impl Piece {
+    fn len(&self) -> usize {
+        match self {
+            Piece::Entries(v) => v.len(),
+            Piece::Items(v) => v.len(),
+        }
+    }
+
+    fn shift(&mut self, delta: isize) {
+        match self {
+            Piece::Entries(entries) => {
+                for e in entries {
+                    e.key_range = e.key_range.start.wrapping_add_signed(delta)
+                        ..e.key_range.end.wrapping_add_signed(delta);
+                    e.value.shift(delta);
+                }
+            }
+            Piece::Items(items) => items.iter_mut().for_each(|n| n.shift(delta)),
+        }
+    }
+}
+
+/// Parses the segments at `indices`, on several threads when there are
+/// many (a large record opened or pasted): segments are independent.
+fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, SegmentParse)> {
+    let parse = |chunk: &[usize]| -> Vec<_> {
+        chunk
+            .iter()
+            .map(|&i| {
+                let span = &spans[i];
+                (
+                    i,
+                    parse_segment(&text[span.range.clone()], span.kind, span.range.start),
+                )
+            })
+            .collect()
+    };
+    const PARALLEL_FROM: usize = 64;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    if indices.len() < PARALLEL_FROM || threads < 2 {
+        return parse(indices);
+    }
+    let chunk = indices.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = indices
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || parse(c)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// Parses one segment on its own; its values get absolute ranges, its
+/// errors stay relative. `None` when it uses anchors or aliases.
+fn parse_segment(text: &str, kind: Kind, start: usize) -> SegmentParse {
+    let Parsed {
+        root,
+        mut errors,
+        uses_aliases,
+        ..
+    } = parse::parse_text(text, Format::Yaml, None);
+    if uses_aliases {
+        return None;
+    }
+    let mut piece = match (kind, root) {
+        (
+            Kind::ListItem,
+            Some(Node {
+                value: Value::Seq(items),
+                ..
+            }),
+        ) => Piece::Items(items),
+        (Kind::ListItem, _) => Piece::Items(Vec::new()),
+        (
+            _,
+            Some(Node {
+                value: Value::Map(entries),
+                ..
+            }),
+        ) => Piece::Entries(entries),
+        (_, other) => {
+            // a half-typed key with no `:` yet parses as a lone scalar
+            if other.is_some() && errors.is_empty() {
+                let body = text.trim_start_matches(|c: char| c == '#' || c.is_whitespace());
+                let line = body.lines().next().unwrap_or("").trim_end();
+                let at = text.len() - body.len();
+                errors.push(SyntaxError {
+                    range: at..at + line.len(),
+                    message: format!(
+                        "syntax error: unexpected `{line}` (a key needs a `:` after it)"
+                    ),
+                    kind: SyntaxErrorKind::Syntax,
+                });
+            }
+            Piece::Entries(Vec::new())
+        }
+    };
+    piece.shift(start as isize);
+    Some((piece, errors))
+}
+
+fn sort_errors(errors: &mut Vec<SyntaxError>) {
+    errors.sort_by_key(|e| (e.range.start, e.range.end));
+    errors.dedup();
+}

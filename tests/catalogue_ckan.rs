@@ -1,0 +1,394 @@
+//! The round trip against a real CKAN 2.11 with the BCDC schema (the local test catalogue).
+//! Needs BCDC_TEST_CKAN_URL, BCDC_TEST_CKAN_TOKEN and BCDC_TEST_CKAN_ORG; each test says
+//! so and passes without doing anything when they are unset. Dataset names are unique
+//! per run, so runs can share one catalogue.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bcdc_lsp::catalogue::record::record_from_package;
+use bcdc_lsp::catalogue::{
+    catalogue_problems, patch, publish, pull, ApiKey, AuthProblem, Catalogue, CatalogueClient,
+    CatalogueError, WorkflowError,
+};
+use bcdc_lsp::check::check;
+use bcdc_lsp::schema::Schema;
+use bcdc_lsp::syntax::{Document, Format};
+use serde_json::{Map, Value};
+
+struct Ckan {
+    url: String,
+    token: String,
+    org: String,
+}
+
+fn ckan(test: &str) -> Option<Ckan> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    match (
+        var("BCDC_TEST_CKAN_URL"),
+        var("BCDC_TEST_CKAN_TOKEN"),
+        var("BCDC_TEST_CKAN_ORG"),
+    ) {
+        (Some(url), Some(token), Some(org)) => Some(Ckan { url, token, org }),
+        _ => {
+            // Straight to stderr so that the skip shows even with captured output.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {test}: set BCDC_TEST_CKAN_URL, BCDC_TEST_CKAN_TOKEN and \
+                 BCDC_TEST_CKAN_ORG to run it against a CKAN (see .ci or shared/ckan/start.sh)"
+            );
+            None
+        }
+    }
+}
+
+impl Ckan {
+    fn client(&self) -> CatalogueClient {
+        self.client_with(ApiKey::new(self.token.clone()))
+    }
+
+    fn client_with(&self, key: Option<ApiKey>) -> CatalogueClient {
+        CatalogueClient::new(Catalogue::parse(&self.url).unwrap(), key).unwrap()
+    }
+
+    /// A valid record with a name no other run uses.
+    fn record(&self, tag: &str) -> (String, String) {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let name = format!(
+            "lsp-it-{tag}-{}-{nanos}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let org = &self.org;
+        let text = format!(
+            r#"# Integration test record: {tag}
+type: bcdc_dataset
+name: {name}
+title: Integration test {name}
+owner_org: {org}   # Published By
+notes: |
+  Made by tests/catalogue_ckan.rs.
+
+  Second paragraph.
+purpose: Test the round trip.
+license_id: "2"
+publish_state: DRAFT
+security_class: PUBLIC
+view_audience: Public
+download_audience: Public
+metadata_visibility: Public
+resource_status: onGoing
+tag_string: lsp, integration test
+contacts:
+  - name: Jane Doe
+    email: jane.doe@example.invalid
+    org: {org}
+    role: pointOfContact
+    displayed: [displayed]
+dates:
+  - type: Created
+    date: 2024-01-15
+more_info:
+  - description: Project page
+    url: https://example.invalid/lsp
+resources:
+  - name: Samples (CSV)
+    url: https://example.invalid/samples.csv
+    bcdc_type: document
+    resource_update_cycle: monthly
+    format: csv
+    resource_storage_location: web or ftp site
+    resource_type: data
+    resource_access_method: direct access
+  - name: Samples API
+    url: https://example.invalid/api
+    bcdc_type: webservice
+    resource_update_cycle: continual
+    format: json
+    resource_storage_location: web or ftp site
+    resource_type: data
+    resource_access_method: service
+    projection_name: epsg3005
+"#
+        );
+        (name, text)
+    }
+}
+
+fn yaml(text: &str) -> Document {
+    Document::parse(text, Format::Yaml)
+}
+
+/// Publishes `text` and returns the file's new text and the id.
+async fn published(ckan: &Ckan, text: &str) -> (String, String) {
+    let doc = yaml(text);
+    let result = publish::publish(&ckan.client(), &doc, &Schema::embedded())
+        .await
+        .unwrap_or_else(|e| panic!("publish failed: {e}"));
+    assert!(!result.adopted);
+    (result.edit.apply(text), result.id)
+}
+
+#[tokio::test]
+async fn publish_valid_record_then_show_confirms_every_field() {
+    let Some(ckan) = ckan("publish_valid_record_then_show_confirms_every_field") else {
+        return;
+    };
+    let schema = Schema::embedded();
+    let (name, text) = ckan.record("valid");
+    let (new_text, id) = published(&ckan, &text).await;
+    // The file gained exactly the id line, before the first key, comments kept.
+    assert_eq!(
+        new_text,
+        text.replacen(
+            "type: bcdc_dataset",
+            &format!("id: {id}\ntype: bcdc_dataset"),
+            1
+        )
+    );
+    let stored = ckan.client().package_show(&name).await.unwrap();
+    assert_eq!(stored["id"], Value::String(id.clone()));
+    // Every field of the file is stored as written: nothing left to patch.
+    let doc = yaml(&new_text);
+    let plan = patch::plan_patch(doc.root().unwrap(), &stored, &schema);
+    assert!(plan.is_empty(), "{:?}", plan.changes);
+    // And spot checks of the conversions.
+    assert_eq!(stored["license_id"], "2");
+    assert_eq!(
+        stored["organization"]["name"],
+        Value::String(ckan.org.clone())
+    );
+    let mut tags: Vec<&str> = stored["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    tags.sort();
+    assert_eq!(tags, ["integration test", "lsp"]);
+    assert_eq!(stored["resources"].as_array().unwrap().len(), 2);
+    assert_eq!(stored["contacts"][0]["displayed"][0], "displayed");
+}
+
+#[tokio::test]
+async fn catalogue_errors_land_on_the_right_lines() {
+    let Some(ckan) = ckan("catalogue_errors_land_on_the_right_lines") else {
+        return;
+    };
+    let schema = Schema::embedded();
+    // An organization that does not exist: only the catalogue can tell.
+    let (_, text) = ckan.record("badorg");
+    let text = text.replace(
+        &format!("owner_org: {}   # Published By", ckan.org),
+        "owner_org: no-such-org-bcdc-lsp   # Published By",
+    );
+    let doc = yaml(&text);
+    let err = publish::publish(&ckan.client(), &doc, &schema)
+        .await
+        .unwrap_err();
+    let WorkflowError::Catalogue { problems, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].pointer, "/owner_org");
+    assert_eq!(&text[problems[0].range.clone()], "no-such-org-bcdc-lsp");
+    assert_eq!(problems[0].line, 5);
+
+    // Errors the checker would catch, sent anyway to see the catalogue's own: every one
+    // lands on its line through the pointer → range map.
+    let (_, text) = ckan.record("errors");
+    let text = text
+        .replace("security_class: PUBLIC", "security_class: SECRET")
+        .replace("    email: jane.doe@example.invalid\n", "")
+        .replace("    date: 2024-01-15", "    date: not-a-date");
+    let doc = yaml(&text);
+    let body = bcdc_lsp::catalogue::record::api_body(doc.root().unwrap(), &schema);
+    let err = ckan.client().package_create(&body).await.unwrap_err();
+    let problems = catalogue_problems(&doc, &err);
+    let mut found: Vec<(String, String)> = problems
+        .iter()
+        .map(|p| (p.pointer.clone(), text[p.range.clone()].to_string()))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("/contacts/0/email".to_string(), "name".to_string()),
+            ("/dates/0/date".into(), "not-a-date".into()),
+            ("/security_class".into(), "SECRET".into()),
+        ]
+    );
+    let security = problems
+        .iter()
+        .find(|p| p.pointer == "/security_class")
+        .unwrap();
+    assert!(
+        security
+            .message
+            .contains("must be one of PUBLIC, PROTECTED A, PROTECTED B, PROTECTED C"),
+        "{}",
+        security.message
+    );
+}
+
+#[tokio::test]
+async fn update_one_field_sends_only_it_and_loses_nothing() {
+    let Some(ckan) = ckan("update_one_field_sends_only_it_and_loses_nothing") else {
+        return;
+    };
+    let schema = Schema::embedded();
+    let (name, text) = ckan.record("update");
+    let (text, id) = published(&ckan, &text).await;
+    let client = ckan.client();
+    let before = client.package_show(&id).await.unwrap();
+    let edited = text.replace(
+        "purpose: Test the round trip.",
+        "purpose: Changed by the test.",
+    );
+    let doc = yaml(&edited);
+    let (plan, package) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
+    assert_eq!(plan.fields(), ["purpose"]);
+    let keys: Vec<&str> = plan.body.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["id", "purpose"]);
+    let patched = patch::send_update(&client, &plan, &package, &doc, &schema)
+        .await
+        .unwrap();
+    assert_eq!(patched.fields, ["purpose"]);
+    assert!(patched.not_stored.is_empty(), "{:?}", patched.not_stored);
+    let after = client.package_show(&name).await.unwrap();
+    assert_eq!(after["purpose"], "Changed by the test.");
+    // Everything else as before, resources (and their ids) included.
+    let mut expected: Map<String, Value> = record_from_package(&before, &schema);
+    expected.insert(
+        "purpose".into(),
+        Value::String("Changed by the test.".into()),
+    );
+    assert_eq!(record_from_package(&after, &schema), expected);
+    let ids = |p: &Map<String, Value>| -> Vec<Value> {
+        p["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].clone())
+            .collect()
+    };
+    assert_eq!(ids(&after), ids(&before));
+    // And a second run has nothing to send.
+    let (again, _) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
+    assert!(again.is_empty(), "{:?}", again.changes);
+}
+
+#[tokio::test]
+async fn pull_then_check_then_patch_is_a_no_op() {
+    let Some(ckan) = ckan("pull_then_check_then_patch_is_a_no_op") else {
+        return;
+    };
+    let schema = Schema::embedded();
+    let (name, text) = ckan.record("pull");
+    published(&ckan, &text).await;
+    let client = ckan.client();
+    for format in [Format::Yaml, Format::Json] {
+        let pulled = pull::pull(&client, &name, format, &schema).await.unwrap();
+        let doc = Document::parse(&pulled.text, format);
+        let diagnostics = check(&doc, &schema);
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}\n{}", pulled.text);
+        let (plan, _) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
+        assert!(plan.is_empty(), "{:?}\n{}", plan.changes, pulled.text);
+    }
+}
+
+#[tokio::test]
+async fn bad_key_and_no_key() {
+    let Some(ckan) = ckan("bad_key_and_no_key") else {
+        return;
+    };
+    let schema = Schema::embedded();
+    let (name, text) = ckan.record("badkey");
+    let doc = yaml(&text);
+    let secret = "not-a-real-token-5f2d9a";
+    let err = publish::publish(&ckan.client_with(ApiKey::new(secret)), &doc, &schema)
+        .await
+        .unwrap_err();
+    let WorkflowError::Catalogue { error, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        matches!(
+            error,
+            CatalogueError::Auth {
+                problem: AuthProblem::KeyRejected,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    let err = publish::publish(&ckan.client_with(None), &doc, &schema)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("no API key is configured"),
+        "{err}"
+    );
+    // Nothing was created.
+    let missing = ckan.client().package_show(&name).await.unwrap_err();
+    assert!(
+        matches!(missing, CatalogueError::NotFound { .. }),
+        "{missing:?}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_id_says_wrong_catalogue() {
+    let Some(ckan) = ckan("unknown_id_says_wrong_catalogue") else {
+        return;
+    };
+    let err = ckan
+        .client()
+        .package_show("bcdc-lsp-no-such-record")
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("unknown id \"bcdc-lsp-no-such-record\""),
+        "{text}"
+    );
+    assert!(text.contains("wrong catalogue?"), "{text}");
+    let (_, record) = ckan.record("unknown");
+    let record = format!("id: 00000000-0000-4000-8000-000000000000\n{record}");
+    let err = patch::prepare_update(&ckan.client(), &yaml(&record), &Schema::embedded())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("wrong catalogue?"), "{err}");
+}
+
+#[tokio::test]
+async fn published_state_is_rejected_locally() {
+    let Some(ckan) = ckan("published_state_is_rejected_locally") else {
+        return;
+    };
+    let (name, text) = ckan.record("state");
+    let text = text.replace("publish_state: DRAFT", "publish_state: PUBLISHED");
+    let err = publish::publish(&ckan.client(), &yaml(&text), &Schema::embedded())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            WorkflowError::Invalid { .. } | WorkflowError::Refused(_)
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("DRAFT"), "{err}");
+    let missing = ckan.client().package_show(&name).await.unwrap_err();
+    assert!(
+        matches!(missing, CatalogueError::NotFound { .. }),
+        "{missing:?}"
+    );
+}

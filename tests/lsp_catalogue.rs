@@ -1,0 +1,235 @@
+//! Publish, update and pull through the language server against the real
+//! local CKAN (`tests/harness/ckan`; skipped, saying so, when its
+//! BCDC_TEST_CKAN_* variables are not set).
+
+mod common;
+use common::{Lsp, VALID};
+use serde_json::{json, Value};
+
+struct Ckan {
+    url: String,
+    token: String,
+    org: String,
+}
+
+fn ckan() -> Option<Ckan> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    match (
+        var("BCDC_TEST_CKAN_URL"),
+        var("BCDC_TEST_CKAN_TOKEN"),
+        var("BCDC_TEST_CKAN_ORG"),
+    ) {
+        (Some(url), Some(token), Some(org)) => Some(Ckan { url, token, org }),
+        _ => {
+            eprintln!("SKIPPED: no local CKAN (source tests/harness/ckan/env.sh after start.sh; .ci/run does)");
+            None
+        }
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{prefix}-{}-{}", std::process::id(), nanos % 1_000_000_000)
+}
+
+fn record(name: &str, org: &str) -> String {
+    VALID
+        .replace(
+            "name: okanagan-lake-water-quality",
+            &format!("name: {name}"),
+        )
+        .replace("lsp-test-org", org)
+}
+
+/// Applies the text edits of an applyEdit request to `text`.
+fn apply(text: &str, edit: &Value) -> String {
+    let mut text = text.to_string();
+    let edits = edit["params"]["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .unwrap();
+    for e in edits.iter().rev() {
+        let offset = |p: &Value| {
+            let line = p["line"].as_u64().unwrap() as usize;
+            let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+            let col: usize = text[start..]
+                .chars()
+                .scan(0, |n, c| {
+                    let here = *n;
+                    *n += c.len_utf16();
+                    Some((here, c.len_utf8()))
+                })
+                .take_while(|(n, _)| *n < p["character"].as_u64().unwrap() as usize)
+                .map(|(_, l)| l)
+                .sum();
+            start + col
+        };
+        let (a, b) = (offset(&e["range"]["start"]), offset(&e["range"]["end"]));
+        text.replace_range(a..b, e["newText"].as_str().unwrap());
+    }
+    text
+}
+
+fn start(ckan: &Ckan) -> Lsp {
+    Lsp::start(
+        json!({}),
+        json!({"catalogue": ckan.url, "apiKey": ckan.token}),
+    )
+    .0
+}
+
+#[test]
+fn publish_writes_the_id_then_update_and_pull() {
+    let Some(ckan) = ckan() else { return };
+    let mut lsp = start(&ckan);
+    let uri = "file:///tmp/publish-test.bcdc.yaml";
+    let name = unique("lsp-publish");
+    let text = record(&name, &ckan.org);
+    lsp.open(uri, "yaml", &text);
+    lsp.diagnostics(uri);
+
+    // the source action offers Publish for a record without id
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+               "context": {"diagnostics": [], "only": ["source"]}}),
+    );
+    assert_eq!(
+        actions[0]["command"]["command"], "bcdc.publish",
+        "{actions:#}"
+    );
+    assert!(actions[0]["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Publish to BC Data Catalogue"));
+
+    let result = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "bcdc.publish", "arguments": [uri]}),
+    );
+    assert_eq!(result["ok"], true, "{result:#}");
+    let id = result["id"].as_str().unwrap().to_string();
+    let edit = lsp.wait_for(|m| m["method"] == "workspace/applyEdit");
+    let text = apply(&text, &edit);
+    assert!(
+        text.starts_with(&format!("id: {id}\n")) || text.contains(&format!("\nid: {id}\n")),
+        "{text}"
+    );
+    lsp.change(uri, 2, json!([{"text": text}]));
+    lsp.diagnostics_until(uri, 2);
+
+    // now it offers Update; nothing changed yet
+    let result = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "bcdc.patch", "arguments": [uri]}),
+    );
+    assert_eq!(result["ok"], true, "{result:#}");
+    assert!(
+        result["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing changed"),
+        "{result:#}"
+    );
+
+    // change one field: the server asks, the client answers Update
+    let text = text.replace("purpose: Track long-term trends", "purpose: Track trends");
+    lsp.change(uri, 3, json!([{"text": text}]));
+    let result = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "bcdc.patch", "arguments": [uri]}),
+    );
+    assert_eq!(result["ok"], true, "{result:#}");
+    assert_eq!(result["fields"], json!(["purpose"]));
+    let asked = lsp.wait_for(|m| m["method"] == "window/showMessageRequest");
+    assert!(asked["params"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("purpose"));
+
+    // pull it into a new file
+    let target = "file:///tmp/pulled.bcdc.yaml";
+    let result = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "bcdc.pull", "arguments": [name, target]}),
+    );
+    assert_eq!(result["ok"], true, "{result:#}");
+    assert!(result["text"]
+        .as_str()
+        .unwrap()
+        .contains("purpose: Track trends"));
+    lsp.shutdown();
+}
+
+#[test]
+fn catalogue_errors_become_diagnostics_until_the_field_is_edited() {
+    let Some(ckan) = ckan() else { return };
+    let mut lsp = start(&ckan);
+    let uri = "file:///tmp/bad-org.bcdc.yaml";
+    // locally valid, but the catalogue has no such organization
+    let text = record(&unique("lsp-bad-org"), &ckan.org).replacen(
+        &format!("owner_org: {}", ckan.org),
+        "owner_org: no-such-organization",
+        1,
+    );
+    lsp.open(uri, "yaml", &text);
+    lsp.diagnostics(uri);
+    let result = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "bcdc.publish", "arguments": [uri]}),
+    );
+    assert_eq!(result["ok"], false);
+    let d = lsp.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|x| x["source"] == "catalogue"))
+    });
+    let diag = d["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["source"] == "catalogue")
+        .unwrap()
+        .clone();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("owner_org:"))
+        .unwrap();
+    assert_eq!(diag["range"]["start"]["line"], line, "{diag:#}");
+    // editing that field clears it
+    let fixed = text.replace("no-such-organization", &ckan.org);
+    lsp.change(uri, 2, json!([{"text": fixed}]));
+    let d = lsp.diagnostics_until(uri, 2).pop().unwrap();
+    assert!(
+        d["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["source"] != "catalogue"),
+        "{d:#}"
+    );
+    lsp.shutdown();
+}
+
+#[test]
+fn a_rejected_key_is_explained_and_never_shown() {
+    let Some(ckan) = ckan() else { return };
+    let secret = "not-a-real-key-5f2b9c";
+    let (mut lsp, _) = Lsp::start(json!({}), json!({"catalogue": ckan.url, "apiKey": secret}));
+    let uri = "file:///tmp/bad-key.bcdc.yaml";
+    lsp.open(uri, "yaml", &record(&unique("lsp-bad-key"), &ckan.org));
+    lsp.diagnostics(uri);
+    let result = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "bcdc.publish", "arguments": [uri]}),
+    );
+    assert_eq!(result["ok"], false);
+    let message = result["message"].as_str().unwrap();
+    assert!(message.to_lowercase().contains("key"), "{message}");
+    let everything = format!("{:?}", lsp.drain(std::time::Duration::from_millis(200)));
+    assert!(!everything.contains(secret) && !message.contains(secret));
+    lsp.shutdown();
+}

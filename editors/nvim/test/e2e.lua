@@ -218,30 +218,53 @@ local function run()
   }) == 1, names_of_clients(buf))
 
   if not have_ckan then
-    out('E2E SKIP publish, published_on_ckan, pull: BCDC_TEST_CKAN_URL, BCDC_TEST_CKAN_TOKEN and BCDC_TEST_CKAN_ORG are not all set')
+    out('E2E SKIP publish, published_on_ckan, update, pull: BCDC_TEST_CKAN_URL, BCDC_TEST_CKAN_TOKEN and BCDC_TEST_CKAN_ORG are not all set')
     return
   end
 
   -- 7. :BcdcPublish creates the record on the local CKAN and the server writes its id into the buffer.
+  -- The command is done when its outcome is shown (the id edit arrives just before).
+  local shown = #notes
   vim.cmd('BcdcPublish')
   vim.wait(timeout, function()
-    return line_of(buf, '^id:') ~= nil or (notes[#notes] and notes[#notes].level == vim.log.levels.ERROR)
+    return #notes > shown
   end, 50)
   local _, id_line = line_of(buf, '^id:')
   local id = id_line and vim.trim(id_line:gsub('^id:%s*', ''):gsub('["\']', ''))
-  if not step('publish', id ~= nil and id ~= '', { id_line = id_line, notifications = notes }) then
+  if not step('publish', id ~= nil and id ~= '', { id_line = id_line, notifications = vim.list_slice(notes, shown + 1) }) then
     return
   end
 
-  -- The catalogue really has it (asked directly, not through the server).
-  local shown = vim.system({ 'curl', '-sS', '-H', 'Authorization: ' .. ckan_token,
-    ckan_url .. '/api/3/action/package_show?id=' .. id }, { text = true }):wait(timeout)
-  local ok, body = pcall(vim.json.decode, shown.stdout or '')
-  local stored = ok and body.success and body.result
+  -- The catalogue really has it (asked directly with curl, not through the server).
+  local function ckan_show()
+    local res = vim.system({ 'curl', '-sS', '-H', 'Authorization: ' .. ckan_token,
+      ckan_url .. '/api/3/action/package_show?id=' .. id }, { text = true }):wait(timeout)
+    local ok, body = pcall(vim.json.decode, res.stdout or '')
+    return ok and body.success and body.result or nil, res.stdout
+  end
+  local stored, raw = ckan_show()
   step('published_on_ckan', stored and stored.name == name and stored.id == id and stored.security_class == 'PUBLIC',
-    stored and { id = stored.id, name = stored.name, notes = stored.notes } or shown.stdout)
+    stored and { id = stored.id, name = stored.name, notes = stored.notes } or raw)
 
-  -- 8. :BcdcPull fetches the record into a new file.
+  -- 8. :BcdcUpdate sends the edited notes once the user answers the server's question with Update.
+  local notes_line = line_of(buf, '^notes:')
+  local new_notes = 'Updated by the bcdc.nvim end-to-end test.'
+  vim.api.nvim_buf_set_lines(buf, notes_line, notes_line + 1, false, { 'notes: ' .. new_notes })
+  answer_select('Update')
+  local asked = #prompts
+  shown = #notes
+  vim.cmd('BcdcUpdate')
+  vim.wait(timeout, function()
+    return #notes > shown
+  end, 50)
+  stored, raw = ckan_show()
+  step('update', #prompts == asked + 1 and stored and stored.notes == new_notes, {
+    question = prompts[asked + 1],
+    notes_on_ckan = stored and stored.notes or raw,
+    notifications = vim.list_slice(notes, shown + 1),
+  })
+
+  -- 9. :BcdcPull fetches the record into a new file.
   local pulled = ws .. '/pulled.bcdc.yaml'
   vim.cmd('BcdcPull ' .. name .. ' ' .. vim.fn.fnameescape(pulled))
   local function pulled_text()
@@ -256,6 +279,7 @@ local function run()
     local t = pulled_text()
     return t and t:find('name: ' .. name, 1, true) ~= nil
   end, 50)
+  io.stdout:write('\n') -- after Neovim's "written" message
   local text = pulled_text()
   step('pull', text and text:find('name: ' .. name, 1, true) and text:find(id, 1, true),
     { file = text, notifications = notes })
@@ -263,7 +287,7 @@ end
 
 -- Runs outside the record checks so they hold whatever happened above.
 local function other_checks()
-  -- 9. A YAML file that is not a record gets the other server only.
+  -- 10. A YAML file that is not a record gets the other server only.
   vim.cmd.edit(vim.fn.fnameescape(ws .. '/plain.yaml'))
   local buf = vim.api.nvim_get_current_buf()
   vim.wait(timeout, function()
@@ -275,7 +299,7 @@ local function other_checks()
   step('non_record_untouched', bcdc_client(buf) == nil and #vim.lsp.get_clients({ name = 'other_ls', bufnr = buf }) == 1,
     names_of_clients(buf))
 
-  -- 10. A YAML file named like any other is a record when its top level says type: bcdc_dataset.
+  -- 11. A YAML file named like any other is a record when its top level says type: bcdc_dataset.
   vim.cmd.edit(vim.fn.fnameescape(ws .. '/declared.yaml'))
   buf = vim.api.nvim_get_current_buf()
   vim.wait(timeout, function()
@@ -283,7 +307,7 @@ local function other_checks()
   end, 20)
   step('record_by_type', bcdc_client(buf) ~= nil, names_of_clients(buf))
 
-  -- 11. :checkhealth bcdc names the binary, its version and the key source, never the key.
+  -- 12. :checkhealth bcdc names the binary, its version and the key source, never the key.
   vim.cmd('checkhealth bcdc')
   io.stdout:write('\n') -- after checkhealth's progress text
   local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')

@@ -30,13 +30,17 @@ function M.clients(bufnr)
   return vim.lsp.get_clients({ name = M.name, bufnr = bufnr })
 end
 
--- The server shows each command's message with window/showMessage and also returns it; show each
--- message once, whichever arrives first.
+-- The server shows each command's message with window/showMessage (as "BCDC: <message>") and also
+-- returns it; show it once, whichever arrives first.
 local recent = {}
 local function notify(message, level)
   local now = vim.uv.now()
-  if recent[message] and now - recent[message] < 5000 then
-    return
+  for seen, at in pairs(recent) do
+    if now - at > 5000 then
+      recent[seen] = nil
+    elseif vim.endswith(message, seen) or vim.endswith(seen, message) then
+      return
+    end
   end
   recent[message] = now
   vim.notify(message, level, { title = 'bcdc' })

@@ -10,6 +10,14 @@ local function out(s)
   io.stdout:flush()
 end
 
+-- Without a local CKAN (all three variables) the catalogue steps are skipped, saying so.
+local ckan_url = os.getenv('BCDC_TEST_CKAN_URL')
+local ckan_token = os.getenv('BCDC_TEST_CKAN_TOKEN')
+local have_ckan = (ckan_url or '') ~= '' and (ckan_token or '') ~= '' and (os.getenv('BCDC_TEST_CKAN_ORG') or '') ~= ''
+if not have_ckan then
+  ckan_url = nil
+end
+
 local failures = {}
 local function step(name, ok, data)
   out('E2E ' .. vim.json.encode({ step = name, ok = ok and true or false, data = data }))
@@ -40,13 +48,6 @@ local server = assert(os.getenv('BCDC_LSP'), 'BCDC_LSP not set')
 local ws = assert(os.getenv('E2E_WS'), 'E2E_WS not set')
 local name = assert(os.getenv('E2E_NAME'), 'E2E_NAME not set')
 local mode = os.getenv('E2E_MODE') or 'setup'
--- Without a local CKAN (all three variables) the catalogue steps are skipped, saying so.
-local ckan_url = os.getenv('BCDC_TEST_CKAN_URL')
-local ckan_token = os.getenv('BCDC_TEST_CKAN_TOKEN')
-local have_ckan = (ckan_url or '') ~= '' and (ckan_token or '') ~= '' and (os.getenv('BCDC_TEST_CKAN_ORG') or '') ~= ''
-if not have_ckan then
-  ckan_url = nil
-end
 local timeout = 20000
 
 -- Everything the plugin shows the user goes through vim.notify: keep it for the checks.

@@ -11,4 +11,6 @@ return {
   root_dir = server.root_dir,
   before_init = server.before_init,
   handlers = server.handlers,
+  -- :BcdcPublish and the server's publish code action both ask before publishing to prod.
+  commands = server.commands,
 }

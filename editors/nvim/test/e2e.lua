@@ -204,12 +204,27 @@ local function run()
   end, 20)
   step('record_valid', #errors() == 0, summary(bcdc_diags(buf)))
 
-  -- 6. Publishing to prod asks first; answering Cancel sends nothing.
+  -- 6. Publishing to prod asks first, from the command and from the server's "Publish" code action;
+  --    answering Cancel sends nothing.
   vim.cmd('BcdcCatalogue prod')
   answer_select('Cancel')
   local before = #prompts
   vim.cmd('BcdcPublish')
-  step('prod_confirm', #prompts == before + 1 and noted('publish cancelled') ~= nil and not line_of(buf, '^id:'), prompts[#prompts])
+  vim.lsp.buf.code_action({
+    context = { only = { 'source' } },
+    apply = true,
+    filter = function(action)
+      return action.title:find('^Publish') ~= nil
+    end,
+  })
+  vim.wait(timeout, function()
+    return #prompts == before + 2
+  end, 20)
+  local cancelled = #vim.tbl_filter(function(n)
+    return n.msg == 'bcdc: publish cancelled'
+  end, notes)
+  step('prod_confirm', #prompts == before + 2 and cancelled == 2 and not line_of(buf, '^id:'),
+    vim.list_slice(prompts, before + 1))
   vim.cmd('BcdcCatalogue ' .. catalogue)
 
   -- After the quick fix and the commands, the other server is still attached, its diagnostics untouched.

@@ -45,26 +45,9 @@ end
 function M.publish(bufnr)
   bufnr = buf(bufnr)
   local client = buffer_client(bufnr)
-  if not client then
-    return
+  if client then
+    server.publish(client, bufnr, { vim.uri_from_bufnr(bufnr) })
   end
-  local catalogue = config.get().catalogue
-  local function go()
-    server.exec(client, bufnr, 'bcdc.publish', { vim.uri_from_bufnr(bufnr) })
-  end
-  if not config.is_prod(catalogue) then
-    return go()
-  end
-  local file = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':t')
-  vim.ui.select({ 'Publish', 'Cancel' }, {
-    prompt = ('Publish %s to the PRODUCTION BC Data Catalogue (%s)?'):format(file, config.catalogue_url(catalogue)),
-  }, function(choice)
-    if choice == 'Publish' then
-      go()
-    else
-      notify('bcdc: publish cancelled', vim.log.levels.INFO)
-    end
-  end)
 end
 
 --- Sends the changed fields of `bufnr` to the catalogue (`bcdc.patch`); the server asks to confirm.

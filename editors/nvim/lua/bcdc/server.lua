@@ -30,10 +30,16 @@ function M.clients(bufnr)
   return vim.lsp.get_clients({ name = M.name, bufnr = bufnr })
 end
 
--- The server shows each command's message with window/showMessage (as "BCDC: <message>") and also
+--- Shows a message of the plugin.
+function M.notify(message, level)
+  vim.notify(message, level, { title = 'bcdc' })
+end
+local notify = M.notify
+
+-- The server shows each command's outcome with window/showMessage (as "BCDC: <message>") and also
 -- returns it; show it once, whichever arrives first.
 local recent = {}
-local function notify(message, level)
+local function outcome(message, level)
   local now = vim.uv.now()
   for seen, at in pairs(recent) do
     if now - at > 5000 then
@@ -43,15 +49,14 @@ local function notify(message, level)
     end
   end
   recent[message] = now
-  vim.notify(message, level, { title = 'bcdc' })
+  notify(message, level)
 end
-M.notify = notify
 
 local levels = { vim.log.levels.ERROR, vim.log.levels.WARN, vim.log.levels.INFO, vim.log.levels.DEBUG }
 
 M.handlers = {
   ['window/showMessage'] = function(_, params)
-    notify(params.message, levels[params.type] or vim.log.levels.INFO)
+    outcome(params.message, levels[params.type] or vim.log.levels.INFO)
   end,
   -- Kept per buffer for statuslines: b:bcdc_status and a `User BcdcStatus` event.
   ['bcdc/status'] = function(_, status)
@@ -88,20 +93,47 @@ function M.exec(client, bufnr, command, arguments, on_ok)
     notify(('bcdc: this bcdc-lsp does not offer %s (is it up to date?)'):format(command), vim.log.levels.ERROR)
     return
   end
-  client:exec_cmd({ title = command, command = command, arguments = arguments }, { bufnr = bufnr }, function(err, result)
+  local params = { command = command, arguments = arguments }
+  client:request('workspace/executeCommand', params, function(err, result)
     if err then
       notify(('bcdc: %s failed: %s'):format(command, err.message or vim.inspect(err)), vim.log.levels.ERROR)
     elseif type(result) ~= 'table' then
       notify(('bcdc: %s gave no result'):format(command), vim.log.levels.ERROR)
     elseif result.ok then
-      notify(result.message or (command .. ' done'), vim.log.levels.INFO)
+      outcome(result.message or (command .. ' done'), vim.log.levels.INFO)
       if on_ok then
         on_ok(result)
       end
     else
-      notify(result.message or (command .. ' failed'), vim.log.levels.ERROR)
+      outcome(result.message or (command .. ' failed'), vim.log.levels.ERROR)
+    end
+  end, bufnr)
+end
+
+--- Runs `bcdc.publish`, after asking when the catalogue is prod.
+function M.publish(client, bufnr, arguments)
+  local catalogue = config.get().catalogue
+  if not config.is_prod(catalogue) then
+    return M.exec(client, bufnr, 'bcdc.publish', arguments)
+  end
+  local file = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':t')
+  vim.ui.select({ 'Publish', 'Cancel' }, {
+    prompt = ('Publish %s to the PRODUCTION BC Data Catalogue (%s)?'):format(file, config.catalogue_url(catalogue)),
+  }, function(choice)
+    if choice == 'Publish' then
+      M.exec(client, bufnr, 'bcdc.publish', arguments)
+    else
+      notify('bcdc: publish cancelled', vim.log.levels.INFO)
     end
   end)
 end
+
+--- Client-side handlers of server commands (vim.lsp.ClientConfig.commands): the server's
+--- "Publish to ..." code action goes through the same prod question as :BcdcPublish.
+M.commands = {
+  ['bcdc.publish'] = function(command, ctx)
+    M.publish(assert(vim.lsp.get_client_by_id(ctx.client_id)), ctx.bufnr, command.arguments)
+  end,
+}
 
 return M

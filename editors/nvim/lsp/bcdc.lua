@@ -10,6 +10,7 @@ return {
   -- Only record files: other YAML/JSON buffers get no bcdc client (and keep their own servers).
   root_dir = server.root_dir,
   before_init = server.before_init,
+  on_init = server.on_init,
   handlers = server.handlers,
   -- :BcdcPublish and the server's publish code action both ask before publishing to prod.
   commands = server.commands,

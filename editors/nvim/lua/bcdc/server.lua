@@ -80,6 +80,14 @@ function M.before_init(params)
   params.initializationOptions = vim.tbl_extend('force', params.initializationOptions or {}, M.settings())
 end
 
+--- on_init for vim.lsp.config: if `settings` were given the nvim-lspconfig way, Neovim has just sent
+--- them without the key (which the server would then drop); send the full settings after them.
+function M.on_init(client)
+  if next(client.settings) then
+    M.push_settings(client)
+  end
+end
+
 --- Runs a server command and reports the outcome with vim.notify.
 --- @param client vim.lsp.Client
 --- @param bufnr integer

@@ -1,9 +1,10 @@
 //! bcdc-lsp: checks, completes and publishes BC Data Catalogue record files.
 //!
-//! The analysis modules (`text`, `syntax`, `schema`, `check`) are pure: no
+//! The analysis modules (`text`, `syntax`, `schema`, `check`, `assist`) are pure: no
 //! I/O, no clock, no protocol. The CLI and the language server are thin
 //! shells around them.
 
+pub mod assist;
 pub mod catalogue;
 pub mod check;
 pub mod cli;

@@ -19,6 +19,7 @@ pub mod credentials;
 pub mod emit;
 pub mod error;
 pub mod host;
+pub mod lists;
 pub mod lock;
 pub mod patch;
 pub mod publish;

@@ -7,9 +7,9 @@ use crate::schema::Schema;
 use crate::syntax::{Document, Format, Node, Value};
 use proptest::prelude::*;
 
-const RECORD: &str = include_str!("../../examples/water-quality.bcdc.yaml");
+pub(crate) const RECORD: &str = include_str!("../../examples/water-quality.bcdc.yaml");
 
-const FRAGMENTS: &[&str] = &[
+pub(crate) const FRAGMENTS: &[&str] = &[
     "",
     "x",
     ":",
@@ -42,7 +42,7 @@ const FRAGMENTS: &[&str] = &[
     "---\n",
 ];
 
-fn edits() -> impl Strategy<Value = Vec<(f64, usize, usize)>> {
+pub(crate) fn edits() -> impl Strategy<Value = Vec<(f64, usize, usize)>> {
     prop::collection::vec((0.0..1.0f64, 0usize..8, 0..FRAGMENTS.len()), 1..12)
 }
 

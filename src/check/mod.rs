@@ -682,6 +682,6 @@ fn describe(value: &J) -> String {
 }
 
 #[cfg(test)]
-mod fuzz_tests;
+pub(crate) mod fuzz_tests;
 #[cfg(test)]
 mod tests;

@@ -7,9 +7,11 @@
 //! one publisher task fed by a queue, so a burst of edits is coalesced and
 //! diagnostics for an old version are never published after a newer one.
 
+mod choices;
 mod commands;
 mod convert;
 mod documents;
+mod editing;
 mod publisher;
 mod server;
 mod settings;

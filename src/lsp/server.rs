@@ -1,13 +1,15 @@
 //! Protocol handlers: each converts positions, calls the analysis, converts
 //! back. No analysis logic lives here.
 
+use super::choices::{self, Choices};
 use super::commands;
 use super::convert;
 use super::documents::{Documents, OpenDoc};
+use super::editing;
 use super::publisher::{self, Job};
 use super::settings::Settings;
 use crate::catalogue::FileLocks;
-use crate::schema::Schema;
+use crate::schema::{Choice, Schema};
 use crate::text::Encoding;
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::mpsc;
@@ -20,10 +22,17 @@ pub struct Shared {
     pub docs: Documents,
     encoding: Mutex<Encoding>,
     settings: Mutex<Settings>,
+    /// The schema in use: `base_schema` with the catalogue's licence list
+    /// once it was fetched.
     schema: RwLock<Arc<Schema>>,
+    base_schema: RwLock<Arc<Schema>>,
+    licences: RwLock<Option<Vec<Choice>>>,
     queue: mpsc::UnboundedSender<Job>,
     /// Files with a publish or update running.
     pub locks: FileLocks,
+    /// What the client supports for completion.
+    pub editing: editing::State,
+    pub choices: Choices,
 }
 
 impl Shared {
@@ -32,6 +41,40 @@ impl Shared {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Uses the catalogue's licence list from now on (when the schema
+    /// compiles with it), and re-checks the open documents.
+    pub fn use_licences(&self, licences: Vec<Choice>) {
+        *self.licences.write().unwrap_or_else(|e| e.into_inner()) = Some(licences);
+        self.rebuild_schema();
+    }
+
+    /// Sets a newly loaded schema, keeping the catalogue's licences.
+    fn set_base_schema(&self, schema: Schema) {
+        *self.base_schema.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(schema);
+        self.rebuild_schema();
+    }
+
+    fn rebuild_schema(&self) {
+        let base = self
+            .base_schema
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let licences = self
+            .licences
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let schema = match licences.map(|l| base.with_licences(l)) {
+            Some(Ok(with)) => Arc::new(with),
+            _ => base,
+        };
+        *self.schema.write().unwrap_or_else(|e| e.into_inner()) = schema;
+        for uri in self.docs.uris() {
+            self.reanalyse(&uri);
+        }
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -71,13 +114,18 @@ pub struct Backend {
 impl Backend {
     pub fn new(client: Client) -> Backend {
         let (tx, rx) = mpsc::unbounded_channel();
+        let embedded = Arc::new(Schema::embedded());
         let shared = Arc::new(Shared {
             docs: Documents::default(),
             encoding: Mutex::new(Encoding::Utf16),
             settings: Mutex::new(Settings::default()),
-            schema: RwLock::new(Arc::new(Schema::embedded())),
+            schema: RwLock::new(embedded.clone()),
+            base_schema: RwLock::new(embedded),
+            licences: RwLock::new(None),
             queue: tx,
             locks: FileLocks::default(),
+            editing: editing::State::default(),
+            choices: Choices::default(),
         });
         publisher::spawn(client.clone(), shared.clone(), rx);
         Backend { client, shared }
@@ -98,13 +146,7 @@ impl Backend {
             let loaded =
                 crate::cli::load_schema(new.schema_path.as_deref().map(std::path::Path::new), None);
             match loaded {
-                Ok(schema) => {
-                    *self
-                        .shared
-                        .schema
-                        .write()
-                        .unwrap_or_else(|e| e.into_inner()) = Arc::new(schema)
-                }
+                Ok(schema) => self.shared.set_base_schema(schema),
                 Err(e) => {
                     self.client
                         .show_message(
@@ -144,6 +186,8 @@ impl LanguageServer for Backend {
             .encoding
             .lock()
             .unwrap_or_else(|e| e.into_inner()) = enc;
+        self.shared.editing.negotiate(&params);
+        self.shared.choices.initialize(&params);
         if let Some(options) = &params.initialization_options {
             self.apply_settings(Settings::from_json(options)).await;
         }
@@ -161,11 +205,15 @@ impl LanguageServer for Backend {
                     CodeActionOptions {
                         code_action_kinds: Some(vec![
                             CodeActionKind::QUICKFIX,
+                            CodeActionKind::REFACTOR_REWRITE,
                             CodeActionKind::SOURCE,
                         ]),
                         ..Default::default()
                     },
                 )),
+                completion_provider: Some(editing::completion_options()),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
                 text_document_sync: Some(TextDocumentSyncCapability::Options(
                     TextDocumentSyncOptions {
                         open_close: Some(true),
@@ -181,6 +229,14 @@ impl LanguageServer for Backend {
             }),
             offset_encoding: None,
         })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        tokio::spawn(choices::refresh_catalogue_lists(
+            self.shared.clone(),
+            self.client.clone(),
+        ));
+        tokio::spawn(choices::load_workspace_keywords(self.shared.clone()));
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -250,7 +306,13 @@ impl LanguageServer for Backend {
                 .as_ref()
                 .is_none_or(|only| only.iter().any(|k| kind.as_str().starts_with(k.as_str())))
         };
-        let mut actions = Vec::new();
+        let mut actions: Vec<_> = editing::quick_fixes(&self.shared, &params)
+            .into_iter()
+            .filter(|a| match a {
+                CodeActionOrCommand::CodeAction(a) => a.kind.as_ref().is_none_or(&wants),
+                CodeActionOrCommand::Command(_) => true,
+            })
+            .collect();
         if wants(&CodeActionKind::SOURCE) {
             actions.extend(commands::source_actions(
                 &self.shared,
@@ -260,8 +322,28 @@ impl LanguageServer for Backend {
         Ok(Some(actions))
     }
 
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        Ok(editing::completion(&self.shared, params))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        Ok(editing::hover(&self.shared, params))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(editing::document_symbols(&self.shared, params))
+    }
+
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.apply_settings(Settings::from_json(&params.settings))
             .await;
+        // the catalogue may have changed: its organizations and licences too
+        tokio::spawn(choices::refresh_catalogue_lists(
+            self.shared.clone(),
+            self.client.clone(),
+        ));
     }
 }

@@ -172,6 +172,26 @@ impl Schema {
             .ok_or_else(|| SchemaError("the schema has no `dataset_type`".into()))?
             .to_string();
         let licences = read_licences(licences);
+        Schema::compiled(dataset_type, dataset_fields, resource_fields, licences)
+    }
+
+    /// The same fields with another licence list (the catalogue's own,
+    /// fetched when online).
+    pub fn with_licences(&self, licences: Vec<Choice>) -> Result<Schema, SchemaError> {
+        Schema::compiled(
+            self.dataset_type.clone(),
+            self.dataset_fields.clone(),
+            self.resource_fields.clone(),
+            licences,
+        )
+    }
+
+    fn compiled(
+        dataset_type: String,
+        dataset_fields: Vec<Field>,
+        resource_fields: Vec<Field>,
+        licences: Vec<Choice>,
+    ) -> Result<Schema, SchemaError> {
         let mut schema = Schema {
             dataset_type,
             dataset_fields,

@@ -42,6 +42,14 @@ impl Lsp {
         options: Value,
         env: &[(&str, &str)],
     ) -> (Lsp, Value) {
+        Lsp::start_with_params(
+            json!({"processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options}),
+            env,
+        )
+    }
+
+    /// Starts the server with these `initialize` params.
+    pub fn start_with_params(params: Value, env: &[(&str, &str)]) -> (Lsp, Value) {
         let mut cmd = Command::new(server_binary());
         cmd.arg("serve")
             .stdin(Stdio::piped())
@@ -71,10 +79,7 @@ impl Lsp {
             next_id: 1,
             reply: default_reply,
         };
-        let result = lsp.request(
-            "initialize",
-            json!({"processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options}),
-        );
+        let result = lsp.request("initialize", params);
         lsp.notify("initialized", json!({}));
         (lsp, result)
     }

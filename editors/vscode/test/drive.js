@@ -1,0 +1,370 @@
+// Drives the bcdc-lsp extension in a running code-server (real VS Code workbench) with headless Chromium
+// through playwright-core. Started by e2e.sh, which sets up the profile, workspace and catalogue.
+// Env: CS_URL, WS_DIR (the workspace folder on disk), INVALID_FILE / VALID_FILE (file names in WS_DIR),
+//      RECORD_NAME (the valid record's unique `name`), CATALOGUE_LABEL (host shown in the status bar),
+//      CKAN_URL + CKAN_TOKEN (to check the published dataset and to type into "BCDC: Set API key"),
+//      SHOTS_DIR, CHROMIUM (/usr/bin/chromium), CHROMIUM_PROFILE (a fresh dir), SKIP_PUBLISH (1 = no CKAN), STEP_TIMEOUT_MS (30000).
+// Prints "STEP <name> ok|FAIL <ms since start> <detail>" per step, then "RESULT PASS|FAIL"; exit 0 = all passed.
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const env = (name, fallback) => {
+  const v = process.env[name] ?? fallback;
+  if (v === undefined) throw new Error(`drive.js: ${name} is not set`);
+  return v;
+};
+const CS_URL = env('CS_URL');
+const WS_DIR = env('WS_DIR');
+const INVALID_FILE = env('INVALID_FILE', 'bad-choice.bcdc.yaml');
+const VALID_FILE = env('VALID_FILE', 'new-record.bcdc.yaml');
+const RECORD_NAME = env('RECORD_NAME');
+const CATALOGUE_LABEL = env('CATALOGUE_LABEL');
+const CKAN_URL = env('CKAN_URL').replace(/\/+$/, '');
+const CKAN_TOKEN = env('CKAN_TOKEN');
+const SHOTS = env('SHOTS_DIR');
+const PROFILE = env('CHROMIUM_PROFILE');
+const T = Number(process.env.STEP_TIMEOUT_MS || 30000);
+const SKIP_PUBLISH = process.env.SKIP_PUBLISH === '1'; // no CKAN: the publish steps report SKIP
+
+const t0 = Date.now();
+let failed = 0;
+let page;
+
+function report(name, ok, detail) {
+  console.log(`STEP ${name} ${ok ? 'ok' : 'FAIL'} ${Date.now() - t0}ms ${detail === undefined ? '' : JSON.stringify(detail)}`);
+  if (!ok) failed++;
+}
+let stepNo = 0;
+async function step(name, fn, { needsCatalogue = false } = {}) {
+  if (needsCatalogue && SKIP_PUBLISH) {
+    console.log(`STEP ${name} SKIP ${Date.now() - t0}ms "no BCDC_TEST_CKAN_* catalogue"`);
+    return true;
+  }
+  const shotName = `${String(++stepNo).padStart(2, '0')}-${name}`;
+  try {
+    const detail = await fn();
+    await shot(shotName); // every step leaves a picture of where it ended
+    report(name, true, detail);
+    return true;
+  } catch (e) {
+    report(name, false, String((e && e.message) || e).split('\n')[0]);
+    await shot(`${shotName}-FAILED`);
+    return false;
+  }
+}
+async function shot(name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) }).catch(() => {});
+}
+const squash = (s) => s.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+
+/** Text of the active editor as rendered (lines sorted by their position: Monaco reuses DOM nodes). */
+async function editorText() {
+  return page.evaluate(() => {
+    const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line')];
+    return lines
+      .map((el) => ({ top: parseFloat(el.style.top || '0'), text: el.textContent.replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text)
+      .join('\n');
+  });
+}
+
+/** The extension's status-bar item (its text starts with "BCDC "). */
+function bcdcStatus() {
+  return page.locator('.statusbar-item').filter({ hasText: /^\s*BCDC / }).first();
+}
+async function waitStatus(pattern) {
+  const item = bcdcStatus();
+  await item.waitFor({ timeout: T });
+  await page.waitForFunction(
+    ([source, flags]) => [...document.querySelectorAll('.statusbar-item')].some((el) => new RegExp(source, flags).test(el.textContent)),
+    [pattern.source, pattern.flags],
+    { timeout: T },
+  );
+  return squash(await item.innerText());
+}
+
+async function quickOpen(file) {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
+  await page.keyboard.type(file, { delay: 15 });
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${file}"]`, { timeout: T });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.tab.active[aria-label^="${file}"]`, { timeout: T });
+  await page.waitForSelector('.editor-group-container.active .monaco-editor .view-lines .view-line', { timeout: T });
+}
+
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
+  await page.keyboard.type(title, { delay: 15 });
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: T });
+  await page.keyboard.press('Enter');
+}
+
+async function goToLine(line) {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
+  await page.keyboard.type(`:${line}`, { delay: 15 });
+  await page.keyboard.press('Enter');
+}
+
+(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const ctx = await chromium.launchPersistentContext(PROFILE, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 860 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  page = ctx.pages()[0] || (await ctx.newPage());
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text().slice(0, 200)); });
+
+  let ok = await step('workbench_loaded', async () => {
+    await page.goto(CS_URL, { timeout: T });
+    await page.waitForSelector('.monaco-workbench', { timeout: T });
+    await page.waitForSelector('.explorer-folders-view, .explorer-viewlet, .pane-body', { timeout: T }).catch(() => {});
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+    return await page.title();
+  });
+
+  // 1. Diagnostics of the invalid record reach the Problems panel.
+  const securityLine = fs.readFileSync(path.join(WS_DIR, INVALID_FILE), 'utf8').split('\n').findIndex((l) => l.startsWith('security_class: SECRET')) + 1;
+  if (!securityLine) throw new Error(`${INVALID_FILE} has no "security_class: SECRET" line`);
+  if (ok) ok = await step('open_invalid_record', async () => { await quickOpen(INVALID_FILE); return INVALID_FILE; });
+  if (ok) {
+    await step('status_bar_shows_catalogue', () => waitStatus(new RegExp(`BCDC ${CATALOGUE_LABEL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)));
+    await step('problems_panel_invalid_choice', async () => {
+      await page.waitForSelector('.editor-group-container.active .monaco-editor .squiggly-error', { timeout: T });
+      await page.keyboard.press('Control+Shift+M');
+      // the server's invalid-choice diagnostic, on the security_class: SECRET line
+      await page.waitForSelector(`.markers-panel .monaco-list-row:has-text("invalid-choice"):has-text("Ln ${securityLine},")`, { timeout: T });
+      return (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map(squash);
+    });
+    await step('status_bar_counts_problems', () => waitStatus(/\d+ problems?/));
+
+    // 2. Completion after `security_class: ` offers the dropdown values.
+    await step('completion_security_class_values', async () => {
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+      await goToLine(securityLine);
+      await page.keyboard.press('End');
+      await page.keyboard.press('Shift+Home');
+      await page.keyboard.type('security_class: ', { delay: 15 });
+      await page.keyboard.press('Escape'); // drop any suggestion opened while typing, then ask explicitly
+      await page.keyboard.press('Control+Space');
+      await page.locator('.suggest-widget:visible .monaco-list-row:has-text("PROTECTED A")').first().waitFor({ timeout: T });
+      const labels = (await page.locator('.suggest-widget .monaco-list-row').allInnerTexts()).map(squash);
+      await shot('moment-completion-list');
+      // accept it: the wrong value is gone, so the server's diagnostic must go too
+      await page.locator('.suggest-widget .monaco-list-row:has-text("PROTECTED A")').first().click();
+      return labels;
+    });
+    await step('accepted_value_clears_diagnostic', async () => {
+      await page.waitForFunction(
+        () => !document.querySelector('.editor-group-container.active .monaco-editor .squiggly-error'),
+        null,
+        { timeout: T },
+      );
+      const text = await editorText();
+      if (!/^security_class: PROTECTED A\s*$/m.test(text)) throw new Error(`line not completed: ${text.match(/^security_class:.*$/m)}`);
+      return 'security_class: PROTECTED A';
+    });
+  }
+
+  // 3. The API key goes in through "BCDC: Set API key" (SecretStorage), never through settings.json.
+  if (ok) ok = await step('set_api_key_command', async () => {
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await runCommand('BCDC: Set API key');
+    const input = page.locator('.quick-input-widget input[type="password"]');
+    await input.waitFor({ state: 'visible', timeout: T });
+    await page.keyboard.type(CKAN_TOKEN, { delay: 2 });
+    await shot('moment-api-key-input');
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notification-toast:has-text("API key for")').first();
+    await toast.waitFor({ timeout: T });
+    return squash(await toast.innerText()).slice(0, 120);
+  });
+
+  // 4. "BCDC: Publish record" creates the dataset in the local CKAN and writes its id into the file.
+  if (ok) ok = await step('open_valid_record', async () => {
+    await page.keyboard.press('Escape');
+    await quickOpen(VALID_FILE);
+    return VALID_FILE;
+  });
+  if (ok) await step('status_bar_valid', async () => {
+    const text = await waitStatus(/\bvalid\b|\d+ warnings?/); // no errors: the record can be published
+    return text;
+  });
+  let publishedId;
+  if (ok) ok = await step('publish_record_command', async () => {
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await runCommand('BCDC: Publish record');
+    // the server writes the new id into the document (applyEdit), the extension then saves it
+    const file = path.join(WS_DIR, VALID_FILE);
+    const deadline = Date.now() + T;
+    for (;;) {
+      const m = fs.readFileSync(file, 'utf8').match(/^id:[ \t]*["']?([^\s"']+)/m);
+      if (m) { publishedId = m[1]; break; }
+      if (Date.now() > deadline) throw new Error(`no id: in ${VALID_FILE} on disk after ${T} ms`);
+      await page.waitForTimeout(200);
+    }
+    await page.waitForTimeout(800); // let the server's message toast fade in for the screenshot
+    const toasts = (await page.locator('.notification-toast').allInnerTexts()).map(squash);
+    return { file: `${VALID_FILE}: id: ${publishedId}`, toasts };
+  }, { needsCatalogue: true });
+  if (ok) await step('id_shown_in_editor', async () => {
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    for (let i = 0; ; i++) { // only the visible lines are in the DOM: page down until the id line shows
+      const m = (await editorText()).match(/^id:[ \t]*["']?([^\s"']+)/m);
+      if (m) {
+        if (m[1] !== publishedId) throw new Error(`editor shows id ${m[1]}, file has ${publishedId}`);
+        break;
+      }
+      if (i === 4) throw new Error('no id: line in the editor');
+      await page.keyboard.press('PageDown');
+      await page.waitForTimeout(150);
+    }
+    const dirty = await page.locator('.tab.active.dirty').count();
+    if (dirty) throw new Error('the published record was left unsaved');
+    return `id: ${publishedId} (saved)`;
+  }, { needsCatalogue: true });
+  if (ok) await step('catalogue_has_dataset', async () => {
+    const res = await fetch(`${CKAN_URL}/api/3/action/package_show?id=${encodeURIComponent(publishedId)}`, {
+      headers: { Authorization: CKAN_TOKEN },
+    });
+    const body = await res.json();
+    if (!body.success) throw new Error(`package_show ${publishedId}: ${JSON.stringify(body.error)}`);
+    if (body.result.name !== RECORD_NAME) throw new Error(`name ${body.result.name}, expected ${RECORD_NAME}`);
+    return { id: body.result.id, name: body.result.name, publish_state: body.result.publish_state };
+  }, { needsCatalogue: true });
+  if (ok) await step('status_bar_published', async () => {
+    const text = await waitStatus(new RegExp(publishedId.slice(0, 8)));
+    return text;
+  }, { needsCatalogue: true });
+
+  // 5. "BCDC: Update record" sends the changed title after the server's confirmation (Update / Cancel).
+  const newTitle = `VS Code end-to-end test record, updated ${Date.now()}`;
+  if (ok) await step('update_record_command', async () => {
+    const titleLine = fs.readFileSync(path.join(WS_DIR, VALID_FILE), 'utf8').split('\n').findIndex((l) => l.startsWith('title:')) + 1;
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await goToLine(titleLine);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type(`title: ${newTitle}`, { delay: 5 });
+    await page.keyboard.press('Escape');
+    await runCommand('BCDC: Update record');
+    const confirm = page.locator('.notification-toast:has-text("title")').locator('.monaco-button', { hasText: /^Update$/ }).first();
+    await confirm.waitFor({ timeout: T });
+    await shot('moment-update-confirmation');
+    const question = squash(await page.locator('.notification-toast:has-text("title")').first().innerText());
+    await confirm.click();
+    const deadline = Date.now() + T;
+    for (;;) {
+      const res = await fetch(`${CKAN_URL}/api/3/action/package_show?id=${encodeURIComponent(publishedId)}`, { headers: { Authorization: CKAN_TOKEN } });
+      const body = await res.json();
+      if (body.success && body.result.title === newTitle) break;
+      if (Date.now() > deadline) throw new Error(`catalogue title is still ${JSON.stringify(body.result && body.result.title)}`);
+      await page.waitForTimeout(300);
+    }
+    await page.waitForTimeout(500);
+    return { asked: question.slice(0, 160), catalogueTitle: newTitle };
+  }, { needsCatalogue: true });
+
+  // 6. "BCDC: Pull record…" fetches the published dataset into a new record file.
+  if (ok) await step('pull_record_command', async () => {
+    await page.keyboard.press('Escape');
+    await runCommand('BCDC: Pull record');
+    // wait for the command's own input box, not the palette that is still closing
+    await page.waitForSelector('.quick-input-widget .quick-input-title:has-text("BCDC: Pull record")', { state: 'visible', timeout: T });
+    await page.keyboard.type(RECORD_NAME, { delay: 5 });
+    await page.keyboard.press('Enter');
+    // the save dialog (code-server's simple dialog) proposes <workspace>/<name>.bcdc.yaml: take it
+    const pulledName = `${RECORD_NAME}.bcdc.yaml`;
+    await page.waitForFunction(
+      (name) => [...document.querySelectorAll('.quick-input-widget input')].some((i) => i.offsetParent && i.value.endsWith(name)),
+      pulledName,
+      { timeout: T },
+    );
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`.tab.active[aria-label^="${pulledName}"]`, { timeout: T });
+    const file = path.join(WS_DIR, pulledName);
+    const deadline = Date.now() + T;
+    for (;;) {
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      // the pull comes after the update, so the catalogue's copy carries the new title
+      if (new RegExp(`^name: *["']?${RECORD_NAME}`, 'm').test(text) && text.includes(publishedId) && text.includes(newTitle)) break;
+      if (Date.now() > deadline) throw new Error(`${pulledName} on disk lacks name/id/updated title: ${JSON.stringify(text.slice(0, 200))}`);
+      await page.waitForTimeout(200);
+    }
+    return `${pulledName}: name ${RECORD_NAME}, id ${publishedId}`;
+  }, { needsCatalogue: true });
+
+  // 7. Production needs a modal confirmation first (declined here, so nothing is sent anywhere).
+  ok = await step('choose_catalogue_prod', async () => {
+    await page.keyboard.press('Escape');
+    await runCommand('BCDC: Choose catalogue');
+    await page.waitForSelector('.quick-input-widget .quick-input-title:has-text("BCDC: Choose catalogue")', { state: 'visible', timeout: T });
+    await page.keyboard.type('prod', { delay: 15 });
+    await page.keyboard.press('Enter');
+    return await waitStatus(/BCDC prod/);
+  });
+  if (ok) await step('prod_publish_asks_modal', async () => {
+    await quickOpen(INVALID_FILE);
+    const before = fs.readFileSync(path.join(WS_DIR, INVALID_FILE), 'utf8');
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await runCommand('BCDC: Publish record');
+    const dialog = page.locator('.monaco-dialog-box:has-text("PRODUCTION")');
+    await dialog.waitFor({ timeout: T });
+    await shot('moment-prod-confirmation-modal');
+    const text = squash(await dialog.innerText());
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: T });
+    if (fs.readFileSync(path.join(WS_DIR, INVALID_FILE), 'utf8') !== before) throw new Error('the record changed after declining');
+    return text.slice(0, 160);
+  });
+
+  if (ok) await step('prod_source_action_asks_modal', async () => {
+    // the server's own "Publish to BC Data Catalogue (prod)" source action goes through the same modal
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await runCommand('Source Action...');
+    const action = page.locator('.action-widget:visible .monaco-list-row:has-text("Publish to BC Data Catalogue")').first();
+    await action.waitFor({ timeout: T });
+    const title = squash(await action.innerText());
+    await action.click();
+    const dialog = page.locator('.monaco-dialog-box:has-text("PRODUCTION")');
+    await dialog.waitFor({ timeout: T });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: T });
+    return title;
+  });
+
+  // 8. A wrong server path is reported with how to install the server, not silently ignored.
+  await step('missing_server_notification', async () => {
+    await page.keyboard.press('Escape');
+    await runCommand('Preferences: Open Settings (UI)');
+    await page.waitForSelector('.settings-editor .suggest-input-container', { timeout: T });
+    await page.keyboard.type('bcdc.server.path', { delay: 10 });
+    const input = page.locator('.settings-editor .setting-item-contents:has-text("Server: Path") input').first();
+    await input.waitFor({ timeout: T });
+    await input.fill('/nonexistent/bcdc-lsp');
+    await input.press('Tab'); // commit the value: the extension restarts the server with the new path
+    const toast = page.locator('.notification-toast:has-text("not an executable file")').first();
+    await toast.waitFor({ timeout: T });
+    const text = squash(await toast.innerText());
+    if (!/cargo install/.test(text)) throw new Error(`no install hint in: ${text}`);
+    await page.waitForTimeout(600);
+    return text.slice(0, 200);
+  });
+
+  if (failed) console.log('console errors (first 10):', JSON.stringify(consoleErrors.slice(0, 10)));
+  await ctx.close();
+  console.log(failed ? `RESULT FAIL (${failed} step(s))` : 'RESULT PASS', `${Date.now() - t0}ms`);
+  process.exit(failed ? 1 : 0);
+})().catch(async (e) => {
+  console.error('FATAL', e);
+  process.exit(2);
+});

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# End-to-end test of the VS Code extension in real VS Code (code-server 4.139.1) driven by headless Chromium:
+# packages the .vsix, installs it into a fresh profile, opens record fixtures and checks diagnostics in the
+# Problems panel, completion of dropdown values, "BCDC: Set API key" (SecretStorage), and "BCDC: Publish
+# record" / "Update record" / "Pull record…" against a real CKAN (the new id lands in the file, the catalogue
+# has the dataset and the update), the production modal and the missing-server notification.
+#
+#   BCDC_LSP=/abs/path/bcdc-lsp BCDC_TEST_CKAN_URL=http://127.0.0.1:5000 BCDC_TEST_CKAN_TOKEN=... \
+#   BCDC_TEST_CKAN_ORG=lsp-test-org bash editors/vscode/test/e2e.sh
+#
+# Other env: TOOLS (/tmp/bcdc-tools; $TOOLS/tools.env is sourced if present; tests/harness/editors/install.sh
+# installs Node 24, code-server, playwright-core and Chromium there), SHOTS_DIR (<repo>/target/e2e-shots/vscode),
+# STEP_TIMEOUT_MS (30000), KEEP=1 (keep the run dir). Installs nothing (but npm ci of the extension's locked
+# dependencies). Also runs the extension's unit tests. Exit 0 = every step passed.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+EXT="$(dirname "$HERE")"
+REPO="$(cd "$EXT/../.." && pwd)"
+TOOLS="${TOOLS:-/tmp/bcdc-tools}"
+# shellcheck disable=SC1091
+[ -f "$TOOLS/tools.env" ] && . "$TOOLS/tools.env"
+SHOTS_DIR="${SHOTS_DIR:-$REPO/target/e2e-shots/vscode}"
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+die() { echo "e2e.sh: $*" >&2; exit 1; }
+T_ALL=$(date +%s%N)
+
+# ---------- inputs and tools (checked, never installed here) ----------
+[ -n "${BCDC_LSP:-}" ] || die "set BCDC_LSP to the absolute path of the bcdc-lsp binary (e.g. \$PWD/target/debug/bcdc-lsp)"
+case "$BCDC_LSP" in /*) ;; *) die "BCDC_LSP must be an absolute path (got $BCDC_LSP)";; esac
+[ -x "$BCDC_LSP" ] || die "BCDC_LSP=$BCDC_LSP is not an executable file (run cargo build first)"
+# Without a CKAN (BCDC_TEST_CKAN_* unset, see tests/harness/ckan/env.sh) the publish steps are skipped,
+# saying so; in CI they are required.
+SKIP_PUBLISH=0
+if [ -z "${BCDC_TEST_CKAN_URL:-}" ] || [ -z "${BCDC_TEST_CKAN_TOKEN:-}" ] || [ -z "${BCDC_TEST_CKAN_ORG:-}" ]; then
+  [ "${CI:-}" = true ] && die "BCDC_TEST_CKAN_URL/TOKEN/ORG are not all set (source tests/harness/ckan/env.sh after start.sh)"
+  echo "e2e.sh: BCDC_TEST_CKAN_URL/TOKEN/ORG not all set: SKIPPING the publish steps (source tests/harness/ckan/env.sh to run them)"
+  SKIP_PUBLISH=1
+  BCDC_TEST_CKAN_URL=http://127.0.0.1:9 BCDC_TEST_CKAN_TOKEN=e2e-no-catalogue-token BCDC_TEST_CKAN_ORG=lsp-test-org
+fi
+CKAN_URL="${BCDC_TEST_CKAN_URL%/}"
+if [ "$SKIP_PUBLISH" = 0 ]; then
+  curl -sf -m 10 -o /dev/null "$CKAN_URL/api/3/action/status_show" || die "CKAN at $CKAN_URL does not answer status_show"
+fi
+
+NODE_BIN="${NODE24_BIN:-$TOOLS/node24/package/bin}"
+CS="${CODE_SERVER:-$TOOLS/code-server/node_modules/.bin/code-server}"
+PW_MODULES="${PLAYWRIGHT_NODE_PATH:-$TOOLS/cs-driver/node_modules}"
+CHROMIUM="${CHROMIUM:-$(command -v chromium || true)}"
+missing=()
+[ -x "$NODE_BIN/node" ] || missing+=("Node 24 ($NODE_BIN/node)")
+[ -x "$CS" ] || missing+=("code-server ($CS)")
+[ -d "$PW_MODULES/playwright-core" ] || missing+=("playwright-core ($PW_MODULES/playwright-core)")
+[ -n "$CHROMIUM" ] && [ -x "$CHROMIUM" ] || missing+=("chromium (apt-get install chromium)")
+[ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]}. Run tests/harness/editors/install.sh (TOOLS=$TOOLS)."
+export PATH="$NODE_BIN:$PATH"
+
+# ---------- 1. package the real .vsix ----------
+RUN="$(mktemp -d "${TMPDIR:-/tmp}/bcdc-vscode-e2e.XXXXXX")"
+CS_PID=""
+cleanup() {
+  # code-server runs in its own process group (setsid): that takes the extension host and bcdc-lsp with it
+  if [ -n "$CS_PID" ] && kill -- -"$CS_PID" 2>/dev/null; then
+    for _ in $(seq 1 25); do kill -0 -- -"$CS_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- -"$CS_PID" 2>/dev/null || true   # whatever ignored SIGTERM for 5 s
+  fi
+  # Chromium (launched by playwright, possibly in its own group): only processes using this run's profile
+  for pid in $(pgrep -f -- "$RUN/chromium-profile" || true); do kill "$pid" 2>/dev/null || true; done
+  if [ "${KEEP:-0}" = 1 ]; then echo "run dir kept: $RUN"; else rm -rf "$RUN"; fi
+}
+trap cleanup EXIT
+t=$(date +%s%N)
+VSIX="$(bash "$EXT/package.sh" "$RUN/bcdc-lsp.vsix" 2>"$RUN/package.log")" || { cat "$RUN/package.log"; die "packaging failed"; }
+echo "package .vsix: $(ms "$t") ms ($(du -k "$VSIX" | cut -f1) KB)"
+# the extension's unit tests ride along (package.sh installed their dependencies; about 2 s)
+t=$(date +%s%N)
+if (cd "$EXT" && NO_COLOR=1 npx --no-install vitest run >"$RUN/unit.log" 2>&1); then
+  echo "STEP unit_tests ok $(ms "$t")ms \"$(grep -E '^ +Tests ' "$RUN/unit.log" | xargs)\""
+else
+  cat "$RUN/unit.log"; echo "STEP unit_tests FAIL $(ms "$t")ms"; UNIT_FAILED=1
+fi
+
+# ---------- 2. fresh profile and workspace ----------
+mkdir -p "$RUN/ud/User" "$RUN/ed" "$RUN/ws"
+RECORD_NAME="vscode-e2e-$(date +%s)-$RANDOM"
+cp "$HERE/fixtures/bad-choice.bcdc.yaml" "$RUN/ws/"
+sed -e "s/^name: .*/name: $RECORD_NAME/" -e "s/^owner_org: .*/owner_org: $BCDC_TEST_CKAN_ORG/" \
+  "$HERE/fixtures/new-record.bcdc.yaml" > "$RUN/ws/new-record.bcdc.yaml"
+chmod -R u+w "$RUN/ws"
+python3 - "$RUN/ud/User/settings.json" "$BCDC_LSP" "$CKAN_URL" <<'PY'
+import json, sys
+path, server, catalogue = sys.argv[1:]
+settings = {
+    "telemetry.telemetryLevel": "off",
+    "workbench.startupEditor": "none",
+    "workbench.enableExperiments": False,
+    "workbench.tips.enabled": False,
+    "workbench.secondarySideBar.defaultVisibility": "hidden",
+    "extensions.autoUpdate": False,
+    "extensions.autoCheckUpdates": False,
+    "update.mode": "none",
+    "security.workspace.trust.enabled": False,
+    "chat.disableAIFeatures": True,
+    "window.restoreWindows": "none",
+    "files.autoSave": "off",
+    "bcdc.server.path": server,
+    "bcdc.catalogue": catalogue,
+}
+json.dump(settings, open(path, "w"), indent=2)
+PY
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$RUN/config.yaml"
+CSARGS=(--config "$RUN/config.yaml" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/ed")
+t=$(date +%s%N)
+"$CS" "${CSARGS[@]}" --install-extension "$VSIX" > "$RUN/install.log" 2>&1 || { cat "$RUN/install.log"; die "--install-extension failed"; }
+echo "install extension: $(ms "$t") ms"
+
+# ---------- 3. code-server on 127.0.0.1 ----------
+t=$(date +%s%N)
+# The token reaches the server only through "BCDC: Set API key" (SecretStorage): code-server, its extension host
+# and bcdc-lsp get no BCDC_TEST_CKAN_TOKEN / BCDC_API_KEY in their environment and a fresh HOME / config dir
+# (no bcdc-lsp/config.toml), which also keeps code-server's own state inside the run dir.
+mkdir -p "$RUN/home"
+env -u BCDC_TEST_CKAN_TOKEN -u BCDC_API_KEY HOME="$RUN/home" XDG_CONFIG_HOME="$RUN/home/.config" \
+  XDG_CACHE_HOME="$RUN/home/.cache" XDG_DATA_HOME="$RUN/home/.local/share" \
+  setsid "$CS" "${CSARGS[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
+  --disable-workspace-trust --disable-getting-started-override --ignore-last-opened "$RUN/ws" > "$RUN/code-server.log" 2>&1 &
+CS_PID=$!
+for _ in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" || { tail -20 "$RUN/code-server.log"; die "code-server did not start"; }
+echo "code-server start: $(ms "$t") ms (port $PORT)"
+
+# ---------- 4. drive the workbench ----------
+mkdir -p "$SHOTS_DIR" && rm -f "$SHOTS_DIR"/[0-9][0-9]-*.png "$SHOTS_DIR"/moment-*.png   # only this test's old pictures
+t=$(date +%s%N)
+HOST_LABEL="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).netloc)' "$CKAN_URL")"
+set +e
+CS_URL="http://127.0.0.1:$PORT/?folder=$RUN/ws" WS_DIR="$RUN/ws" RECORD_NAME="$RECORD_NAME" CATALOGUE_LABEL="$HOST_LABEL" \
+  SKIP_PUBLISH="$SKIP_PUBLISH" CKAN_URL="$CKAN_URL" CKAN_TOKEN="$BCDC_TEST_CKAN_TOKEN" SHOTS_DIR="$SHOTS_DIR" CHROMIUM="$CHROMIUM" \
+  CHROMIUM_PROFILE="$RUN/chromium-profile" NODE_PATH="$PW_MODULES" timeout 400 node "$HERE/drive.js"
+rc=$?
+set -e
+echo "browser test: $(ms "$t") ms, rc=$rc"
+[ "${UNIT_FAILED:-0}" = 0 ] || rc=1
+
+# ---------- 5. the API key went through secret storage only ----------
+if grep -rqF -- "$BCDC_TEST_CKAN_TOKEN" "$RUN/ud/User/settings.json" "$RUN/ws" "$RUN/ud/logs" "$RUN/home" "$RUN/code-server.log" 2>/dev/null; then
+  echo "STEP api_key_not_in_settings_files_or_logs FAIL $(grep -rlF -- "$BCDC_TEST_CKAN_TOKEN" "$RUN/ud/User/settings.json" "$RUN/ws" "$RUN/ud/logs" "$RUN/home" "$RUN/code-server.log" 2>/dev/null | tr '\n' ' ')"
+  rc=1
+else
+  echo "STEP api_key_not_in_settings_files_or_logs ok"
+fi
+
+if [ $rc -ne 0 ]; then
+  echo "--- code-server.log (tail)"; tail -20 "$RUN/code-server.log"
+  for f in "$RUN"/ud/logs/*/window*/exthost/bcdc-lsp.bcdc-lsp/*.log "$RUN"/ud/logs/*/window*/exthost/exthost.log; do
+    [ -f "$f" ] && { echo "--- $f (tail)"; tail -30 "$f"; }
+  done
+fi
+echo "e2e total: $(ms "$T_ALL") ms; screenshots in $SHOTS_DIR"
+if [ $rc -ne 0 ]; then echo "E2E RESULT FAIL"
+elif [ "$SKIP_PUBLISH" = 1 ]; then echo "E2E RESULT PASS (publish steps SKIPPED: no BCDC_TEST_CKAN_*)"
+else echo "E2E RESULT PASS"; fi
+exit $rc

@@ -1,0 +1,151 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import * as vscode from 'vscode';
+import { apiKeySecretName, resolveCatalogue } from '../../src/catalogue';
+import type { BcdcClient } from '../../src/client';
+import { Commands } from '../../src/commands';
+
+const mock = vscode as unknown as typeof import('./vscode');
+
+function recordDoc(text = 'type: bcdc_dataset\nname: a\n') {
+  return {
+    fileName: '/ws/a.bcdc.yaml',
+    languageId: 'yaml',
+    uri: mock.Uri.file('/ws/a.bcdc.yaml'),
+    isUntitled: false,
+    isDirty: true,
+    getText: () => text,
+    save: vi.fn(async () => true),
+  };
+}
+
+function setup(catalogue: string, storedKey?: string) {
+  for (const k of Object.keys(mock.settings)) delete mock.settings[k];
+  mock.settings.catalogue = catalogue;
+  const resolved = resolveCatalogue(catalogue);
+  if ('error' in resolved) throw new Error(resolved.error);
+  const secrets = new Map<string, string>(storedKey ? [[apiKeySecretName(resolved.host), storedKey]] : []);
+  const secretStorage = {
+    get: vi.fn(async (k: string) => secrets.get(k)),
+    store: vi.fn(async (k: string, v: string) => void secrets.set(k, v)),
+    delete: vi.fn(async (k: string) => void secrets.delete(k)),
+  };
+  const client = {
+    executeCommand: vi.fn(async () => ({ ok: true, message: 'done', id: 'new-id' })),
+    pushSettings: vi.fn(async () => undefined),
+  };
+  const doc = recordDoc('id: new-id\ntype: bcdc_dataset\n');
+  mock.window.activeTextEditor = { document: doc };
+  const commands = new Commands(secretStorage as unknown as vscode.SecretStorage, client as unknown as BcdcClient);
+  return { commands, client, secrets, secretStorage, doc };
+}
+
+beforeEach(() => vi.clearAllMocks());
+
+describe('publish', () => {
+  it('publishes on test without a modal and saves the id the server wrote', async () => {
+    const { commands, client, doc } = setup('test', 'key');
+    await expect(commands.publishOrUpdate('publish')).resolves.toMatchObject({ ok: true });
+    expect(mock.window.showWarningMessage).not.toHaveBeenCalled();
+    expect(client.executeCommand).toHaveBeenCalledWith('bcdc.publish', ['file:///ws/a.bcdc.yaml']);
+    expect(doc.save).toHaveBeenCalled();
+  });
+
+  it('asks with a modal before publishing to production, and stops when declined', async () => {
+    const { commands, client } = setup('prod', 'key');
+    mock.window.showWarningMessage.mockResolvedValueOnce(undefined);
+    await expect(commands.publishOrUpdate('publish')).resolves.toBeUndefined();
+    expect(mock.window.showWarningMessage).toHaveBeenCalledWith(
+      expect.stringContaining('PRODUCTION'),
+      expect.objectContaining({ modal: true }),
+      'Publish on production',
+    );
+    expect(client.executeCommand).not.toHaveBeenCalled();
+  });
+
+  it('publishes to production once confirmed', async () => {
+    const { commands, client } = setup('prod', 'key');
+    mock.window.showWarningMessage.mockResolvedValueOnce('Publish on production');
+    await commands.publishOrUpdate('publish');
+    expect(client.executeCommand).toHaveBeenCalledWith('bcdc.publish', ['file:///ws/a.bcdc.yaml']);
+  });
+
+  it('does not call the server without an API key for the host', async () => {
+    const { commands, client } = setup('http://127.0.0.1:5000');
+    mock.window.showWarningMessage.mockResolvedValueOnce(undefined); // "no API key" dialog dismissed
+    await commands.publishOrUpdate('patch');
+    expect(mock.window.showWarningMessage).toHaveBeenCalledWith(expect.stringContaining('127.0.0.1:5000'), expect.anything(), 'Set API key');
+    expect(client.executeCommand).not.toHaveBeenCalled();
+  });
+
+  it('puts the server\'s own publish code action through the same production modal', async () => {
+    const { commands } = setup('prod', 'key');
+    mock.workspace.openTextDocument.mockResolvedValueOnce(recordDoc());
+    const run = vi.fn(async () => ({ ok: true, message: 'published' }));
+    mock.window.showWarningMessage.mockResolvedValueOnce(undefined);
+    await commands.gateServerCommand('bcdc.publish', ['file:///ws/a.bcdc.yaml'], run);
+    expect(mock.window.showWarningMessage).toHaveBeenCalledWith(expect.stringContaining('PRODUCTION'), expect.objectContaining({ modal: true }), 'Publish on production');
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it('lets other server commands through untouched', async () => {
+    const { commands } = setup('prod', 'key');
+    const run = vi.fn(async () => 'ran');
+    await expect(commands.gateServerCommand('bcdc.pull', ['x', 'file:///ws/x.bcdc.yaml'], run)).resolves.toBe('ran');
+    expect(mock.window.showWarningMessage).not.toHaveBeenCalled();
+  });
+
+  it('reports a failed server request instead of throwing', async () => {
+    const { commands, client, doc } = setup('test', 'key');
+    client.executeCommand.mockRejectedValueOnce(new Error('Method not found'));
+    await expect(commands.publishOrUpdate('publish')).resolves.toEqual({ ok: false, message: 'Method not found' });
+    expect(mock.window.showErrorMessage).toHaveBeenCalledWith(expect.stringContaining('Method not found'));
+    expect(doc.save).not.toHaveBeenCalled();
+  });
+
+  it('refuses documents that are not records', async () => {
+    const { commands, client } = setup('test', 'key');
+    mock.window.activeTextEditor = { document: { ...recordDoc('a: 1\n'), fileName: '/ws/a.yaml' } };
+    await commands.publishOrUpdate('publish');
+    expect(mock.window.showWarningMessage).toHaveBeenCalledWith(expect.stringContaining('open a record file'));
+    expect(client.executeCommand).not.toHaveBeenCalled();
+  });
+});
+
+describe('API key and catalogue', () => {
+  it('stores the API key per host in secret storage and pushes it, never in settings', async () => {
+    const { commands, client, secrets } = setup('http://127.0.0.1:5000');
+    mock.window.showInputBox.mockResolvedValueOnce(' tok ');
+    await expect(commands.setApiKey()).resolves.toBe(true);
+    expect(secrets.get('bcdc.apiKey/127.0.0.1:5000')).toBe('tok');
+    expect(mock.window.showInputBox).toHaveBeenCalledWith(expect.objectContaining({ password: true }));
+    expect(client.pushSettings).toHaveBeenCalled();
+    expect(mock.configuration.update).not.toHaveBeenCalled();
+  });
+
+  it('removes the key when the input is left empty', async () => {
+    const { commands, secrets } = setup('test', 'old');
+    mock.window.showInputBox.mockResolvedValueOnce('');
+    await expect(commands.setApiKey()).resolves.toBe(false);
+    expect(secrets.size).toBe(0);
+  });
+
+  it('writes a custom catalogue URL to bcdc.catalogue', async () => {
+    const { commands } = setup('test');
+    mock.window.showQuickPick.mockImplementationOnce(async (items: unknown) => (items as { label: string }[])[2]);
+    mock.window.showInputBox.mockResolvedValueOnce('https://ckan.example.org/');
+    await commands.chooseCatalogue();
+    expect(mock.configuration.update).toHaveBeenCalledWith('catalogue', 'https://ckan.example.org', vscode.ConfigurationTarget.Global);
+  });
+
+  it('pulls into the chosen file and opens it', async () => {
+    const { commands, client } = setup('test');
+    mock.window.showInputBox.mockResolvedValueOnce('my-data');
+    mock.window.showSaveDialog.mockImplementationOnce(async (o: unknown) => (o as { defaultUri: vscode.Uri }).defaultUri);
+    const pulled = recordDoc();
+    mock.workspace.openTextDocument.mockResolvedValueOnce(pulled);
+    await commands.pull();
+    expect(client.executeCommand).toHaveBeenCalledWith('bcdc.pull', ['my-data', 'file:///ws/my-data.bcdc.yaml']);
+    expect(mock.window.showTextDocument).toHaveBeenCalledWith(pulled);
+    expect(pulled.save).toHaveBeenCalled();
+  });
+});

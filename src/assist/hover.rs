@@ -1,0 +1,178 @@
+//! Hover: what a field is, whether and when it is required, its help text,
+//! its allowed values, and how the catalogue treats it.
+
+use super::context;
+use super::{choices_of, field_at, takes_organization, Dynamic};
+use crate::schema::{choice_matches, Field, FieldKind, Schema};
+use crate::syntax::{Document, Value};
+use std::ops::Range;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hover {
+    pub markdown: String,
+    /// The key or value hovered.
+    pub range: Range<usize>,
+}
+
+/// Allowed values listed in a hover, at most.
+const SHOWN_VALUES: usize = 30;
+
+pub fn hover(doc: &Document, schema: &Schema, offset: usize, extra: &Dynamic) -> Option<Hover> {
+    let target = context::target(doc, offset)?;
+    let root = doc.root()?;
+    let markdown = match target.pointer.as_str() {
+        "/type" => format!(
+            "**Dataset type** (`type`)\n\nThe schema this record follows: `{}`.",
+            schema.dataset_type
+        ),
+        "/id" => "**Id** (`id`)\n\nThe catalogue's id of this record, written after it is first \
+                  published; updates (`package_patch`) find the record by it."
+            .to_string(),
+        pointer => {
+            let field = field_at(schema, pointer)?;
+            // the value of a scalar field, or the item hovered in a list
+            let node = root.pointer(pointer);
+            let current = node.and_then(|n| match &n.value {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            });
+            field_doc(&field, schema, extra, current.as_deref(), true)
+        }
+    };
+    Some(Hover {
+        markdown,
+        range: target.range,
+    })
+}
+
+/// A field's documentation in Markdown; `full` adds the allowed values
+/// (`current` marked).
+pub(crate) fn field_doc(
+    field: &Field,
+    schema: &Schema,
+    extra: &Dynamic,
+    current: Option<&str>,
+    full: bool,
+) -> String {
+    let mut md = format!(
+        "**{}** (`{}`)\n\n{}",
+        field.label,
+        field.name,
+        requirement(field)
+    );
+    if let Some(what) = shape(field) {
+        md.push(' ');
+        md.push_str(&what);
+    }
+    if let Some(help) = &field.help_text {
+        md.push_str(&format!("\n\n{help}"));
+    }
+    if let Some(note) = catalogue_note(field) {
+        md.push_str(&format!("\n\n_{note}_"));
+    }
+    if full {
+        md.push_str(&values(field, schema, extra, current));
+    }
+    md
+}
+
+fn requirement(field: &Field) -> String {
+    if field.required {
+        return "Required.".into();
+    }
+    match &field.condition {
+        Some(c) => {
+            let values: Vec<String> = c.values.iter().map(|v| format!("`{v}`")).collect();
+            format!("Required when `{}` is {}.", c.field, values.join(" or "))
+        }
+        None => "Optional.".into(),
+    }
+}
+
+/// What the value looks like, where the field's kind says more than text.
+fn shape(field: &Field) -> Option<String> {
+    Some(match field.kind {
+        FieldKind::Repeating => {
+            let names: Vec<String> = field
+                .subfields
+                .iter()
+                .filter(|f| !f.system)
+                .map(|f| format!("`{}`", f.name))
+                .collect();
+            let count = if field.single_entry {
+                "A list of one entry"
+            } else {
+                "A list of entries"
+            };
+            format!("{count} with {}.", names.join(", "))
+        }
+        FieldKind::MultipleChoice => "A list of values, like `[value]`.".into(),
+        FieldKind::Date => "A date written YYYY-MM-DD.".into(),
+        FieldKind::Email => "An e-mail address.".into(),
+        FieldKind::Tags => "Keywords separated by commas.".into(),
+        FieldKind::Slug => {
+            "Lowercase letters, digits, `-` and `_`: it becomes the record's web address.".into()
+        }
+        FieldKind::JsonObject => "A JSON object.".into(),
+        _ => return None,
+    })
+}
+
+/// How the catalogue treats a field beyond the schema.
+fn catalogue_note(field: &Field) -> Option<String> {
+    if field.kind == FieldKind::Organization {
+        return Some(format!(
+            "The catalogue shows this as \"{}\"; it takes the organization's name or id.",
+            field.label
+        ));
+    }
+    if field.kind == FieldKind::Licence {
+        return Some(
+            "The catalogue does not check this value itself; bcdc-lsp checks it against the \
+             catalogue's licence list."
+                .into(),
+        );
+    }
+    if field.kind == FieldKind::Repeating {
+        return Some(
+            "`package_patch` replaces the whole list: an update sends every entry, so keep them \
+             all in the file."
+                .into(),
+        );
+    }
+    field.start_state.as_ref().map(|start| {
+        format!(
+            "The catalogue creates records only as `{start}`; change the state after the first \
+             publish."
+        )
+    })
+}
+
+fn values(field: &Field, schema: &Schema, extra: &Dynamic, current: Option<&str>) -> String {
+    let choices = choices_of(field, schema, extra);
+    if takes_organization(field) {
+        // the catalogue has many; name only the current one
+        return current
+            .and_then(|v| choices.iter().find(|c| c.value == v || c.label == v))
+            .map(|c| format!("\n\n`{}`: {}", c.value, c.label))
+            .unwrap_or_default();
+    }
+    if choices.is_empty() {
+        return String::new();
+    }
+    let mut md = String::from("\n\nAllowed values:");
+    for c in choices.iter().take(SHOWN_VALUES) {
+        md.push_str(&format!("\n- `{}`", c.value));
+        if c.label != c.value {
+            md.push_str(&format!(" — {}", c.label));
+        }
+        if current.is_some_and(|v| choice_matches(&c.value, v)) {
+            md.push_str(" **(current)**");
+        }
+    }
+    if choices.len() > SHOWN_VALUES {
+        md.push_str(&format!("\n- … and {} more", choices.len() - SHOWN_VALUES));
+    }
+    md
+}

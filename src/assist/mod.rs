@@ -1,0 +1,149 @@
+//! Editing assistance: completion, hover, quick fixes and the outline.
+//!
+//! Pure analysis like the checker: it reads a parsed [`Document`], the
+//! [`Schema`] and, for completion, choices fetched from outside the schema
+//! ([`Dynamic`]), and answers in byte ranges and plain structs. The language
+//! server converts them to protocol types.
+//!
+//! [`Document`]: crate::syntax::Document
+//! [`Schema`]: crate::schema::Schema
+
+pub mod completion;
+pub mod context;
+pub mod fixes;
+pub mod hover;
+pub mod outline;
+mod style;
+
+use crate::schema::{Choice, Field, FieldKind, Schema};
+use crate::syntax::Node;
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// Choices that come from outside the schema.
+#[derive(Clone, Debug, Default)]
+pub struct Dynamic {
+    /// The catalogue's organizations: value = id, label = title.
+    pub organizations: Vec<Choice>,
+    /// Keywords used by the workspace's record files.
+    pub keywords: Vec<String>,
+    /// The record's state in the catalogue, when known; otherwise the
+    /// file's own `publish_state` stands for it.
+    pub publish_state: Option<String>,
+}
+
+/// One text replacement (an insertion when the range is empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub new_text: String,
+}
+
+/// The fields that hold comma-separated keywords (`tag_string`).
+pub fn keyword_fields(schema: &Schema) -> impl Iterator<Item = &Field> {
+    schema
+        .dataset_fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Tags)
+}
+
+/// Does this field take an organization? `owner_org`, and a select whose
+/// choices the catalogue computes from its organizations (`contacts[].org`,
+/// `choices_helper: edc_orgs_form`).
+fn takes_organization(field: &Field) -> bool {
+    field.kind == FieldKind::Organization
+        || (field.choices.is_empty()
+            && field
+                .choices_helper
+                .as_deref()
+                .is_some_and(|h| h.contains("org")))
+}
+
+/// The values a field may take, wherever they come from.
+fn choices_of<'a>(field: &'a Field, schema: &'a Schema, extra: &'a Dynamic) -> &'a [Choice] {
+    if field.kind == FieldKind::Licence {
+        &schema.licences
+    } else if takes_organization(field) {
+        &extra.organizations
+    } else {
+        &field.choices
+    }
+}
+
+/// The states `publish_state` may be set to: the start state for a record
+/// the catalogue does not have yet (no `id`), else the current state and
+/// those its `validTo` allows.
+fn allowed_states<'a>(field: &'a Field, root: Option<&Node>, extra: &Dynamic) -> Vec<&'a Choice> {
+    let Some(start) = &field.start_state else {
+        return field.choices.iter().collect();
+    };
+    let has_id = root
+        .and_then(|r| r.get("id"))
+        .is_some_and(|id| !id.is_empty_value());
+    if !has_id {
+        return field.choices.iter().filter(|c| &c.value == start).collect();
+    }
+    let current = extra
+        .publish_state
+        .clone()
+        .or_else(|| root?.get(&field.name)?.as_str().map(str::to_string));
+    match current.as_deref().and_then(|v| field.choice(v)) {
+        Some(now) => field
+            .choices
+            .iter()
+            .filter(|c| c.value == now.value || now.next.contains(&c.value))
+            .collect(),
+        None => field.choices.iter().collect(),
+    }
+}
+
+/// `resources`: a core CKAN key, not a schema field, whose entries take the
+/// resource fields; completion, hover and fixes treat it as a list field.
+fn resources_field(schema: &Schema) -> Field {
+    Field {
+        name: "resources".into(),
+        label: "Resources".into(),
+        required: false,
+        help_text: Some(
+            "The dataset's data files, services and documents; each entry takes the resource \
+             fields."
+                .into(),
+        ),
+        placeholder: None,
+        preset: None,
+        validators: Vec::new(),
+        kind: FieldKind::Repeating,
+        choices: Vec::new(),
+        choices_helper: None,
+        subfields: schema.resource_fields.clone(),
+        condition: None,
+        single_entry: false,
+        system: false,
+        start_state: None,
+    }
+}
+
+/// The field a pointer names, including `resources`.
+fn field_at<'a>(schema: &'a Schema, pointer: &str) -> Option<Cow<'a, Field>> {
+    if pointer == "/resources" {
+        return Some(Cow::Owned(resources_field(schema)));
+    }
+    schema.field_at(pointer).map(Cow::Borrowed)
+}
+
+/// The required subfields a new list entry starts with (all of them when
+/// none is required, as for `more_info`).
+fn entry_fields(subfields: &[Field]) -> Vec<&Field> {
+    let required: Vec<&Field> = subfields
+        .iter()
+        .filter(|f| f.required && !f.system)
+        .collect();
+    if required.is_empty() {
+        subfields.iter().filter(|f| !f.system).collect()
+    } else {
+        required
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,110 @@
+use super::*;
+use crate::assist::hover::hover;
+use crate::assist::Dynamic;
+use crate::schema::Choice;
+
+fn hover_at(text: &str, needle: &str, format: Format, extra: &Dynamic) -> (String, String) {
+    let doc = Document::parse(text, format);
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle}")) + 1;
+    let h = hover(&doc, schema(), at, extra).unwrap_or_else(|| panic!("no hover on {needle}"));
+    (h.markdown, text[h.range].to_string())
+}
+
+fn yaml(needle: &str) -> (String, String) {
+    hover_at(VALID, needle, Format::Yaml, &Dynamic::default())
+}
+
+#[test]
+fn hover_on_a_key_explains_the_field() {
+    let (md, range) = yaml("security_class:");
+    assert_eq!(range, "security_class");
+    assert!(
+        md.starts_with("**Security Classification** (`security_class`)"),
+        "{md}"
+    );
+    assert!(md.contains("Required."));
+    assert!(md.contains("- `PROTECTED A` — Protected-A"), "{md}");
+    assert!(md.contains("- `PUBLIC` — Public **(current)**"), "{md}");
+    // a contact's field
+    let (md, range) = yaml("role: pointOfContact");
+    assert_eq!(range, "role");
+    assert!(
+        md.contains("`pointOfContact` — Point of Contact **(current)**"),
+        "{md}"
+    );
+}
+
+#[test]
+fn hover_on_a_value_marks_it_and_names_conditions_and_notes() {
+    let (md, range) = yaml("onGoing");
+    assert_eq!(range, "onGoing");
+    assert!(md.contains("`onGoing` — On Going **(current)**"), "{md}");
+    let (md, _) = yaml("monthly\n    format");
+    assert!(md.contains("`monthly` — Monthly **(current)**"));
+    let (md, _) = yaml("owner_org:");
+    assert!(
+        md.contains("Published By") && md.contains("name or id"),
+        "{md}"
+    );
+    let (md, _) = yaml("license_id:");
+    assert!(md.contains("does not check this value itself"), "{md}");
+    assert!(
+        md.contains("`2` — Open Government Licence - British Columbia **(current)**"),
+        "{md}"
+    );
+    let (md, _) = yaml("contacts:");
+    assert!(
+        md.contains("`package_patch` replaces the whole list"),
+        "{md}"
+    );
+    let (md, _) = yaml("resources:");
+    assert!(
+        md.contains("`package_patch` replaces the whole list"),
+        "{md}"
+    );
+    let (md, _) = yaml("publish_state:");
+    assert!(md.contains("only as `DRAFT`"), "{md}");
+    let text = "resources:\n  - name: R\n    spatial_datatype: NA\n";
+    let (md, _) = hover_at(text, "spatial_datatype", Format::Yaml, &Dynamic::default());
+    assert!(
+        md.contains("Required when `bcdc_type` is `geographic`."),
+        "{md}"
+    );
+    // an item of a list of choices
+    let (md, range) = yaml("displayed]");
+    assert_eq!(range, "displayed");
+    assert!(
+        md.contains("`displayed` — Contact Displayed **(current)**"),
+        "{md}"
+    );
+}
+
+#[test]
+fn hover_names_the_organization_and_works_in_json() {
+    let extra = Dynamic {
+        organizations: vec![Choice {
+            value: "lsp-test-org".into(),
+            label: "LSP Test Organization".into(),
+            next: Vec::new(),
+        }],
+        ..Dynamic::default()
+    };
+    let (md, _) = hover_at(VALID, "lsp-test-org", Format::Yaml, &extra);
+    assert!(md.contains("`lsp-test-org`: LSP Test Organization"), "{md}");
+    let json = valid_json();
+    let (md, range) = hover_at(&json, "\"PUBLIC\"", Format::Json, &Dynamic::default());
+    assert_eq!(range, "\"PUBLIC\"");
+    assert!(md.contains("**(current)**"));
+    let (md, range) = hover_at(
+        &json,
+        "\"view_audience\"",
+        Format::Json,
+        &Dynamic::default(),
+    );
+    assert_eq!(range, "\"view_audience\"");
+    assert!(md.contains("`view_audience`"));
+    // nothing on unknown keys or between entries
+    let doc = Document::parse("zzz: 1\n\ntitle: x\n", Format::Yaml);
+    assert!(hover(&doc, schema(), 1, &Dynamic::default()).is_none());
+    assert!(hover(&doc, schema(), 7, &Dynamic::default()).is_none());
+}

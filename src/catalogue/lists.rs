@@ -1,0 +1,130 @@
+//! The catalogue's organizations and licences, for completion and for the
+//! licence check: fetched in the background and cached on disk, so that
+//! they are there offline and never wait on the network.
+
+use super::{CatalogueClient, CatalogueError, Organization};
+use crate::schema::Choice;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A cached list is refreshed when older than this.
+pub const MAX_AGE: Duration = Duration::from_secs(60 * 60);
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Lists {
+    /// Value: the organization's id (contacts need the id); label: its title.
+    pub organizations: Vec<CachedChoice>,
+    pub licences: Vec<CachedChoice>,
+    /// Seconds since the Unix epoch.
+    pub fetched_at: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CachedChoice {
+    pub value: String,
+    pub label: String,
+}
+
+impl From<&CachedChoice> for Choice {
+    fn from(c: &CachedChoice) -> Choice {
+        Choice {
+            value: c.value.clone(),
+            label: c.label.clone(),
+            next: Vec::new(),
+        }
+    }
+}
+
+impl Lists {
+    pub fn is_fresh(&self, now: SystemTime) -> bool {
+        let age = now
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs()
+            .saturating_sub(self.fetched_at);
+        age < MAX_AGE.as_secs()
+    }
+}
+
+/// The organizations the user may publish in (with a key), or all of them,
+/// and the licence list.
+pub async fn fetch(client: &CatalogueClient) -> Result<Lists, CatalogueError> {
+    let organizations = if client.has_key() {
+        client.organization_list_for_user().await?
+    } else {
+        client.organization_list().await?
+    };
+    let licences = client.license_list().await?;
+    let label = |title: &str, fallback: &str| {
+        if title.trim().is_empty() {
+            fallback.to_string()
+        } else {
+            title.to_string()
+        }
+    };
+    Ok(Lists {
+        organizations: organizations
+            .iter()
+            .map(|Organization { id, name, title }| CachedChoice {
+                value: id.clone(),
+                label: label(title, name),
+            })
+            .collect(),
+        licences: licences
+            .iter()
+            .map(|l| CachedChoice {
+                value: l.id.clone(),
+                label: label(&l.title, &l.id),
+            })
+            .collect(),
+        fetched_at: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs(),
+    })
+}
+
+/// `<cache dir>/bcdc-lsp/lists-<host>.json`.
+fn cache_file(client: &CatalogueClient) -> Option<PathBuf> {
+    let host: String = client
+        .catalogue()
+        .host_and_port()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Some(
+        dirs::cache_dir()?
+            .join("bcdc-lsp")
+            .join(format!("lists-{host}.json")),
+    )
+}
+
+/// The cached lists for this catalogue, however old.
+pub fn load_cached(client: &CatalogueClient) -> Option<Lists> {
+    let text = std::fs::read_to_string(cache_file(client)?).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Writes the cache (best effort: a read-only home only costs a refetch).
+pub fn store(client: &CatalogueClient, lists: &Lists) {
+    let Some(path) = cache_file(client) else {
+        return;
+    };
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let tmp = path.with_extension("json.tmp");
+    if let Ok(text) = serde_json::to_string(lists) {
+        if std::fs::write(&tmp, text).is_ok() {
+            let _ = std::fs::rename(&tmp, &path);
+        }
+    }
+}

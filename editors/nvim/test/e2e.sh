@@ -32,6 +32,8 @@ command -v curl >/dev/null || fail "curl is needed (it checks the published reco
 if [ -z "${BCDC_TEST_CKAN_URL:-}" ] || [ -z "${BCDC_TEST_CKAN_TOKEN:-}" ] || [ -z "${BCDC_TEST_CKAN_ORG:-}" ]; then
   echo "e2e: BCDC_TEST_CKAN_URL/TOKEN/ORG not all set: the catalogue steps (publish, pull) are skipped" >&2
 fi
+# The server also reads $BCDC_API_KEY itself: without it, the key can only arrive through the plugin.
+unset BCDC_API_KEY
 echo "$version; server: $("$BCDC_LSP" --version 2>&1 || true)"
 
 rc=0

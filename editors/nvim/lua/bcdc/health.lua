@@ -54,6 +54,7 @@ function M.check()
     h.warn(('API key: not available (%s)'):format(problem), {
       'Needed for :BcdcPublish and :BcdcUpdate',
       'api_key = { env = "BCDC_API_KEY" } or { cmd = { "pass", "show", "bcdc" } }',
+      'bcdc-lsp itself falls back to $BCDC_API_KEY and ~/.config/bcdc-lsp/config.toml (not checked here)',
     })
   end
 

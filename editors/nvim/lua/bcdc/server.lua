@@ -13,11 +13,13 @@ M.name = 'bcdc'
 --- would print it.
 function M.settings()
   local opts = config.get()
-  return {
-    catalogue = opts.catalogue,
-    apiKey = (key.resolve(opts.api_key, opts.catalogue)),
-    schemaPath = opts.schema_path,
-  }
+  local api_key, problem = key.resolve(opts.api_key, opts.catalogue)
+  -- A failing key command is a configuration error worth a word; an unset variable is the normal
+  -- state of read-only use, and :checkhealth bcdc explains it.
+  if problem and opts.api_key and opts.api_key.cmd then
+    vim.notify_once('bcdc: no API key: ' .. problem, vim.log.levels.WARN)
+  end
+  return { catalogue = opts.catalogue, apiKey = api_key, schemaPath = opts.schema_path }
 end
 
 --- Sends the current settings to a running client.

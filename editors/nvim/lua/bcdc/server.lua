@@ -1,0 +1,149 @@
+-- The glue between Neovim's LSP client and bcdc-lsp: settings, handlers, and running the server's
+-- commands. Only the `bcdc` client is touched, so other servers on the same buffer are unaffected.
+local config = require('bcdc.config')
+local key = require('bcdc.key')
+local record = require('bcdc.record')
+
+local M = {}
+
+M.name = 'bcdc'
+
+--- @return table the `bcdc` settings object of docs/protocol.md, with the key when one is available.
+--- Built on demand and never stored in the client's config or settings, where :checkhealth vim.lsp
+--- would print it.
+function M.settings()
+  local opts = config.get()
+  local api_key, problem = key.resolve(opts.api_key, opts.catalogue)
+  -- A failing key command is a configuration error worth a word; an unset variable is the normal
+  -- state of read-only use, and :checkhealth bcdc explains it.
+  if problem and opts.api_key and opts.api_key.cmd then
+    vim.notify_once('bcdc: no API key: ' .. problem, vim.log.levels.WARN)
+  end
+  return { catalogue = opts.catalogue, apiKey = api_key, schemaPath = opts.schema_path }
+end
+
+--- Sends the current settings to a running client.
+function M.push_settings(client)
+  client:notify('workspace/didChangeConfiguration', { settings = { bcdc = M.settings() } })
+end
+
+--- @return vim.lsp.Client[] bcdc clients (attached to `bufnr` when given)
+function M.clients(bufnr)
+  return vim.lsp.get_clients({ name = M.name, bufnr = bufnr })
+end
+
+--- Shows a message of the plugin.
+function M.notify(message, level)
+  vim.notify(message, level, { title = 'bcdc' })
+end
+local notify = M.notify
+
+-- The server shows each command's outcome with window/showMessage (as "BCDC: <message>") and also
+-- returns it; show it once, whichever arrives first.
+local recent = {}
+local function outcome(message, level)
+  local now = vim.uv.now()
+  for seen, at in pairs(recent) do
+    if now - at > 5000 then
+      recent[seen] = nil
+    elseif vim.endswith(message, seen) or vim.endswith(seen, message) then
+      return
+    end
+  end
+  recent[message] = now
+  notify(message, level)
+end
+
+local levels = { vim.log.levels.ERROR, vim.log.levels.WARN, vim.log.levels.INFO, vim.log.levels.DEBUG }
+
+M.handlers = {
+  ['window/showMessage'] = function(_, params)
+    outcome(params.message, levels[params.type] or vim.log.levels.INFO)
+  end,
+  -- Kept per buffer for statuslines: b:bcdc_status and a `User BcdcStatus` event.
+  ['bcdc/status'] = function(_, status)
+    local bufnr = vim.fn.bufnr(vim.uri_to_fname(status.uri))
+    if bufnr > 0 then
+      vim.b[bufnr].bcdc_status = status
+      vim.api.nvim_exec_autocmds('User', { pattern = 'BcdcStatus', modeline = false, data = status })
+    end
+  end,
+}
+
+--- root_dir for vim.lsp.config: start only for record files (not calling on_dir means "not here").
+function M.root_dir(bufnr, on_dir)
+  if record.is_record(bufnr, config.get().patterns) then
+    on_dir(vim.fs.root(bufnr, { '.git' }) or vim.fs.dirname(vim.api.nvim_buf_get_name(bufnr)))
+  end
+end
+
+--- before_init for vim.lsp.config: the settings go out as initializationOptions.
+function M.before_init(params)
+  params.initializationOptions = vim.tbl_extend('force', params.initializationOptions or {}, M.settings())
+end
+
+--- on_init for vim.lsp.config: if `settings` were given the nvim-lspconfig way, Neovim has just sent
+--- them without the key (which the server would then drop); send the full settings after them.
+function M.on_init(client)
+  if next(client.settings) then
+    M.push_settings(client)
+  end
+end
+
+--- Runs a server command and reports the outcome with vim.notify.
+--- @param client vim.lsp.Client
+--- @param bufnr integer
+--- @param command string e.g. 'bcdc.publish'
+--- @param arguments any[]
+--- @param on_ok? fun(result: table) called after a successful command
+function M.exec(client, bufnr, command, arguments, on_ok)
+  local provider = client.server_capabilities and client.server_capabilities.executeCommandProvider
+  local offered = type(provider) == 'table' and provider.commands or {}
+  if not vim.list_contains(offered, command) then
+    notify(('bcdc: this bcdc-lsp does not offer %s (is it up to date?)'):format(command), vim.log.levels.ERROR)
+    return
+  end
+  local params = { command = command, arguments = arguments }
+  client:request('workspace/executeCommand', params, function(err, result)
+    if err then
+      notify(('bcdc: %s failed: %s'):format(command, err.message or vim.inspect(err)), vim.log.levels.ERROR)
+    elseif type(result) ~= 'table' then
+      notify(('bcdc: %s gave no result'):format(command), vim.log.levels.ERROR)
+    elseif result.ok then
+      outcome(result.message or (command .. ' done'), vim.log.levels.INFO)
+      if on_ok then
+        on_ok(result)
+      end
+    else
+      outcome(result.message or (command .. ' failed'), vim.log.levels.ERROR)
+    end
+  end, bufnr)
+end
+
+--- Runs `bcdc.publish`, after asking when the catalogue is prod.
+function M.publish(client, bufnr, arguments)
+  local catalogue = config.get().catalogue
+  if not config.is_prod(catalogue) then
+    return M.exec(client, bufnr, 'bcdc.publish', arguments)
+  end
+  local file = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':t')
+  vim.ui.select({ 'Publish', 'Cancel' }, {
+    prompt = ('Publish %s to the PRODUCTION BC Data Catalogue (%s)?'):format(file, config.catalogue_url(catalogue)),
+  }, function(choice)
+    if choice == 'Publish' then
+      M.exec(client, bufnr, 'bcdc.publish', arguments)
+    else
+      notify('bcdc: publish cancelled', vim.log.levels.INFO)
+    end
+  end)
+end
+
+--- Client-side handlers of server commands (vim.lsp.ClientConfig.commands): the server's
+--- "Publish to ..." code action goes through the same prod question as :BcdcPublish.
+M.commands = {
+  ['bcdc.publish'] = function(command, ctx)
+    M.publish(assert(vim.lsp.get_client_by_id(ctx.client_id)), ctx.bufnr, command.arguments)
+  end,
+}
+
+return M

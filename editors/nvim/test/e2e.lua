@@ -1,0 +1,343 @@
+-- End-to-end test of the bcdc Neovim plugin with the real bcdc-lsp, run by e2e.sh:
+--   nvim --headless -u NONE -i NONE -n --cmd 'set rtp^=editors/nvim' -c 'luafile test/e2e.lua'
+-- Env: BCDC_LSP (server binary), E2E_WS (workspace with the filled-in fixtures), E2E_NAME (the
+--      record's unique name), E2E_MODE ('setup': require('bcdc').setup{}; 'native': vim.g.bcdc +
+--      vim.lsp.enable('bcdc')), BCDC_TEST_CKAN_URL / BCDC_TEST_CKAN_TOKEN (a local CKAN).
+-- Prints `E2E {json}` per step and `E2E RESULT PASS|FAIL`, and exits 0 or 1.
+
+local function out(s)
+  io.stdout:write(s .. '\n')
+  io.stdout:flush()
+end
+
+-- Without a local CKAN (all three variables) the catalogue steps are skipped, saying so.
+local ckan_url = os.getenv('BCDC_TEST_CKAN_URL')
+local ckan_token = os.getenv('BCDC_TEST_CKAN_TOKEN')
+local have_ckan = (ckan_url or '') ~= '' and (ckan_token or '') ~= '' and (os.getenv('BCDC_TEST_CKAN_ORG') or '') ~= ''
+if not have_ckan then
+  ckan_url = nil
+end
+
+local failures = {}
+local function step(name, ok, data)
+  out('E2E ' .. vim.json.encode({ step = name, ok = ok and true or false, data = data }))
+  if not ok then
+    failures[#failures + 1] = name
+  end
+  return ok
+end
+
+local function finish()
+  for _, c in ipairs(vim.lsp.get_clients()) do
+    vim.lsp.stop_client(c.id)
+  end
+  vim.wait(3000, function()
+    return #vim.lsp.get_clients() == 0
+  end, 50)
+  if #failures == 0 then
+    out('E2E RESULT PASS' .. (have_ckan and '' or ' (catalogue steps skipped: no local CKAN)'))
+    vim.cmd('qall!')
+  else
+    out('E2E RESULT FAIL: ' .. table.concat(failures, ', '))
+    vim.cmd('cquit! 1')
+  end
+end
+
+local here = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h')
+local server = assert(os.getenv('BCDC_LSP'), 'BCDC_LSP not set')
+local ws = assert(os.getenv('E2E_WS'), 'E2E_WS not set')
+local name = assert(os.getenv('E2E_NAME'), 'E2E_NAME not set')
+local mode = os.getenv('E2E_MODE') or 'setup'
+local timeout = 20000
+
+-- Everything the plugin shows the user goes through vim.notify: keep it for the checks.
+local notes = {}
+vim.notify = function(msg, level)
+  notes[#notes + 1] = { msg = msg, level = level }
+end
+local function noted(pattern)
+  for _, n in ipairs(notes) do
+    if n.msg:find(pattern) then
+      return n
+    end
+  end
+end
+
+-- Answers vim.ui.select like a user picking the first item whose text contains `want`.
+local prompts = {}
+local function answer_select(want)
+  vim.ui.select = function(items, opts, on_choice)
+    local format = opts.format_item or tostring
+    local texts = vim.tbl_map(format, items)
+    prompts[#prompts + 1] = { prompt = opts.prompt, items = texts }
+    for i, text in ipairs(texts) do
+      if text:find(want, 1, true) then
+        return on_choice(items[i], i)
+      end
+    end
+    on_choice(nil, nil)
+  end
+end
+
+local function bcdc_client(buf)
+  return vim.lsp.get_clients({ name = 'bcdc', bufnr = buf })[1]
+end
+
+local function names_of_clients(buf)
+  return vim.tbl_map(function(c)
+    return c.name
+  end, vim.lsp.get_clients({ bufnr = buf }))
+end
+
+local function bcdc_diags(buf)
+  local client = bcdc_client(buf)
+  if not client then
+    return {}
+  end
+  return vim.diagnostic.get(buf, { namespace = vim.lsp.diagnostic.get_namespace(client.id) })
+end
+
+local function summary(diags)
+  return vim.tbl_map(function(d)
+    return { code = d.code, lnum = d.lnum, severity = d.severity, message = d.message }
+  end, diags)
+end
+
+local function line_of(buf, pattern)
+  for i, line in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+    if line:find(pattern) then
+      return i - 1, line
+    end
+  end
+end
+
+local function run()
+  local v = vim.version()
+  step('start', v.major == 0 and v.minor >= 11 or v.major > 0, { nvim = tostring(v), mode = mode, name = name })
+  vim.cmd('filetype on') -- on by default in a user's Neovim; -u NONE turns it off
+
+  -- Another YAML/JSON server, enabled the nvim-lspconfig way, shares the record buffer.
+  vim.lsp.config('other_ls', { cmd = { 'python3', here .. '/other_ls.py' }, filetypes = { 'yaml', 'json' } })
+  vim.lsp.enable('other_ls')
+
+  local key_source = { env = 'BCDC_TEST_CKAN_TOKEN' }
+  local catalogue = ckan_url or 'test'
+  if mode == 'setup' then
+    require('bcdc').setup({ cmd = { server, 'serve' }, catalogue = catalogue, api_key = key_source })
+  else
+    -- As a plugin manager would: options first, then plugin/ scripts, then the native LSP calls.
+    vim.g.bcdc = { catalogue = catalogue, api_key = key_source }
+    vim.cmd('runtime! plugin/**/*.lua')
+    vim.lsp.config('bcdc', { cmd = { server, 'serve' } })
+    vim.lsp.enable('bcdc')
+  end
+
+  -- 1. Both servers attach to the record.
+  vim.cmd.edit(vim.fn.fnameescape(ws .. '/invalid.bcdc.yaml'))
+  local buf = vim.api.nvim_get_current_buf()
+  vim.wait(timeout, function()
+    local c = bcdc_client(buf)
+    return c and c.initialized and #vim.lsp.get_clients({ name = 'other_ls', bufnr = buf }) > 0
+  end, 20)
+  if not step('attach', bcdc_client(buf) ~= nil, { filetype = vim.bo[buf].filetype, clients = names_of_clients(buf) }) then
+    return
+  end
+  step('filetype_kept', vim.bo[buf].filetype == 'yaml', vim.bo[buf].filetype)
+
+  -- 2. The server's diagnostics: invalid-choice on the SECRET line, missing-required for notes.
+  local secret_line = line_of(buf, '^security_class: SECRET')
+  local function has(code, lnum)
+    for _, d in ipairs(bcdc_diags(buf)) do
+      if d.code == code and (lnum == nil or d.lnum == lnum) then
+        return true
+      end
+    end
+    return false
+  end
+  vim.wait(timeout, function()
+    return has('invalid-choice', secret_line) and has('missing-required')
+  end, 20)
+  step('diagnostics', has('invalid-choice', secret_line) and has('missing-required'), {
+    expect_line = secret_line,
+    got = summary(bcdc_diags(buf)),
+  })
+
+  -- 3. Completion after `security_class: ` lists the four classifications.
+  local col = #'security_class: '
+  local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = secret_line, character = col } }
+  local res = vim.lsp.buf_request_sync(buf, 'textDocument/completion', params, timeout) or {}
+  local labels = {}
+  local r = res[bcdc_client(buf).id]
+  for _, item in ipairs(r and r.result and (r.result.items or r.result) or {}) do
+    labels[#labels + 1] = item.label
+  end
+  local want = { 'PUBLIC', 'PROTECTED A', 'PROTECTED B', 'PROTECTED C' }
+  step('completion', #vim.tbl_filter(function(w)
+    return vim.list_contains(labels, w)
+  end, want) == #want, labels)
+
+  -- 4. The quick fix, chosen the way a user does (code action menu on the SECRET line), replaces the
+  --    value and the diagnostic goes away.
+  vim.api.nvim_win_set_cursor(0, { secret_line + 1, col })
+  answer_select('PUBLIC')
+  vim.lsp.buf.code_action({ context = { only = { 'quickfix' } } })
+  vim.wait(timeout, function()
+    return not has('invalid-choice')
+  end, 20)
+  local _, fixed = line_of(buf, '^security_class:')
+  step('quick_fix', fixed == 'security_class: PUBLIC' and not has('invalid-choice'), {
+    line = fixed,
+    menu = prompts[#prompts],
+    diagnostics = summary(bcdc_diags(buf)),
+  })
+
+  -- 5. Typing the missing notes makes the record valid.
+  local title_line = line_of(buf, '^title:')
+  vim.api.nvim_buf_set_lines(buf, title_line + 1, title_line + 1, false, { 'notes: Created by the bcdc.nvim end-to-end test.' })
+  local function errors()
+    return vim.tbl_filter(function(d)
+      return d.severity == vim.diagnostic.severity.ERROR
+    end, bcdc_diags(buf))
+  end
+  vim.wait(timeout, function()
+    return #errors() == 0
+  end, 20)
+  step('record_valid', #errors() == 0, summary(bcdc_diags(buf)))
+
+  -- 6. Publishing to prod asks first, from the command and from the server's "Publish" code action;
+  --    answering Cancel sends nothing.
+  vim.cmd('BcdcCatalogue prod')
+  answer_select('Cancel')
+  local before = #prompts
+  vim.cmd('BcdcPublish')
+  vim.lsp.buf.code_action({
+    context = { only = { 'source' } },
+    apply = true,
+    filter = function(action)
+      return action.title:find('^Publish') ~= nil
+    end,
+  })
+  vim.wait(timeout, function()
+    return #prompts == before + 2
+  end, 20)
+  local cancelled = #vim.tbl_filter(function(n)
+    return n.msg == 'bcdc: publish cancelled'
+  end, notes)
+  step('prod_confirm', #prompts == before + 2 and cancelled == 2 and not line_of(buf, '^id:'),
+    vim.list_slice(prompts, before + 1))
+  vim.cmd('BcdcCatalogue ' .. catalogue)
+
+  -- After the quick fix and the commands, the other server is still attached, its diagnostics untouched.
+  local other = vim.lsp.get_clients({ name = 'other_ls', bufnr = buf })[1]
+  step('other_server_kept', other ~= nil and #vim.diagnostic.get(buf, {
+    namespace = vim.lsp.diagnostic.get_namespace(other.id),
+  }) == 1, names_of_clients(buf))
+
+  if not have_ckan then
+    out('E2E SKIP publish, published_on_ckan, update, pull: BCDC_TEST_CKAN_URL, BCDC_TEST_CKAN_TOKEN and BCDC_TEST_CKAN_ORG are not all set')
+    return
+  end
+
+  -- 7. :BcdcPublish creates the record on the local CKAN and the server writes its id into the buffer.
+  -- The command is done when its outcome is shown (the id edit arrives just before).
+  local shown = #notes
+  vim.cmd('BcdcPublish')
+  vim.wait(timeout, function()
+    return #notes > shown
+  end, 50)
+  local _, id_line = line_of(buf, '^id:')
+  local id = id_line and vim.trim(id_line:gsub('^id:%s*', ''):gsub('["\']', ''))
+  if not step('publish', id ~= nil and id ~= '', { id_line = id_line, notifications = vim.list_slice(notes, shown + 1) }) then
+    return
+  end
+
+  -- The catalogue really has it (asked directly with curl, not through the server).
+  local function ckan_show()
+    local res = vim.system({ 'curl', '-sS', '-H', 'Authorization: ' .. ckan_token,
+      ckan_url .. '/api/3/action/package_show?id=' .. id }, { text = true }):wait(timeout)
+    local ok, body = pcall(vim.json.decode, res.stdout or '')
+    return ok and body.success and body.result or nil, res.stdout
+  end
+  local stored, raw = ckan_show()
+  step('published_on_ckan', stored and stored.name == name and stored.id == id and stored.security_class == 'PUBLIC',
+    stored and { id = stored.id, name = stored.name, notes = stored.notes } or raw)
+
+  -- 8. :BcdcUpdate sends the edited notes once the user answers the server's question with Update.
+  local notes_line = line_of(buf, '^notes:')
+  local new_notes = 'Updated by the bcdc.nvim end-to-end test.'
+  vim.api.nvim_buf_set_lines(buf, notes_line, notes_line + 1, false, { 'notes: ' .. new_notes })
+  answer_select('Update')
+  local asked = #prompts
+  shown = #notes
+  vim.cmd('BcdcUpdate')
+  vim.wait(timeout, function()
+    return #notes > shown
+  end, 50)
+  stored, raw = ckan_show()
+  step('update', #prompts == asked + 1 and stored and stored.notes == new_notes, {
+    question = prompts[asked + 1],
+    notes_on_ckan = stored and stored.notes or raw,
+    notifications = vim.list_slice(notes, shown + 1),
+  })
+
+  -- 9. :BcdcPull fetches the record into a new file.
+  local pulled = ws .. '/pulled.bcdc.yaml'
+  vim.cmd('BcdcPull ' .. name .. ' ' .. vim.fn.fnameescape(pulled))
+  local function pulled_text()
+    local f = io.open(pulled)
+    local text = f and f:read('*a')
+    if f then
+      f:close()
+    end
+    return text
+  end
+  vim.wait(timeout, function()
+    local t = pulled_text()
+    return t and t:find('name: ' .. name, 1, true) ~= nil
+  end, 50)
+  io.stdout:write('\n') -- after Neovim's "written" message
+  local text = pulled_text()
+  step('pull', text and text:find('name: ' .. name, 1, true) and text:find(id, 1, true),
+    { file = text, notifications = notes })
+end
+
+-- Runs outside the record checks so they hold whatever happened above.
+local function other_checks()
+  -- 10. A YAML file that is not a record gets the other server only.
+  vim.cmd.edit(vim.fn.fnameescape(ws .. '/plain.yaml'))
+  local buf = vim.api.nvim_get_current_buf()
+  vim.wait(timeout, function()
+    return #vim.lsp.get_clients({ name = 'other_ls', bufnr = buf }) > 0
+  end, 20)
+  vim.wait(500, function()
+    return bcdc_client(buf) ~= nil
+  end, 20)
+  step('non_record_untouched', bcdc_client(buf) == nil and #vim.lsp.get_clients({ name = 'other_ls', bufnr = buf }) == 1,
+    names_of_clients(buf))
+
+  -- 11. A YAML file named like any other is a record when its top level says type: bcdc_dataset.
+  vim.cmd.edit(vim.fn.fnameescape(ws .. '/declared.yaml'))
+  buf = vim.api.nvim_get_current_buf()
+  vim.wait(timeout, function()
+    return bcdc_client(buf) ~= nil
+  end, 20)
+  step('record_by_type', bcdc_client(buf) ~= nil, names_of_clients(buf))
+
+  -- 12. :checkhealth bcdc names the binary, its version and the key source, never the key.
+  vim.cmd('checkhealth bcdc')
+  io.stdout:write('\n') -- after checkhealth's progress text
+  local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+  local key_line = have_ckan and 'API key: available' or 'API key: not available'
+  step('checkhealth', report:find('version: bcdc%-lsp %d') ~= nil and report:find(key_line, 1, true) ~= nil
+    and not (have_ckan and report:find(ckan_token, 1, true)), vim.split(report, '\n'))
+end
+
+local ok, err = xpcall(run, debug.traceback)
+if not ok then
+  step('lua_error', false, err)
+end
+ok, err = xpcall(other_checks, debug.traceback)
+if not ok then
+  step('lua_error', false, err)
+end
+finish()

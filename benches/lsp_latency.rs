@@ -78,7 +78,7 @@ fn main() {
     lsp.shutdown();
     let large = records::large_record(1000);
     let (d, lsp) = latencies(&large, "file:///bench/large.bcdc.yaml", "Resource 500", 60);
-    report("large record (~16,000 lines), edit → diagnostics", &d);
+    report("large record (~20,000 lines), edit → diagnostics", &d);
     if let Some(kib) = rss_kib(lsp.pid()) {
         println!(
             "server RSS with the large record open: {:.1} MB",

@@ -55,10 +55,22 @@ pub struct Documents(Mutex<HashMap<String, OpenDoc>>);
 
 impl Documents {
     /// Runs `f` on the document, if open. The lock is never held across an
-    /// await.
+    /// await. Every analysis runs through here, so a bug that panics in one
+    /// answers nothing (and is reported on stderr, the client's log) instead
+    /// of taking the server down.
     pub fn with<R>(&self, uri: &Uri, f: impl FnOnce(&mut OpenDoc) -> R) -> Option<R> {
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.get_mut(uri.as_str()).map(f)
+        let open = map.get_mut(uri.as_str())?;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(open))) {
+            Ok(result) => Some(result),
+            Err(_) => {
+                eprintln!(
+                    "bcdc-lsp: internal error while analysing {}; please report it",
+                    uri.as_str()
+                );
+                None
+            }
+        }
     }
 
     pub fn insert(&self, doc: OpenDoc) {

@@ -131,6 +131,7 @@ pub(super) fn block(text: &str, parent_indent: usize) -> String {
     let header = header.split('#').next().unwrap_or("").trim();
     let folded = header.starts_with('>');
     let strip = header.contains('-');
+    let keep = header.contains('+');
     let explicit_indent = header
         .chars()
         .find_map(|c| c.to_digit(10))
@@ -143,7 +144,7 @@ pub(super) fn block(text: &str, parent_indent: usize) -> String {
             .map(|l| l.len() - l.trim_start_matches(' ').len())
             .unwrap_or(0)
     });
-    let content: Vec<&str> = lines
+    let mut content: Vec<&str> = lines
         .iter()
         .map(|l| {
             if l.len() >= indent {
@@ -153,6 +154,13 @@ pub(super) fn block(text: &str, parent_indent: usize) -> String {
             }
         })
         .collect();
+    // empty lines after the last content line: only `|+` keeps them
+    let trailing_empty = content
+        .iter()
+        .rev()
+        .take_while(|l| l.trim().is_empty())
+        .count();
+    content.truncate(content.len() - trailing_empty);
     let mut out = String::new();
     if folded {
         let mut prev_more_indented = false;
@@ -175,12 +183,13 @@ pub(super) fn block(text: &str, parent_indent: usize) -> String {
     } else {
         out = content.join("\n");
     }
-    // tree-sitter ends the node at the last content character, so trailing
-    // empty lines are not in `text`: clip and keep (`+`) both end in one newline.
-    let trimmed_len = out.trim_end_matches('\n').len();
-    out.truncate(trimmed_len);
+    // chomping: strip (`-`) ends with no newline, clip with one, keep (`+`)
+    // with one plus one per trailing empty line
     if !strip && !out.is_empty() {
         out.push('\n');
+    }
+    if keep {
+        out.extend(std::iter::repeat_n('\n', trailing_empty));
     }
     out
 }
@@ -213,6 +222,8 @@ mod tests {
         assert_eq!(block("|\n  a\n  b", 0), "a\nb\n");
         assert_eq!(block("|-\n  a\n   b", 0), "a\n b");
         assert_eq!(block(">\n  a\n  b\n\n  c", 0), "a b\nc\n");
+        assert_eq!(block("|+\n  a\n\n\n", 0), "a\n\n\n");
+        assert_eq!(block("|-\n  a  \n", 0), "a  ");
         // the indicator is relative to the key's indentation
         assert_eq!(block("|2\n       a\n      b", 4), " a\nb\n");
     }

@@ -123,7 +123,13 @@ impl Converter<'_, '_> {
                 let line_start = self.src.0[..range.start].rfind('\n').map_or(0, |i| i + 1);
                 let line = &self.src.0[line_start..range.start];
                 let parent_indent = line.len() - line.trim_start_matches(' ').len();
-                let value = Value::String(scalar::block(&text, parent_indent));
+                // tree-sitter leaves trailing spaces and empty lines out of
+                // the node; `|+` keeps them, so read them from the text
+                let rest = &self.src.0[range.end..];
+                let blank = &rest[..rest.len() - rest.trim_start().len()];
+                let trailing = blank.rfind('\n').map_or("", |i| &blank[..=i]);
+                let value =
+                    Value::String(scalar::block(&format!("{text}{trailing}"), parent_indent));
                 return Node {
                     range: range.start..end,
                     value,

@@ -338,8 +338,13 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        self.apply_settings(Settings::from_json(&params.settings))
-            .await;
+        // Some clients send this notification with no settings (or only
+        // other servers' sections) just to say "something changed": that
+        // must not wipe the catalogue and key the editor gave before.
+        let Some(settings) = Settings::from_notification(&params.settings) else {
+            return;
+        };
+        self.apply_settings(settings).await;
         // the catalogue may have changed: its organizations and licences too
         tokio::spawn(choices::refresh_catalogue_lists(
             self.shared.clone(),

@@ -25,6 +25,16 @@ impl std::fmt::Debug for Settings {
 }
 
 impl Settings {
+    /// The settings in a didChangeConfiguration, if it carries ours: a
+    /// `bcdc` section, or our keys at the top level.
+    pub fn from_notification(value: &Value) -> Option<Settings> {
+        let ours = value.get("bcdc").is_some()
+            || ["catalogue", "apiKey", "schemaPath"]
+                .iter()
+                .any(|k| value.get(k).is_some());
+        ours.then(|| Settings::from_json(value))
+    }
+
     /// Reads `{"bcdc": {...}}` or the bare object; unknown or malformed
     /// values are ignored rather than failing the whole update.
     pub fn from_json(value: &Value) -> Settings {
@@ -42,5 +52,29 @@ impl Settings {
             api_key: text("apiKey"),
             schema_path: text("schemaPath"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn notifications_without_our_section_change_nothing() {
+        assert_eq!(Settings::from_notification(&Value::Null), None);
+        assert_eq!(
+            Settings::from_notification(&json!({"yaml": {"x": 1}})),
+            None
+        );
+        let s = Settings::from_notification(
+            &json!({"bcdc": {"catalogue": "prod", "apiKey": " s3cr3t "}}),
+        )
+        .unwrap();
+        assert_eq!(
+            (s.catalogue.as_deref(), s.api_key.as_deref()),
+            (Some("prod"), Some("s3cr3t"))
+        );
+        assert!(!format!("{s:?}").contains("s3cr3t"));
     }
 }

@@ -149,6 +149,42 @@ fn publish_writes_the_id_then_update_and_pull() {
         .unwrap()
         .contains("purpose"));
 
+    // publish_state completion starts from the state the catalogue has
+    // (DRAFT), not from what the file says: reopening fetches it
+    let text = text.replace("publish_state: DRAFT", "publish_state: PENDING PUBLISH");
+    lsp.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    lsp.open(uri, "yaml", &text);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("publish_state:"))
+        .unwrap();
+    let labels = |lsp: &mut Lsp| -> Vec<String> {
+        let list = lsp.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 15}}),
+        );
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut offered = labels(&mut lsp);
+    while offered.contains(&"PUBLISHED".to_string()) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        offered = labels(&mut lsp);
+    }
+    assert_eq!(
+        offered,
+        ["DRAFT", "PENDING PUBLISH"],
+        "from the catalogue's DRAFT"
+    );
+
     // pull it into a new file
     let target = "file:///tmp/pulled.bcdc.yaml";
     let result = lsp.request(

@@ -232,6 +232,12 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
         .await
         .map_err(|e| failure(shared, &uri, &e))?;
     mark_problems(shared, &uri, &[]);
+    let state = doc
+        .root()
+        .and_then(|r| r.get("publish_state"))
+        .and_then(|n| n.as_str())
+        .map(str::to_string);
+    shared.docs.with(&uri, |open| open.catalogue_state = state);
     Ok(outcome(
         true,
         &patched.message(&label),
@@ -297,6 +303,33 @@ async fn pull(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value,
         &message,
         json!({"id": pulled.id, "uri": target.as_str(), "text": pulled.text}),
     ))
+}
+
+/// Fetches the `publish_state` the catalogue has for an open record with
+/// an id, in the background; failures leave completion on the file's state.
+pub async fn fetch_catalogue_state(shared: std::sync::Arc<Shared>, uri: Uri) {
+    let schema = shared.schema();
+    let id = shared
+        .docs
+        .with(&uri, |open| {
+            if !open.is_record(&schema) {
+                return None;
+            }
+            let root = open.doc.root()?;
+            Some(root.get("id")?.as_str()?.trim().to_string()).filter(|id| !id.is_empty())
+        })
+        .flatten();
+    let (Some(id), Ok(catalogue)) = (id, connect(&shared)) else {
+        return;
+    };
+    let Ok(package) = catalogue.package_show(&id).await else {
+        return;
+    };
+    let state = package
+        .get("publish_state")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    shared.docs.with(&uri, |open| open.catalogue_state = state);
 }
 
 /// "Publish to BC Data Catalogue (test)" or "Update … on …", by whether the

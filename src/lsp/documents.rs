@@ -19,6 +19,9 @@ pub struct CatalogueMark {
 pub struct OpenDoc {
     pub uri: Uri,
     pub catalogue: Vec<CatalogueMark>,
+    /// The record's `publish_state` on the catalogue (for a record with an
+    /// id, once fetched): the state machine's moves start from it.
+    pub catalogue_state: Option<String>,
     pub version: i32,
     pub doc: Document,
     /// Diagnostics of the last analysis (for code actions), with its version.
@@ -35,6 +38,7 @@ impl OpenDoc {
         OpenDoc {
             doc: Document::parse(text, format),
             catalogue: Vec::new(),
+            catalogue_state: None,
             uri,
             version,
             diagnostics: Vec::new(),

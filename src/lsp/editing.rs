@@ -60,7 +60,11 @@ pub fn completion(shared: &Shared, params: CompletionParams) -> Option<Completio
     let extra = Dynamic {
         organizations: shared.choices.organizations().to_vec(),
         keywords: choices::keywords(shared, &at.text_document.uri),
-        publish_state: None,
+        // the state the catalogue has, once fetched (see lsp::commands)
+        publish_state: shared
+            .docs
+            .with(&at.text_document.uri, |open| open.catalogue_state.clone())
+            .flatten(),
     };
     let snippets = shared.editing.snippets.load(Ordering::Relaxed);
     let retrigger = shared.editing.retrigger.load(Ordering::Relaxed);

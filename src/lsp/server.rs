@@ -248,7 +248,8 @@ impl LanguageServer for Backend {
         self.shared
             .docs
             .insert(OpenDoc::new(d.uri.clone(), d.version, &d.text));
-        self.shared.enqueue(Job::Analyse(d.uri));
+        self.shared.enqueue(Job::Analyse(d.uri.clone()));
+        tokio::spawn(commands::fetch_catalogue_state(self.shared.clone(), d.uri));
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {

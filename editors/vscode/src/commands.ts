@@ -72,14 +72,15 @@ export class Commands {
     const doc = await this.recordDocument(uri);
     const catalogue = doc && this.catalogue();
     if (!doc || !catalogue) return undefined;
-    if (catalogue.isProd) {
-      const verb = action === 'publish' ? 'Publish' : 'Update';
+    // Creating on production asks here; an update is confirmed once, by the server's own
+    // question, which lists the changed fields and names the catalogue.
+    if (catalogue.isProd && action === 'publish') {
       const answer = await vscode.window.showWarningMessage(
-        `${verb} ${path.basename(doc.fileName)} on the PRODUCTION BC Data Catalogue (${catalogue.host})?`,
+        `Publish ${path.basename(doc.fileName)} on the PRODUCTION BC Data Catalogue (${catalogue.host})?`,
         { modal: true, detail: 'The record becomes visible to everyone who may see it there.' },
-        `${verb} on production`,
+        'Publish on production',
       );
-      if (answer !== `${verb} on production`) return undefined;
+      if (answer !== 'Publish on production') return undefined;
     }
     if (!(await this.ensureApiKey(catalogue))) return undefined;
     const send = run ?? (() => this.client.executeCommand(`bcdc.${action}`, [doc.uri.toString()]));

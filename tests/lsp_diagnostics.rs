@@ -247,3 +247,25 @@ fn random_edits_over_the_protocol_never_break_the_server() {
     }
     lsp.shutdown();
 }
+
+#[test]
+fn an_untitled_json_buffer_is_read_as_json() {
+    let (mut lsp, _) = Lsp::start(utf16(), json!({}));
+    let uri = "untitled:Untitled-1";
+    // a trailing comma: fine in YAML's flow style, a syntax error in JSON
+    let text = "{\n  \"type\": \"bcdc_dataset\",\n  \"security_class\": \"SECRET\",\n}\n";
+    lsp.open(uri, "json", text);
+    let d = lsp.diagnostics(uri);
+    let bad = d["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == "invalid-choice")
+        .unwrap()
+        .clone();
+    // the JSON string, quotes included, as the JSON parser ranges it
+    assert_eq!(bad["range"]["start"], json!({"line": 2, "character": 20}));
+    assert_eq!(bad["range"]["end"], json!({"line": 2, "character": 28}));
+    assert!(codes(&d).contains(&"syntax".to_string()), "{d:#}");
+    lsp.shutdown();
+}

@@ -33,8 +33,14 @@ pub struct OpenDoc {
 }
 
 impl OpenDoc {
-    pub fn new(uri: Uri, version: i32, text: &str) -> OpenDoc {
-        let format = Format::from_path(uri.as_str());
+    /// The editor's language id decides the format (an untitled buffer has
+    /// no file extension); other ids fall back to the file name.
+    pub fn new(uri: Uri, language_id: &str, version: i32, text: &str) -> OpenDoc {
+        let format = match language_id {
+            "json" | "jsonc" => Format::Json,
+            "yaml" => Format::Yaml,
+            _ => Format::from_path(uri.as_str()),
+        };
         OpenDoc {
             doc: Document::parse(text, format),
             catalogue: Vec::new(),

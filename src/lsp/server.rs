@@ -245,9 +245,12 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let d = params.text_document;
-        self.shared
-            .docs
-            .insert(OpenDoc::new(d.uri.clone(), d.version, &d.text));
+        self.shared.docs.insert(OpenDoc::new(
+            d.uri.clone(),
+            &d.language_id,
+            d.version,
+            &d.text,
+        ));
         self.shared.enqueue(Job::Analyse(d.uri.clone()));
         tokio::spawn(commands::fetch_catalogue_state(self.shared.clone(), d.uri));
     }

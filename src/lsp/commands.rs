@@ -311,13 +311,7 @@ pub async fn fetch_catalogue_state(shared: std::sync::Arc<Shared>, uri: Uri) {
     let schema = shared.schema();
     let id = shared
         .docs
-        .with(&uri, |open| {
-            if !open.is_record(&schema) {
-                return None;
-            }
-            let root = open.doc.root()?;
-            Some(root.get("id")?.as_str()?.trim().to_string()).filter(|id| !id.is_empty())
-        })
+        .with_record(&uri, &schema, |open| open.record_id())
         .flatten();
     let (Some(id), Ok(catalogue)) = (id, connect(&shared)) else {
         return;
@@ -336,16 +330,10 @@ pub async fn fetch_catalogue_state(shared: std::sync::Arc<Shared>, uri: Uri) {
 /// record has an id.
 pub fn source_actions(shared: &Shared, uri: &Uri) -> Vec<CodeActionOrCommand> {
     let schema = shared.schema();
-    let has_id = shared.docs.with(uri, |open| {
-        open.is_record(&schema).then(|| {
-            open.doc
-                .root()
-                .and_then(|r| r.get("id"))
-                .and_then(|n| n.as_str())
-                .is_some_and(|s| !s.trim().is_empty())
-        })
-    });
-    let Some(Some(has_id)) = has_id else {
+    let Some(has_id) = shared
+        .docs
+        .with_record(uri, &schema, |open| open.record_id().is_some())
+    else {
         return Vec::new();
     };
     let name = shared.catalogue_name();

@@ -53,6 +53,12 @@ impl OpenDoc {
         }
     }
 
+    /// The record's `id` (set once it is on the catalogue).
+    pub fn record_id(&self) -> Option<String> {
+        let root = self.doc.root()?;
+        crate::catalogue::workflow::string_field(root, "id").map(str::to_string)
+    }
+
     /// Whether the server analyses this document at all.
     pub fn is_record(&self, schema: &Schema) -> bool {
         check::is_record(self.uri.as_str(), &self.doc, schema)
@@ -81,6 +87,22 @@ impl Documents {
                 None
             }
         }
+    }
+
+    /// Runs `f` on an open record file, brought up to date with its text;
+    /// `None` for documents that are not records (the server leaves them
+    /// to other servers).
+    pub fn with_record<R>(
+        &self,
+        uri: &Uri,
+        schema: &Schema,
+        f: impl FnOnce(&mut OpenDoc) -> R,
+    ) -> Option<R> {
+        self.with(uri, |open| {
+            open.doc.reparse();
+            open.is_record(schema).then(|| f(open))
+        })
+        .flatten()
     }
 
     pub fn insert(&self, doc: OpenDoc) {

@@ -57,37 +57,30 @@ pub fn completion(shared: &Shared, params: CompletionParams) -> Option<Completio
     let enc = shared.encoding();
     let schema = shared.schema();
     let at = params.text_document_position;
-    let extra = Dynamic {
+    let mut extra = Dynamic {
         organizations: shared.choices.organizations().to_vec(),
         keywords: choices::keywords(shared, &at.text_document.uri),
-        // the state the catalogue has, once fetched (see lsp::commands)
-        publish_state: shared
-            .docs
-            .with(&at.text_document.uri, |open| open.catalogue_state.clone())
-            .flatten(),
+        publish_state: None,
     };
     let snippets = shared.editing.snippets.load(Ordering::Relaxed);
     let retrigger = shared.editing.retrigger.load(Ordering::Relaxed);
     shared
         .docs
-        .with(&at.text_document.uri, |open| {
-            open.doc.reparse();
-            if !open.is_record(&schema) {
-                return None;
-            }
+        .with_record(&at.text_document.uri, &schema, |open| {
+            // the state the catalogue has, once fetched (see lsp::commands)
+            extra.publish_state = open.catalogue_state.clone();
             let rope = open.doc.text();
             let offset = convert::offset(rope, at.position, enc);
             let items = assist::completion::complete(&open.doc, &schema, offset, &extra);
-            Some(CompletionResponse::List(CompletionList {
+            CompletionResponse::List(CompletionList {
                 // the list is filtered by what is typed: ask again as it changes
                 is_incomplete: true,
                 items: items
                     .into_iter()
                     .map(|c| completion_item(rope, c, enc, snippets, retrigger))
                     .collect(),
-            }))
+            })
         })
-        .flatten()
 }
 
 /// The white space that starts the line holding `offset`.
@@ -188,11 +181,7 @@ pub fn hover(shared: &Shared, params: HoverParams) -> Option<Hover> {
     let at = params.text_document_position_params;
     shared
         .docs
-        .with(&at.text_document.uri, |open| {
-            open.doc.reparse();
-            if !open.is_record(&schema) {
-                return None;
-            }
+        .with_record(&at.text_document.uri, &schema, |open| {
             let rope = open.doc.text();
             let offset = convert::offset(rope, at.position, enc);
             let h = assist::hover::hover(&open.doc, &schema, offset, &extra)?;
@@ -215,18 +204,13 @@ pub fn document_symbols(
     let schema = shared.schema();
     shared
         .docs
-        .with(&params.text_document.uri, |open| {
-            open.doc.reparse();
-            if !open.is_record(&schema) {
-                return None;
-            }
+        .with_record(&params.text_document.uri, &schema, |open| {
             let symbols = assist::outline::outline(&open.doc, &schema);
             let rope = open.doc.text();
-            Some(DocumentSymbolResponse::Nested(
+            DocumentSymbolResponse::Nested(
                 symbols.into_iter().map(|s| symbol(rope, s, enc)).collect(),
-            ))
+            )
         })
-        .flatten()
 }
 
 #[allow(deprecated)] // `deprecated` is a required field of the struct
@@ -263,11 +247,7 @@ pub fn quick_fixes(shared: &Shared, params: &CodeActionParams) -> Vec<CodeAction
     let uri = &params.text_document.uri;
     shared
         .docs
-        .with(uri, |open| {
-            open.doc.reparse();
-            if !open.is_record(&schema) {
-                return Vec::new();
-            }
+        .with_record(uri, &schema, |open| {
             let current;
             let diagnostics: &[Diagnostic] = if open.analysed == Some(open.version) {
                 &open.diagnostics

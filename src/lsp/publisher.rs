@@ -104,12 +104,7 @@ async fn publish(client: &Client, shared: &Shared, uri: &Uri) {
                 .iter()
                 .filter(|d| d.severity == check::Severity::Warning)
                 .count(),
-            id: open
-                .doc
-                .root()
-                .and_then(|r| r.get("id"))
-                .and_then(|n| n.as_str())
-                .map(str::to_string),
+            id: open.record_id(),
         };
         open.diagnostics = diagnostics;
         open.analysed = Some(open.version);

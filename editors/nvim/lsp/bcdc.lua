@@ -5,7 +5,8 @@ local opts = require('bcdc.config').get()
 local server = require('bcdc.server')
 
 return {
-  cmd = opts.cmd,
+  -- The configured cmd, else bcdc-lsp on $PATH, else the one :BcdcInstall installed.
+  cmd = server.cmd,
   filetypes = opts.filetypes,
   -- Only record files: other YAML/JSON buffers get no bcdc client (and keep their own servers).
   root_dir = server.root_dir,

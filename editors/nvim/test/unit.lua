@@ -76,5 +76,71 @@ k, problem = key.resolve({ cmd = 'echo oops >&2; exit 3' }, 'test')
 check('failing command explained', k == nil and problem:find('exited with code 3: oops', 1, true) ~= nil, problem)
 check('describe never shows a key', key.describe({ env = 'X' }) == 'environment variable $X')
 
+-- :BcdcInstall's pure parts: the release target of a machine, the asset name, SHA256SUMS lines.
+local install = require('bcdc.install')
+for uname, want in pairs({
+  ['Linux x86_64'] = 'linux-x64',
+  ['Linux aarch64'] = 'linux-arm64',
+  ['Darwin x86_64'] = 'darwin-x64',
+  ['Darwin arm64'] = 'darwin-arm64',
+  ['Windows_NT x86_64'] = 'win32-x64',
+  ['Windows_NT AMD64'] = 'win32-x64',
+}) do
+  local sysname, machine = uname:match('(%S+) (%S+)')
+  check('target ' .. uname, install.target({ sysname = sysname, machine = machine }) == want)
+end
+local none, why = install.target({ sysname = 'FreeBSD', machine = 'amd64' })
+check('no target for FreeBSD', none == nil and why:find('cargo install', 1, true) ~= nil, why)
+none = install.target({ sysname = 'Windows_NT', machine = 'ARM64' })
+check('no target for Windows on ARM', none == nil)
+check('asset names', install.asset('linux-x64') == 'bcdc-lsp-linux-x64' and install.asset('win32-x64') == 'bcdc-lsp-win32-x64.exe')
+local a, b = ('a'):rep(64), ('B'):rep(64)
+local sums = table.concat({ a .. '  bcdc-lsp-linux-x64.old', b .. ' *bcdc-lsp-linux-x64\r', ('c'):rep(63) .. '  bcdc-lsp-darwin-x64', '' }, '\n')
+check('sum of the asset, binary-mode marker, CRLF', install.expected_sum(sums, 'bcdc-lsp-linux-x64') == ('b'):rep(64))
+check('no sum for a short hash', install.expected_sum(sums, 'bcdc-lsp-darwin-x64') == nil)
+check('no sum for a missing asset', install.expected_sum(sums, 'bcdc-lsp-win32-x64.exe') == nil)
+check('sha256sum output', install.parse_sum(a .. '  /tmp/x\n') == a)
+check('certutil output', install.parse_sum('SHA256 hash of x:\r\n' .. ('ab '):rep(32) .. '\r\nCertUtil: -hashfile command completed successfully.\r\n') == ('ab'):rep(32))
+check('no sum in an error', install.parse_sum('sha256sum: x: No such file or directory\n') == nil)
+
+set_fails({ install = { base_url = 'http://example.com/releases' } }, 'http:// only on loopback')
+set_fails({ install = { base_url = 42 } }, 'install must be')
+config.set({ install = { base_url = 'http://127.0.0.1:8000/' } })
+check('install.base_url on loopback', config.get().install.base_url == 'http://127.0.0.1:8000/')
+config.set({})
+check('install.base_url default', config.get().install.base_url == config.release_url and config.release_url:find('/releases/latest/download$') ~= nil)
+
+-- The lookup order, on a controlled $PATH and data directory.
+local binary = require('bcdc.binary')
+local saved_path = vim.env.PATH
+local sh = vim.fn.exepath('sh')
+local bin = vim.fn.tempname()
+vim.fn.mkdir(bin, 'p')
+vim.env.PATH = bin
+-- A data directory of its own (stdpath('data') follows $XDG_DATA_HOME), so a real install is not seen.
+vim.env.XDG_DATA_HOME = vim.fn.tempname()
+check('data dir under XDG_DATA_HOME', vim.startswith(binary.installed_path(), vim.env.XDG_DATA_HOME), binary.installed_path())
+local found = binary.find(nil)
+check('nothing found', found.argv == nil and #found.skipped == 3 and found.problem:find('no bcdc-lsp on $PATH', 1, true) ~= nil, found)
+local function fake_server(path)
+  vim.fn.mkdir(vim.fs.dirname(path), 'p')
+  vim.fn.writefile({ '#!/bin/sh', 'echo "bcdc-lsp 9.9.9"' }, path)
+  vim.uv.fs_chmod(path, tonumber('755', 8))
+end
+local installed = binary.installed_path()
+fake_server(installed)
+found = binary.find(nil)
+check('found installed', found.source == 'installed' and found.exe == installed and #found.skipped == 2, found)
+local fake = bin .. '/bcdc-lsp'
+fake_server(fake)
+found = binary.find(nil)
+check('found on PATH', found.source == 'path' and found.exe == fake and found.argv[2] == 'serve' and #found.skipped == 1, found)
+check('version line', binary.version_sync(fake) == 'bcdc-lsp 9.9.9')
+found = binary.find({ sh, '-c', 'true' })
+check('configured cmd wins', found.source == 'cmd' and found.exe == sh and #found.skipped == 0, found)
+found = binary.find({ bin .. '/missing', 'serve' })
+check('broken cmd is an error, not a fallback', found.argv == nil and found.problem:find('not executable', 1, true) ~= nil, found)
+vim.env.PATH = saved_path
+
 io.stdout:write(failed == 0 and 'UNIT PASS\n' or ('UNIT FAIL: ' .. failed .. ' check(s)\n'))
 os.exit(failed == 0 and 0 or 1)

@@ -16,6 +16,9 @@ function M.define()
     end
     bcdc.pull(o.fargs[1], o.fargs[2])
   end, { nargs = '+', complete = 'file', desc = 'Fetch a record from the BC Data Catalogue into a file' })
+  create('BcdcInstall', function()
+    bcdc.install()
+  end, { desc = 'Download bcdc-lsp for this platform into the plugin data directory' })
   create('BcdcCatalogue', function(o)
     bcdc.catalogue(o.args)
   end, {

@@ -8,8 +8,16 @@ M.catalogues = {
   prod = 'https://catalogue.data.gov.bc.ca',
 }
 
+--- Where :BcdcInstall downloads release assets from (see :help bcdc-install). The one place that
+--- names the project's repository.
+M.release_url = 'https://github.com/bcgov/bcdc-lsp/releases/latest/download'
+
 local defaults = {
-  cmd = { 'bcdc-lsp', 'serve' },
+  -- The server command; unset, the plugin runs `bcdc-lsp` from $PATH, else the one :BcdcInstall put
+  -- in its data directory (see bcdc.binary).
+  cmd = nil,
+  -- :BcdcInstall: base_url holds bcdc-lsp-<target> and SHA256SUMS.
+  install = { base_url = M.release_url },
   catalogue = 'test',
   -- Where the API key comes from: { env = 'NAME' } or { cmd = {...} | 'shell command' }.
   api_key = { env = 'BCDC_API_KEY' },
@@ -25,16 +33,22 @@ local defaults = {
 local from_setup
 local session_catalogue
 
+--- @return boolean whether `url` is https://, or http:// to this machine (loopback): nothing else
+--- may carry an API key or a server binary.
+function M.is_safe_url(url)
+  if url:match('^https://[^/]') then
+    return true
+  end
+  local host = url:match('^http://([^/:]+)') or url:match('^http://%[([^%]]+)%]')
+  return host == 'localhost' or host == '::1' or (host ~= nil and host:match('^127%.') ~= nil)
+end
+
 --- @return string? error why `value` is not a catalogue
 function M.check_catalogue(value)
   if type(value) ~= 'string' or value == '' then
     return 'catalogue must be "test", "prod" or a URL'
   end
-  if M.catalogues[value] or value:match('^https://[^/]') then
-    return nil
-  end
-  local host = value:match('^http://([^/:]+)') or value:match('^http://%[([^%]]+)%]')
-  if host == 'localhost' or host == '::1' or (host and host:match('^127%.')) then
+  if M.catalogues[value] or M.is_safe_url(value) then
     return nil
   end
   return ('catalogue %q: use "test", "prod", an https:// URL, or http:// only on loopback'):format(value)
@@ -66,8 +80,14 @@ local function check(opts)
       problems[#problems + 1] = p
     end
   end
-  if type(opts.cmd) ~= 'table' or type(opts.cmd[1]) ~= 'string' then
-    add('cmd must be a list such as { "bcdc-lsp", "serve" }')
+  if opts.cmd ~= nil and (type(opts.cmd) ~= 'table' or type(opts.cmd[1]) ~= 'string') then
+    add('cmd must be a list such as { "/path/to/bcdc-lsp", "serve" }')
+  end
+  local install = opts.install
+  if type(install) ~= 'table' or type(install.base_url) ~= 'string' then
+    add('install must be { base_url = "https://..." }')
+  elseif not M.is_safe_url(install.base_url) then
+    add(('install.base_url %q: use an https:// URL, or http:// only on loopback'):format(install.base_url))
   end
   add(M.check_catalogue(opts.catalogue))
   add(M.check_key_source(opts.api_key))
@@ -85,11 +105,16 @@ local function check(opts)
   end
 end
 
--- Lists replace lists (a user's patterns are the whole list, not an addition).
+-- Lists replace lists (a user's patterns are the whole list, not an addition); `install` is a set of
+-- independent settings, so a user's table adds to the defaults.
 local function merge(base, over)
   local out = vim.deepcopy(base)
   for k, v in pairs(over or {}) do
-    out[k] = vim.deepcopy(v)
+    if k == 'install' and type(v) == 'table' and type(out.install) == 'table' then
+      out.install = vim.tbl_extend('force', out.install, v)
+    else
+      out[k] = vim.deepcopy(v)
+    end
   end
   return out
 end

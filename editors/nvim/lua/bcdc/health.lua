@@ -1,5 +1,5 @@
--- :checkhealth bcdc: the server binary and its version, the catalogue, and whether an API key is
--- available (the key itself is never shown).
+-- :checkhealth bcdc: which server binary is used (and why not the ones before it) and its version,
+-- the catalogue, and whether an API key is available (the key itself is never shown).
 local M = {}
 
 function M.check()
@@ -20,23 +20,45 @@ function M.check()
   end
   local opts = config.get()
 
-  -- The command actually used: vim.lsp.config('bcdc', {cmd = ...}) wins over the plugin's option.
+  -- The server that starts: vim.lsp.config('bcdc', { cmd = {...} }) replaces the plugin's lookup;
+  -- otherwise the configured cmd, bcdc-lsp on $PATH, the one :BcdcInstall installed (bcdc.binary).
+  local binary = require('bcdc.binary')
   local lsp_config = vim.lsp.config and vim.lsp.config.bcdc
-  local cmd = lsp_config and type(lsp_config.cmd) == 'table' and lsp_config.cmd or opts.cmd
-  local exe = vim.fn.exepath(cmd[1])
-  if exe == '' then
-    h.error(('server `%s` not found'):format(cmd[1]), {
-      'Install bcdc-lsp (cargo install --path . in the bcdc-lsp repository) and put it on $PATH',
-      'or set cmd = { "/path/to/bcdc-lsp", "serve" }',
-    })
+  local exe
+  if lsp_config and type(lsp_config.cmd) == 'table' then
+    exe = vim.fn.exepath(lsp_config.cmd[1])
+    if exe == '' then
+      h.error(('server `%s` (cmd set with vim.lsp.config) is not executable'):format(lsp_config.cmd[1]))
+    else
+      h.ok(('server: %s (cmd set with vim.lsp.config: %s)'):format(exe, table.concat(lsp_config.cmd, ' ')))
+    end
   else
-    h.ok(('server: %s (cmd: %s)'):format(exe, table.concat(cmd, ' ')))
-    local res = vim.system({ exe, '--version' }, { text = true }):wait(5000)
-    local version = vim.trim(res.stdout or '')
-    if res.code == 0 and version ~= '' then
+    local found = binary.find(opts.cmd)
+    for _, why in ipairs(found.skipped) do
+      h.info('skipped: ' .. why)
+    end
+    if found.argv then
+      exe = found.exe
+      local detail = found.source == 'cmd' and (': ' .. table.concat(found.argv, ' ')) or ''
+      h.ok(('server: %s (%s%s)'):format(exe, binary.sources[found.source], detail))
+      local installed = binary.installed_path()
+      if found.source ~= 'installed' and vim.fn.executable(installed) == 1 then
+        h.info(('not used: %s (installed by :BcdcInstall; %s comes first)'):format(installed, binary.sources[found.source]))
+      end
+    else
+      h.error(found.problem, {
+        'Run :BcdcInstall to download bcdc-lsp for this platform',
+        'or put bcdc-lsp on $PATH (cargo install --locked, see :help bcdc-install)',
+        'or set cmd = { "/path/to/bcdc-lsp", "serve" }',
+      })
+    end
+  end
+  if exe and exe ~= '' then
+    local version, problem = binary.version_sync(exe)
+    if version then
       h.ok('version: ' .. version)
     else
-      h.error(('`%s --version` failed (exit %d): %s'):format(exe, res.code, vim.trim(res.stderr or '')))
+      h.error(problem)
     end
   end
 

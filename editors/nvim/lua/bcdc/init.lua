@@ -20,13 +20,23 @@ function M.init()
   require('bcdc.commands').define()
 end
 
+--- Installs the server (:BcdcInstall) and starts it for open record files that have none yet.
+function M.install()
+  require('bcdc.install').run(function(ok, message)
+    notify(message, ok and vim.log.levels.INFO or ERROR)
+    if ok and vim.lsp.is_enabled(server.name) and #server.clients() == 0 then
+      vim.lsp.enable(server.name) -- re-runs the FileType check of every buffer
+    end
+  end)
+end
+
 --- Stores the options, configures and enables the `bcdc` LSP config, and sends the new settings to
 --- servers already running.
 function M.setup(opts)
   config.set(opts or {})
   M.init()
   local o = config.get()
-  vim.lsp.config(server.name, { cmd = o.cmd, filetypes = o.filetypes })
+  vim.lsp.config(server.name, { cmd = server.cmd, filetypes = o.filetypes })
   vim.lsp.enable(server.name)
   for _, client in ipairs(server.clients()) do
     server.push_settings(client)

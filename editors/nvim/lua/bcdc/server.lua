@@ -1,5 +1,6 @@
 -- The glue between Neovim's LSP client and bcdc-lsp: settings, handlers, and running the server's
 -- commands. Only the `bcdc` client is touched, so other servers on the same buffer are unaffected.
+local binary = require('bcdc.binary')
 local config = require('bcdc.config')
 local key = require('bcdc.key')
 local record = require('bcdc.record')
@@ -69,6 +70,21 @@ M.handlers = {
     end
   end,
 }
+
+--- cmd for vim.lsp.config: looks the server up each time one starts (bcdc.binary), so one put on
+--- $PATH or installed by :BcdcInstall is used without restarting Neovim.
+function M.cmd(dispatchers, client_config)
+  local found = binary.find(config.get().cmd)
+  if not found.argv then
+    -- vim.lsp.start shows this as a warning when a record file opens.
+    error(('bcdc: %s; run :BcdcInstall (see :checkhealth bcdc)'):format(found.problem), 0)
+  end
+  return vim.lsp.rpc.start(found.argv, dispatchers, {
+    cwd = client_config.cmd_cwd,
+    env = client_config.cmd_env,
+    detached = client_config.detached,
+  })
+end
 
 --- root_dir for vim.lsp.config: start only for record files (not calling on_dir means "not here").
 function M.root_dir(bufnr, on_dir)

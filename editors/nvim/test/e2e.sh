@@ -10,7 +10,9 @@
 # Neovim comes from $TOOLS/tools.env (NVIM=...) or $TOOLS/nvim-venv/bin/nvim, TOOLS defaulting to
 # /tmp/bcdc-tools (tests/harness/editors/install.sh puts it there); this script installs nothing.
 # It first runs unit.lua (the plugin's own logic), then e2e.lua once per mode in E2E_MODES
-# ("setup native": require("bcdc").setup{} / vim.g.bcdc + vim.lsp.enable). KEEP=1 keeps the workspace.
+# ("setup native": require("bcdc").setup{} / vim.g.bcdc + vim.lsp.enable), then lookup.lua (how the
+# plugin finds its server, :BcdcInstall against a release server on 127.0.0.1, :checkhealth bcdc).
+# KEEP=1 keeps the workspaces.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PLUGIN="$(dirname "$HERE")"
@@ -40,28 +42,50 @@ rc=0
 # The plugin's own logic first (options, key sources, record detection): quick, no server.
 "$NVIM" --headless -u NONE -i NONE -n --cmd "set rtp^=$PLUGIN" -l "$HERE/unit.lua" || rc=1
 
-for mode in ${E2E_MODES:-setup native}; do
-  ws="$(mktemp -d "${TMPDIR:-/tmp}/bcdc-nvim-e2e.XXXXXX")"
-  # A fresh dataset name each run: CKAN refuses a name that is already in use.
-  name="nvim-e2e-$(date +%s)-$$-$mode"
-  sed -e "s/__NAME__/$name/g" -e "s/__ORG__/${BCDC_TEST_CKAN_ORG:-lsp-test-org}/g" \
-    "$HERE/fixtures/invalid.bcdc.yaml" > "$ws/invalid.bcdc.yaml"
-  cp "$HERE/fixtures/plain.yaml" "$HERE/fixtures/declared.yaml" "$ws/"
-  # Keep Neovim's state (lsp.log, shada, ...) inside the workspace, away from the user's.
+# new_ws NAME: a fresh workspace in $ws, with Neovim's XDG directories inside it (lsp.log, shada,
+# the data directory...), away from the user's
+new_ws() {
+  ws="$(mktemp -d "${TMPDIR:-/tmp}/bcdc-nvim-$1.XXXXXX")"
   for d in config data state cache; do mkdir -p "$ws/xdg/$d"; done
-  keep="${KEEP:-0}"
-  start=$(date +%s%N)
-  if (cd "$ws" && XDG_CONFIG_HOME="$ws/xdg/config" XDG_DATA_HOME="$ws/xdg/data" \
-      XDG_STATE_HOME="$ws/xdg/state" XDG_CACHE_HOME="$ws/xdg/cache" \
-      E2E_WS="$ws" E2E_NAME="$name" E2E_MODE="$mode" \
-      timeout 300 "$NVIM" --headless -u NONE -i NONE -n --cmd "set rtp^=$PLUGIN" -c "luafile $HERE/e2e.lua"); then
-    echo "== mode=$mode: PASS in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+}
+# in_ws CMD...: runs CMD in the workspace, with its XDG directories
+in_ws() {
+  (cd "$ws" && XDG_CONFIG_HOME="$ws/xdg/config" XDG_DATA_HOME="$ws/xdg/data" \
+    XDG_STATE_HOME="$ws/xdg/state" XDG_CACHE_HOME="$ws/xdg/cache" E2E_WS="$ws" "$@")
+}
+# run_nvim NAME START NVIM-ARGS...: runs Neovim in the workspace, reports, keeps the workspace of a failure
+run_nvim() {
+  local name=$1 start=$2; shift 2
+  if in_ws timeout 300 "$NVIM" --headless -i NONE -n "$@"; then
+    echo "== $name: PASS in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+    [ "${KEEP:-0}" = 1 ] || rm -rf "$ws"
   else
-    echo "== mode=$mode: FAIL (workspace: $ws)"
+    echo "== $name: FAIL (workspace: $ws)"
     rc=1
     [ -s "$ws/xdg/state/nvim/lsp.log" ] && tail -n 20 "$ws/xdg/state/nvim/lsp.log"
-    keep=1
   fi
-  [ "$keep" = 1 ] || rm -rf "$ws"
+}
+# fixture FILE NAME: a fixture into the workspace, with the record's name and the test organization
+fixture() {
+  sed -e "s/__NAME__/$2/g" -e "s/__ORG__/${BCDC_TEST_CKAN_ORG:-lsp-test-org}/g" "$HERE/fixtures/$1" > "$ws/$1"
+}
+
+for mode in ${E2E_MODES:-setup native}; do
+  new_ws "e2e-$mode"
+  # A fresh dataset name each run: CKAN refuses a name that is already in use.
+  name="nvim-e2e-$(date +%s)-$$-$mode"
+  fixture invalid.bcdc.yaml "$name"
+  cp "$HERE/fixtures/plain.yaml" "$HERE/fixtures/declared.yaml" "$ws/"
+  E2E_NAME="$name" E2E_MODE="$mode" run_nvim "mode=$mode" "$(date +%s%N)" \
+    -u NONE --cmd "set rtp^=$PLUGIN" -c "luafile $HERE/e2e.lua"
 done
+
+# How the plugin finds its server, :BcdcInstall against a release server on 127.0.0.1, checkhealth;
+# the plugin installed as a native package, no cmd, no bcdc-lsp on $PATH (lookup.lua says more).
+new_ws lookup
+mkdir -p "$ws/xdg/data/nvim/site/pack/bcdc/start"
+ln -s "$PLUGIN" "$ws/xdg/data/nvim/site/pack/bcdc/start/bcdc"
+fixture invalid.bcdc.yaml nvim-e2e-lookup
+run_nvim lookup "$(date +%s%N)" -u "$HERE/lookup.lua"
+
 exit $rc

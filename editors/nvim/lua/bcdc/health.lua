@@ -25,7 +25,9 @@ function M.check()
   local binary = require('bcdc.binary')
   local lsp_config = vim.lsp.config and vim.lsp.config.bcdc
   local exe
-  if lsp_config and type(lsp_config.cmd) == 'table' then
+  if lsp_config and type(lsp_config.cmd) == 'function' and lsp_config.cmd ~= require('bcdc.server').cmd then
+    h.info('server: started by the cmd function given with vim.lsp.config (not checked here)')
+  elseif lsp_config and type(lsp_config.cmd) == 'table' then
     exe = vim.fn.exepath(lsp_config.cmd[1])
     if exe == '' then
       h.error(('server `%s` (cmd set with vim.lsp.config) is not executable'):format(lsp_config.cmd[1]))

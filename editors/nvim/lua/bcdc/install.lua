@@ -173,7 +173,9 @@ local function install(base_url)
   local dir = binary.install_dir()
   vim.fn.mkdir(dir, 'p')
   local final = binary.installed_path()
-  local part = ('%s.%d.part'):format(final, vim.uv.os_getpid())
+  -- Windows runs only .exe files: keep the extension last.
+  local stem, ext = final:match('^(.-)(%.exe)$')
+  local part = ('%s.%d.part%s'):format(stem or final, vim.uv.os_getpid(), ext or '')
   local function fail(message)
     os.remove(part)
     return false, message .. nothing

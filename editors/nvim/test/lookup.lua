@@ -96,10 +96,25 @@ local function bcdc_client(buf)
   return vim.lsp.get_clients({ name = 'bcdc', bufnr = buf })[1]
 end
 
--- The command lines of Neovim's child processes: which binary really serves.
+-- The command lines of Neovim's child processes, from /proc: which binary really serves.
 local function children()
-  local res = vim.system({ 'ps', '-o', 'args=', '--ppid', tostring(vim.uv.os_getpid()) }, { text = true }):wait()
-  return vim.split(vim.trim(res.stdout or ''), '\n')
+  local me, lines = tostring(vim.uv.os_getpid()), {}
+  for _, pid in ipairs(vim.fn.readdir('/proc', function(name)
+    return name:match('^%d+$') and 1 or 0
+  end)) do
+    local stat = io.open('/proc/' .. pid .. '/stat')
+    -- "pid (comm) state ppid ...": comm may hold spaces, so read after its closing parenthesis
+    local ppid = stat and stat:read('*a'):match('%) %S+ (%d+)')
+    local cmdline = ppid == me and io.open('/proc/' .. pid .. '/cmdline')
+    if cmdline then
+      lines[#lines + 1] = vim.trim((cmdline:read('*a'):gsub('%z', ' ')))
+      cmdline:close()
+    end
+    if stat then
+      stat:close()
+    end
+  end
+  return lines
 end
 local function serving(exe)
   return vim.list_contains(children(), exe .. ' serve')

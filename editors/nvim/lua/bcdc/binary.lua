@@ -56,15 +56,19 @@ function M.find(cmd)
 end
 
 --- @param exe string
---- @param on_done fun(version?: string, problem?: string) called with the first line of
---- `exe --version` (e.g. "bcdc-lsp 0.2.0"), or why there is none
+--- @param on_done fun(version?: string[], problem?: string) called with the lines of
+--- `exe --version` (the first is "bcdc-lsp X.Y.Z"; later ones may name the built-in schema), or
+--- why there are none
 function M.version(exe, on_done)
   local ok, err = pcall(vim.system, { exe, '--version' }, { text = true, timeout = 10000 }, function(res)
-    local first = vim.split(vim.trim(res.stdout or ''), '\n')[1]
-    if res.code == 0 and vim.startswith(first, 'bcdc-lsp ') then
-      return on_done(first)
+    local lines = vim.split(vim.trim(res.stdout or ''), '\n%s*')
+    if res.code == 0 and vim.startswith(lines[1], 'bcdc-lsp ') then
+      return on_done(lines)
     end
-    local why = vim.trim(res.stderr or '') ~= '' and vim.trim(res.stderr) or vim.trim(res.stdout or '')
+    if res.code == 0 then
+      return on_done(nil, ('`%s --version` says %q: not bcdc-lsp'):format(exe, lines[1]))
+    end
+    local why = vim.trim(res.stderr or '')
     on_done(nil, ('`%s --version` failed (exit %d)%s'):format(exe, res.code, why ~= '' and (': ' .. why) or ''))
   end)
   if not ok then
@@ -73,7 +77,7 @@ function M.version(exe, on_done)
 end
 
 --- The same, waiting for the answer (for :checkhealth).
---- @return string? version
+--- @return string[]? version
 --- @return string? problem
 function M.version_sync(exe)
   local version, problem

@@ -58,7 +58,7 @@ function M.check()
   if exe and exe ~= '' then
     local version, problem = binary.version_sync(exe)
     if version then
-      h.ok('version: ' .. version)
+      h.ok('version: ' .. table.concat(version, '; '))
     else
       h.error(problem)
     end

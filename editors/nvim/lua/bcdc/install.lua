@@ -204,7 +204,7 @@ local function install(base_url)
     return fail(('cannot replace %s (is it running?): %s'):format(final, rename_err))
   end
 
-  local message = ('installed %s (%s) at %s'):format(got, target, final)
+  local message = ('installed %s (%s) at %s'):format(got[1], target, final)
   local used = binary.find(config.get().cmd)
   if used.source ~= 'installed' then
     local first = ('; but %s comes first: %s (see :checkhealth bcdc)')

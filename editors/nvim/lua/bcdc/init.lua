@@ -22,6 +22,7 @@ end
 
 --- Installs the server (:BcdcInstall) and starts it for open record files that have none yet.
 function M.install()
+  notify('bcdc: downloading bcdc-lsp ...', vim.log.levels.INFO)
   require('bcdc.install').run(function(ok, message)
     notify(message, ok and vim.log.levels.INFO or ERROR)
     if ok and vim.lsp.is_enabled(server.name) and #server.clients() == 0 then

@@ -147,7 +147,7 @@ local function version(exe)
   return coroutine.yield()
 end
 
--- The whole install, inside a coroutine. Returns the message for the user and whether it worked.
+-- The whole install, inside a coroutine. Returns whether it worked and the message for the user.
 local function install(base_url)
   local target, problem = M.target()
   if not target then

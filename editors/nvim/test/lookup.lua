@@ -72,7 +72,9 @@ release('unlisted', { other_sum .. '  bcdc-lsp-darwin-arm64' })
 
 local http, port
 local function start_release_server()
-  http = vim.system({ 'python3', '-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', ws .. '/release', '0' }, {
+  -- `timeout`: gone even if this Neovim is killed before finish() stops it
+  local argv = { 'timeout', '300', 'python3', '-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', ws .. '/release', '0' }
+  http = vim.system(argv, {
     stdout = function(_, data)
       port = port or (data and data:match('port (%d+)'))
     end,

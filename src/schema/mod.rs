@@ -7,6 +7,7 @@
 //! another portal's scheming schema works the same way.
 
 mod compile;
+mod load;
 
 pub(crate) use compile::CONDITIONAL_MARK;
 

@@ -573,6 +573,9 @@ impl Checker<'_> {
                  a UTC offset (like 2024-02-15T13:30:00-08:00), not `{typed}`"
             ),
             FieldKind::Integer => format!("{title} must be a whole number, not `{typed}`"),
+            FieldKind::JsonObject => {
+                format!("{title} must be a JSON object (`{{...}}`), not `{typed}`")
+            }
             FieldKind::Email => format!("`{typed}` is not a valid e-mail address ({title})"),
             FieldKind::Slug => {
                 let n = typed.chars().count();

@@ -135,7 +135,9 @@ fn field(f: &Field, schema: &Schema) -> J {
             json!({"type": "string", "minLength": 2, "maxLength": 100, "pattern": "^[a-z0-9_-]*$"})
         }
         FieldKind::Title => json!({"type": "string", "minLength": 2, "maxLength": 100}),
-        FieldKind::JsonObject => json!({"type": ["object", "string"]}),
+        FieldKind::JsonObject => {
+            json!({"type": ["object", "string"], "format": formats::JSON_OBJECT})
+        }
         _ => json!({"type": "string"}),
     }
 }

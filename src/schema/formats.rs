@@ -10,6 +10,8 @@ pub(crate) const DATETIME: &str = "ckan-datetime";
 pub(crate) const DATETIME_TZ: &str = "ckan-datetime-tz";
 /// `int_validator`: base-10 digits with an optional sign (Python's `int()`).
 pub(crate) const INTEGER: &str = "ckan-integer";
+/// `scheming_valid_json_object`: text holding a JSON object.
+pub(crate) const JSON_OBJECT: &str = "ckan-json-object";
 
 pub(super) fn datetime(s: &str) -> bool {
     match s.get(..10).zip(s.get(10..)) {
@@ -35,6 +37,10 @@ pub(super) fn integer(s: &str) -> bool {
         && digits
             .split('_')
             .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+}
+
+pub(super) fn json_object(s: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(s).is_ok_and(|v| v.is_object())
 }
 
 /// `YYYY-MM-DD`, a real calendar day.
@@ -145,6 +151,13 @@ mod tests {
         assert!(!datetime_tz("2024-02-15"));
         assert!(!datetime_tz("2024-02-15 10:30"));
         assert!(!datetime_tz("2024-02-15T10:30:00.1"));
+    }
+
+    #[test]
+    fn json_object_text_holds_an_object() {
+        assert!(json_object(r#"{"a": 1}"#));
+        assert!(!json_object("[1, 2]"));
+        assert!(!json_object("{a: 1}"));
     }
 
     #[test]

@@ -212,8 +212,27 @@ impl Schema {
             Some(result) if value.get("success").is_some() => result,
             _ => value,
         };
-        let dataset_fields = read_fields(body.get("dataset_fields"))
+        let mut dataset_fields = read_fields(body.get("dataset_fields"))
             .ok_or_else(|| SchemaError("the schema has no `dataset_fields` list".into()))?;
+        // ckanext-scheming lays a schema over CKAN's core package schema, so
+        // `owner_org` is a field even where the schema names none (as in its
+        // camel photos example). Whether it may be left out is then the
+        // portal's setting (`ckan.auth.create_unowned_dataset`), not the
+        // schema's: it is known, and not required.
+        if !dataset_fields.iter().any(|f| f.name == "owner_org") {
+            dataset_fields.extend(
+                read_field(&serde_json::json!({
+                    "field_name": "owner_org",
+                    "label": "Organization",
+                    "preset": "dataset_organization"
+                }))
+                .map(|f| Field {
+                    required: false,
+                    form_only: false,
+                    ..f
+                }),
+            );
+        }
         let resource_fields = read_fields(body.get("resource_fields")).unwrap_or_default();
         let dataset_type = body
             .get("dataset_type")
@@ -255,6 +274,7 @@ impl Schema {
             .with_format(formats::DATETIME, formats::datetime)
             .with_format(formats::DATETIME_TZ, formats::datetime_tz)
             .with_format(formats::INTEGER, formats::integer)
+            .with_format(formats::JSON_OBJECT, formats::json_object)
             .build(&compiled)
             .map_err(|e| SchemaError(format!("the schema could not be compiled: {e}")))?;
         Ok(schema)

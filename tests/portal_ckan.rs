@@ -563,3 +563,86 @@ async fn every_stock_preset_check_agrees_with_the_portal() {
         cross_check(ckan, "lsp-presets", presets_cases()).await;
     }
 }
+
+fn check_cmd(cache: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"))
+        .arg("check")
+        .args(args)
+        .env("XDG_CACHE_HOME", cache)
+        .env_remove("BCDC_API_KEY")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_portal_schema_is_cached_and_used_offline() {
+    let Some(ckan) = ckan("the_portal_schema_is_cached_and_used_offline") else {
+        return;
+    };
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("camel.json");
+    std::fs::write(
+        &record,
+        r#"{"type": "camel-photos", "name": "larry", "humps": "two"}"#,
+    )
+    .unwrap();
+    let record = record.to_str().unwrap();
+    let o = check_cmd(
+        cache.path(),
+        &["--host", &ckan.url, "--type", "camel-photos", record],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("`humps` must be a whole number, not `two`"),
+        "{out}"
+    );
+    // the same catalogue, unreachable: its cached schema is used, however old
+    let file = std::fs::read_dir(cache.path().join("bcdc-lsp"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("portal-"))
+        .expect("a portal cache file");
+    let mut cached: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    cached["fetched_at"] = json!(0);
+    let offline = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = offline.local_addr().unwrap().port();
+    drop(offline);
+    std::fs::write(
+        file.with_file_name(format!("portal-127.0.0.1_{port}.json")),
+        cached.to_string(),
+    )
+    .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let o = check_cmd(
+        cache.path(),
+        &["--host", &url, "--type", "camel-photos", record],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("must be a whole number"));
+    // a type it never fetched is an error that says why
+    let o = check_cmd(
+        cache.path(),
+        &["--host", &url, "--type", "subfields", record],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("connection refused"));
+}
+
+#[tokio::test]
+async fn without_a_type_the_portal_picks_bcdc_dataset() {
+    let Some(ckan) = ckan("without_a_type_the_portal_picks_bcdc_dataset") else {
+        return;
+    };
+    let schema = portal_schema(&ckan.client(), None).await.unwrap();
+    assert_eq!(schema.dataset_type, "bcdc_dataset");
+    let cache = tempfile::tempdir().unwrap();
+    let o = check_cmd(cache.path(), &["--host", &ckan.url, "--type", "nope", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no dataset type `nope`") && err.contains("`camel-photos`"),
+        "{err}"
+    );
+}

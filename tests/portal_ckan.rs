@@ -646,3 +646,59 @@ async fn without_a_type_the_portal_picks_bcdc_dataset() {
         "{err}"
     );
 }
+
+/// The reader on ckanext-scheming's own example schemas as the portal serves them (fetched
+/// rather than copied into the repository: ckanext-scheming is AGPL).
+#[tokio::test]
+async fn served_example_schemas_are_read_as_scheming_reads_them() {
+    let Some(ckan) = ckan("served_example_schemas_are_read_as_scheming_reads_them") else {
+        return;
+    };
+    let client = ckan.client();
+    let camel = portal_schema(&client, Some("camel-photos")).await.unwrap();
+    let kind = |s: &Schema, p: &str| s.field_at(p).unwrap_or_else(|| panic!("{p}")).kind;
+    assert_eq!(kind(&camel, "/humps"), FieldKind::Integer);
+    assert_eq!(kind(&camel, "/category"), FieldKind::Select);
+    assert_eq!(kind(&camel, "/personality"), FieldKind::MultipleChoice);
+    assert_eq!(kind(&camel, "/name"), FieldKind::Slug);
+    assert_eq!(kind(&camel, "/resources/0/datetime"), FieldKind::DateTime);
+    assert_eq!(
+        kind(&camel, "/resources/0/camels_in_photo"),
+        FieldKind::Integer
+    );
+    assert!(!camel.field_at("/title").unwrap().required);
+    assert!(!camel.licences.is_empty(), "license_list came along");
+
+    let dataset = portal_schema(&client, Some("dataset")).await.unwrap();
+    let org = dataset.field_at("/owner_org").unwrap();
+    assert!(org.required && !org.form_only);
+    assert_eq!(kind(&dataset, "/tag_string"), FieldKind::Tags);
+    assert_eq!(kind(&dataset, "/license_id"), FieldKind::Licence);
+    assert_eq!(kind(&dataset, "/notes"), FieldKind::Markdown);
+
+    let sub = portal_schema(&client, Some("subfields")).await.unwrap();
+    // `required: True` on a title the preset fills from the URL name
+    assert!(!sub.field_at("/title").unwrap().required);
+    let originator = sub.field_at("/citation/0/originator").unwrap();
+    assert_eq!(originator.kind, FieldKind::MultipleText);
+    assert!(originator.required && !originator.form_only);
+    assert_eq!(
+        originator.output_validators,
+        ["scheming_load_json".to_string()]
+    );
+    assert_eq!(kind(&sub, "/citation/0/publication_date"), FieldKind::Date);
+    assert!(
+        sub.field_at("/resources/0/schedule/0/impact")
+            .unwrap()
+            .required
+    );
+
+    let presets = portal_schema(&client, Some("lsp-presets")).await.unwrap();
+    assert_eq!(kind(&presets, "/observed_at"), FieldKind::DateTimeTz);
+    assert_eq!(kind(&presets, "/settings"), FieldKind::JsonObject);
+    let tz = presets.field_at("/timezone").unwrap();
+    assert_eq!(tz.choices_helper.as_deref(), Some("scheming_get_timezones"));
+    assert!(tz.choices.is_empty());
+    let contact = presets.field_at("/contact_name").unwrap();
+    assert!(contact.required && contact.form_only);
+}

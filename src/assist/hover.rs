@@ -115,6 +115,7 @@ fn shape(field: &Field) -> Option<String> {
             "A date and time written YYYY-MM-DDTHH:MM:SS, with an optional UTC offset.".into()
         }
         FieldKind::Integer => "A whole number.".into(),
+        FieldKind::Boolean => "`true` or `false`.".into(),
         FieldKind::Email => "An e-mail address.".into(),
         FieldKind::Tags => "Keywords separated by commas.".into(),
         FieldKind::Slug => {

@@ -79,5 +79,6 @@ fn is_text(kind: FieldKind) -> bool {
             | FieldKind::MultipleChoice
             | FieldKind::MultipleText
             | FieldKind::JsonObject
+            | FieldKind::Boolean
     )
 }

@@ -129,6 +129,8 @@ fn field(f: &Field, schema: &Schema) -> J {
         FieldKind::DateTime => json!({"type": "string", "format": formats::DATETIME}),
         FieldKind::DateTimeTz => json!({"type": "string", "format": formats::DATETIME_TZ}),
         FieldKind::Integer => json!({"type": ["integer", "string"], "format": formats::INTEGER}),
+        // any text is read (`yes`, `t`, `1` as true, the rest as false)
+        FieldKind::Boolean => json!({"type": ["boolean", "string"]}),
         FieldKind::Email => json!({"type": "string", "format": "email"}),
         // CKAN's name_validator and package name length
         FieldKind::Slug => {

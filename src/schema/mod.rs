@@ -30,6 +30,8 @@ pub enum FieldKind {
     Markdown,
     /// A whole number (`int_validator` and kin), or text that reads as one.
     Integer,
+    /// `true`/`false`, or text CKAN reads as one (`boolean_validator`).
+    Boolean,
     /// One value from `choices`.
     Select,
     /// A list of values from `choices` (or one of them as a string).
@@ -414,6 +416,8 @@ fn read_field(v: &J) -> Option<Field> {
     .any(|n| has(&validators, n))
     {
         FieldKind::Integer
+    } else if has(&validators, "boolean_validator") {
+        FieldKind::Boolean
     } else if has(&validators, "name_validator") {
         FieldKind::Slug
     } else if has(&validators, "title_validator") {

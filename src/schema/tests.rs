@@ -100,6 +100,7 @@ fn written_schema() -> Schema {
              "validators": "ignore_missing unicode_safe"},
             {"field_name": "zone", "label": "Zone", "preset": "select",
              "choices_helper": "scheming_get_timezones"},
+            {"field_name": "open", "label": "Open", "validators": "boolean_validator"},
             {"field_name": "contact_email", "label": "Email",
              "validators": "ignore_missing email_validator"},
             {"field_name": "places", "label": "Places", "required": true,
@@ -131,6 +132,7 @@ fn presets_are_expanded_and_give_the_kind() {
     assert_eq!(f("/observed").kind, FieldKind::DateTimeTz);
     assert_eq!(f("/settings").kind, FieldKind::JsonObject);
     assert_eq!(f("/humps").kind, FieldKind::Integer);
+    assert_eq!(f("/open").kind, FieldKind::Boolean);
     assert_eq!(f("/contact_email").kind, FieldKind::Email);
     // choices computed by the portal: a choice field with nothing to check
     assert_eq!(f("/zone").kind, FieldKind::Select);
@@ -245,4 +247,7 @@ fn new_kinds_are_checked_by_the_compiled_schema() {
     assert!(with("authors", serde_json::json!(["a", "b"])));
     assert!(with("authors", "a".into()));
     assert!(!with("authors", serde_json::json!([1])));
+    assert!(with("open", true.into()));
+    assert!(with("open", "yes".into()));
+    assert!(!with("open", 1.into()));
 }

@@ -108,7 +108,14 @@ fn shape(field: &Field) -> Option<String> {
             format!("{count} with {}.", names.join(", "))
         }
         FieldKind::MultipleChoice => "A list of values, like `[value]`.".into(),
+        FieldKind::MultipleText => "A list of texts, like `[text]`.".into(),
         FieldKind::Date => "A date written YYYY-MM-DD.".into(),
+        FieldKind::DateTime => "A date and time written YYYY-MM-DDTHH:MM:SS.".into(),
+        FieldKind::DateTimeTz => {
+            "A date and time written YYYY-MM-DDTHH:MM:SS, with an optional UTC offset.".into()
+        }
+        FieldKind::Integer => "A whole number.".into(),
+        FieldKind::Boolean => "`true` or `false`.".into(),
         FieldKind::Email => "An e-mail address.".into(),
         FieldKind::Tags => "Keywords separated by commas.".into(),
         FieldKind::Slug => {

@@ -104,6 +104,7 @@ fn resources_field(schema: &Schema) -> Field {
         name: "resources".into(),
         label: "Resources".into(),
         required: false,
+        form_only: false,
         help_text: Some(
             "The dataset's data files, services and documents; each entry takes the resource \
              fields."
@@ -112,6 +113,7 @@ fn resources_field(schema: &Schema) -> Field {
         placeholder: None,
         preset: None,
         validators: Vec::new(),
+        output_validators: Vec::new(),
         kind: FieldKind::Repeating,
         choices: Vec::new(),
         choices_helper: None,

@@ -162,6 +162,22 @@ impl CatalogueClient {
         from_result(&self.catalogue, result)
     }
 
+    /// `scheming_dataset_schema_list`: the dataset types a ckanext-scheming portal serves.
+    pub async fn scheming_dataset_schema_list(&self) -> Result<Vec<String>, CatalogueError> {
+        let url = self.catalogue.action_url("scheming_dataset_schema_list");
+        let result = self.call(Method::GET, url, None, None).await?;
+        from_result(&self.catalogue, result)
+    }
+
+    /// `scheming_dataset_schema_show?type=<dataset type>`: the schema with presets expanded.
+    pub async fn scheming_dataset_schema_show(
+        &self,
+        dataset_type: &str,
+    ) -> Result<Value, CatalogueError> {
+        let url = self.url_with_query("scheming_dataset_schema_show", &[("type", dataset_type)]);
+        self.call(Method::GET, url, None, None).await
+    }
+
     /// `organization_list_for_user?permission=create_dataset`: where the key's user may publish.
     pub async fn organization_list_for_user(&self) -> Result<Vec<Organization>, CatalogueError> {
         let url = self.url_with_query(

@@ -94,6 +94,9 @@ pub enum CatalogueError {
     },
     /// The client could not be set up (TLS roots, an API key that is not a valid header).
     Setup { message: String },
+    /// The catalogue serves no usable dataset schema: no ckanext-scheming, no such dataset
+    /// type, several types to choose from, or a schema that cannot be read.
+    Schema { catalogue: String, message: String },
 }
 
 impl CatalogueError {
@@ -141,7 +144,8 @@ impl CatalogueError {
             | CatalogueError::Connection { detail, .. } => vec![detail],
             CatalogueError::Rejected { message, .. }
             | CatalogueError::Server { message, .. }
-            | CatalogueError::Setup { message } => vec![message],
+            | CatalogueError::Setup { message }
+            | CatalogueError::Schema { message, .. } => vec![message],
             CatalogueError::Redirected { location, .. } => vec![location],
             CatalogueError::Timeout { .. } => Vec::new(),
         }
@@ -270,6 +274,7 @@ impl fmt::Display for CatalogueError {
                 }
             },
             CatalogueError::Setup { message } => f.write_str(message),
+            CatalogueError::Schema { catalogue, message } => write!(f, "{catalogue}: {message}"),
         }
     }
 }

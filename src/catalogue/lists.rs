@@ -38,13 +38,22 @@ impl From<&CachedChoice> for Choice {
 
 impl Lists {
     pub fn is_fresh(&self, now: SystemTime) -> bool {
-        let age = now
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs()
-            .saturating_sub(self.fetched_at);
-        age < MAX_AGE.as_secs()
+        is_fresh(self.fetched_at, now)
     }
+}
+
+/// Whether something fetched at `fetched_at` (seconds since the epoch) is younger than
+/// [`MAX_AGE`].
+pub(super) fn is_fresh(fetched_at: u64, now: SystemTime) -> bool {
+    let age = seconds(now).saturating_sub(fetched_at);
+    age < MAX_AGE.as_secs()
+}
+
+/// Seconds since the Unix epoch.
+pub(super) fn seconds(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
 }
 
 /// The organizations the user may publish in (with a key), or all of them,
@@ -78,15 +87,12 @@ pub async fn fetch(client: &CatalogueClient) -> Result<Lists, CatalogueError> {
                 label: label(&l.title, &l.id),
             })
             .collect(),
-        fetched_at: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs(),
+        fetched_at: seconds(SystemTime::now()),
     })
 }
 
-/// `<cache dir>/bcdc-lsp/lists-<host>.json`.
-fn cache_file(client: &CatalogueClient) -> Option<PathBuf> {
+/// `<cache dir>/bcdc-lsp/<kind>-<host>.json`.
+pub(super) fn cache_file(client: &CatalogueClient, kind: &str) -> Option<PathBuf> {
     let host: String = client
         .catalogue()
         .host_and_port()
@@ -102,19 +108,31 @@ fn cache_file(client: &CatalogueClient) -> Option<PathBuf> {
     Some(
         dirs::cache_dir()?
             .join("bcdc-lsp")
-            .join(format!("lists-{host}.json")),
+            .join(format!("{kind}-{host}.json")),
     )
 }
 
 /// The cached lists for this catalogue, however old.
 pub fn load_cached(client: &CatalogueClient) -> Option<Lists> {
-    let text = std::fs::read_to_string(cache_file(client)?).ok()?;
-    serde_json::from_str(&text).ok()
+    read_cache(client, "lists")
 }
 
 /// Writes the cache (best effort: a read-only home only costs a refetch).
 pub fn store(client: &CatalogueClient, lists: &Lists) {
-    let Some(path) = cache_file(client) else {
+    write_cache(client, "lists", lists)
+}
+
+pub(super) fn read_cache<T: serde::de::DeserializeOwned>(
+    client: &CatalogueClient,
+    kind: &str,
+) -> Option<T> {
+    let text = std::fs::read_to_string(cache_file(client, kind)?).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Replaces the cache file whole (written aside, then renamed), best effort.
+pub(super) fn write_cache<T: Serialize>(client: &CatalogueClient, kind: &str, value: &T) {
+    let Some(path) = cache_file(client, kind) else {
         return;
     };
     let Some(dir) = path.parent() else { return };
@@ -122,7 +140,7 @@ pub fn store(client: &CatalogueClient, lists: &Lists) {
         return;
     }
     let tmp = path.with_extension("json.tmp");
-    if let Ok(text) = serde_json::to_string(lists) {
+    if let Ok(text) = serde_json::to_string(value) {
         if std::fs::write(&tmp, text).is_ok() {
             let _ = std::fs::rename(&tmp, &path);
         }

@@ -171,7 +171,7 @@ pub fn record_from_package(package: &Map<String, Value>, schema: &Schema) -> Map
             "owner_org" => owner_org_name(package).map(Value::String),
             name => package
                 .get(name)
-                .map(|v| in_subfield_order(&without_nulls(v), field)),
+                .map(|v| in_subfield_order(&field.record_value(&without_nulls(v)), field)),
         };
         take(&field.name, value);
     }
@@ -219,7 +219,7 @@ fn resource_record(resource: &Map<String, Value>, schema: &Schema) -> Map<String
             .filter(|v| !is_empty(v));
         if let Some(value) = value {
             let value = match field {
-                Some(field) => in_subfield_order(&value, field),
+                Some(field) => in_subfield_order(&field.record_value(&value), field),
                 None => value,
             };
             out.insert(key.to_string(), value);

@@ -75,6 +75,10 @@ impl Cx<'_> {
 fn is_text(kind: FieldKind) -> bool {
     !matches!(
         kind,
-        FieldKind::Repeating | FieldKind::MultipleChoice | FieldKind::JsonObject
+        FieldKind::Repeating
+            | FieldKind::MultipleChoice
+            | FieldKind::MultipleText
+            | FieldKind::JsonObject
+            | FieldKind::Boolean
     )
 }

@@ -564,6 +564,18 @@ impl Checker<'_> {
             FieldKind::Date => format!(
                 "{title} must be a date written YYYY-MM-DD (like 2024-02-15), not `{typed}`"
             ),
+            FieldKind::DateTime => format!(
+                "{title} must be a date, optionally with a time, written YYYY-MM-DD or \
+                 YYYY-MM-DDTHH:MM[:SS] (like 2024-02-15T13:30), not `{typed}`"
+            ),
+            FieldKind::DateTimeTz => format!(
+                "{title} must be a date and time written YYYY-MM-DDTHH:MM[:SS], optionally with \
+                 a UTC offset (like 2024-02-15T13:30:00-08:00), not `{typed}`"
+            ),
+            FieldKind::Integer => format!("{title} must be a whole number, not `{typed}`"),
+            FieldKind::JsonObject => {
+                format!("{title} must be a JSON object (`{{...}}`), not `{typed}`")
+            }
             FieldKind::Email => format!("`{typed}` is not a valid e-mail address ({title})"),
             FieldKind::Slug => {
                 let n = typed.chars().count();

@@ -35,6 +35,15 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
+        /// Check against the schema and licences a ckanext-scheming catalogue serves
+        /// (`test`, `prod` or a CKAN base URL) instead of the embedded BCDC schema;
+        /// cached for an hour, and used from the cache when the catalogue is unreachable.
+        #[arg(long, conflicts_with = "schema")]
+        host: Option<String>,
+        /// The dataset type to take from --host (default: the catalogue's only type,
+        /// else `bcdc_dataset`).
+        #[arg(long = "type", requires = "host", value_name = "TYPE")]
+        dataset_type: Option<String>,
         /// A ckanext-scheming schema JSON file to use instead of the embedded one.
         #[arg(long)]
         schema: Option<PathBuf>,
@@ -61,10 +70,17 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Check {
             format,
+            host,
+            dataset_type,
             schema,
             licences,
             paths,
-        }) => match load_schema(schema.as_deref(), licences.as_deref()) {
+        }) => match check_schema(
+            host.as_deref(),
+            dataset_type.as_deref(),
+            schema.as_deref(),
+            licences.as_deref(),
+        ) {
             Ok(schema) => check::run(format, &schema, &paths),
             Err(e) => usage_error(&e),
         },
@@ -82,19 +98,23 @@ fn usage_error(reason: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The embedded schema, or a scheming schema file (with an optional
-/// licence list file).
-pub fn load_schema(schema: Option<&Path>, licences: Option<&Path>) -> Result<Schema, String> {
-    let Some(path) = schema else {
-        return Ok(Schema::embedded());
+/// The schema `check` uses: a portal's (`--host`, `--type`), a file's
+/// (`--schema`, `--licences`) or the embedded one.
+fn check_schema(
+    host: Option<&str>,
+    dataset_type: Option<&str>,
+    schema: Option<&Path>,
+    licences: Option<&Path>,
+) -> Result<Schema, String> {
+    let Some(host) = host else {
+        return Schema::load(schema, licences);
     };
-    let read = |p: &Path| {
-        std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
-    };
-    let licences = match licences {
-        Some(p) => serde_json::from_str(&read(p)?)
-            .map_err(|e| format!("{}: not JSON: {e}", p.display()))?,
-        None => serde_json::Value::Array(Vec::new()),
-    };
-    Schema::from_json_str(&read(path)?, &licences).map_err(|e| format!("{}: {e}", path.display()))
+    let client = crate::catalogue::connect(host, None)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    runtime
+        .block_on(crate::catalogue::portal_schema(&client, dataset_type))
+        .map_err(|e| e.to_string())
 }

@@ -143,8 +143,7 @@ impl Backend {
             new.clone(),
         );
         if old.schema_path != new.schema_path {
-            let loaded =
-                crate::cli::load_schema(new.schema_path.as_deref().map(std::path::Path::new), None);
+            let loaded = Schema::load(new.schema_path.as_deref().map(std::path::Path::new), None);
             match loaded {
                 Ok(schema) => self.shared.set_base_schema(schema),
                 Err(e) => {

@@ -3,7 +3,7 @@
 //! requirements. Messages are not written here: the checker maps each error
 //! back to the scheming field it concerns.
 
-use super::{Field, FieldKind, Schema, CORE_DATASET_KEYS, CORE_RESOURCE_KEYS};
+use super::{formats, Field, FieldKind, Schema, CORE_DATASET_KEYS, CORE_RESOURCE_KEYS};
 use serde_json::{json, Map, Value as J};
 
 /// Conditional rules (requirements that depend on another field, and the
@@ -122,14 +122,24 @@ fn field(f: &Field, schema: &Schema) -> J {
         FieldKind::Licence if !schema.licences.is_empty() => {
             json!({"enum": schema.licences.iter().map(|l| l.value.as_str()).collect::<Vec<_>>()})
         }
+        FieldKind::MultipleText => {
+            json!({"type": ["array", "string"], "items": {"type": "string"}})
+        }
         FieldKind::Date => json!({"type": "string", "format": "date"}),
+        FieldKind::DateTime => json!({"type": "string", "format": formats::DATETIME}),
+        FieldKind::DateTimeTz => json!({"type": "string", "format": formats::DATETIME_TZ}),
+        FieldKind::Integer => json!({"type": ["integer", "string"], "format": formats::INTEGER}),
+        // any text is read (`yes`, `t`, `1` as true, the rest as false)
+        FieldKind::Boolean => json!({"type": ["boolean", "string"]}),
         FieldKind::Email => json!({"type": "string", "format": "email"}),
         // CKAN's name_validator and package name length
         FieldKind::Slug => {
             json!({"type": "string", "minLength": 2, "maxLength": 100, "pattern": "^[a-z0-9_-]*$"})
         }
         FieldKind::Title => json!({"type": "string", "minLength": 2, "maxLength": 100}),
-        FieldKind::JsonObject => json!({"type": ["object", "string"]}),
+        FieldKind::JsonObject => {
+            json!({"type": ["object", "string"], "format": formats::JSON_OBJECT})
+        }
         _ => json!({"type": "string"}),
     }
 }

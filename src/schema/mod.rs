@@ -7,6 +7,9 @@
 //! another portal's scheming schema works the same way.
 
 mod compile;
+mod formats;
+mod load;
+mod presets;
 
 pub(crate) use compile::CONDITIONAL_MARK;
 
@@ -25,11 +28,21 @@ pub const CORE_RESOURCE_KEYS: [&str; 1] = ["id"];
 pub enum FieldKind {
     Text,
     Markdown,
+    /// A whole number (`int_validator` and kin), or text that reads as one.
+    Integer,
+    /// `true`/`false`, or text CKAN reads as one (`boolean_validator`).
+    Boolean,
     /// One value from `choices`.
     Select,
     /// A list of values from `choices` (or one of them as a string).
     MultipleChoice,
+    /// A list of free texts (`scheming_multiple_text`), or one text.
+    MultipleText,
     Date,
+    /// A date with an optional time, ISO 8601 (`scheming_isodatetime`).
+    DateTime,
+    /// A date and time with `T` and an optional UTC offset (`scheming_isodatetime_tz`).
+    DateTimeTz,
     Email,
     /// The dataset's URL name (`name_validator`).
     Slug,
@@ -66,11 +79,19 @@ pub struct Field {
     pub name: String,
     /// The form label; the name, humanised, when the schema has none.
     pub label: String,
+    /// The portal asks for a value: its form (`required`) or its validators
+    /// (`not_empty`, ...), unless a validator fills it in (`if_empty_same_as`).
     pub required: bool,
+    /// Required by the web form only: the field's validators let the API
+    /// create a record without it (BCDC's `title` and `tag_string`).
+    pub form_only: bool,
     pub help_text: Option<String>,
     pub placeholder: Option<String>,
     pub preset: Option<String>,
+    /// What the portal runs on input, its preset's when the field has none.
     pub validators: Vec<String>,
+    /// What `package_show` runs on the stored value (see [`Field::record_value`]).
+    pub output_validators: Vec<String>,
     pub kind: FieldKind,
     pub choices: Vec<Choice>,
     /// Choices computed by the catalogue at run time (not in the schema).
@@ -104,6 +125,36 @@ impl Field {
 
     pub fn subfield(&self, name: &str) -> Option<&Field> {
         self.subfields.iter().find(|f| f.name == name)
+    }
+
+    /// A value from `package_show` in record form. The portal has run the
+    /// field's output validators; where a list or object field has none that
+    /// decode (`scheming_multiple_choice_output`, `scheming_load_json`,
+    /// `repeating_text_output`), it comes back as the JSON text it was stored
+    /// as, which sent back as it is would become one text value: decode it.
+    pub fn record_value(&self, value: &J) -> J {
+        let decoded_by_portal = [
+            "scheming_multiple_choice_output",
+            "scheming_load_json",
+            "repeating_text_output",
+        ]
+        .iter()
+        .any(|n| has_validator(&self.output_validators, n));
+        let J::String(text) = value else {
+            return value.clone();
+        };
+        if decoded_by_portal {
+            return value.clone();
+        }
+        let wanted = match self.kind {
+            FieldKind::MultipleChoice | FieldKind::MultipleText => J::is_array,
+            FieldKind::JsonObject => J::is_object,
+            _ => return value.clone(),
+        };
+        match serde_json::from_str::<J>(text) {
+            Ok(decoded) if wanted(&decoded) => decoded,
+            _ => value.clone(),
+        }
     }
 }
 
@@ -163,8 +214,27 @@ impl Schema {
             Some(result) if value.get("success").is_some() => result,
             _ => value,
         };
-        let dataset_fields = read_fields(body.get("dataset_fields"))
+        let mut dataset_fields = read_fields(body.get("dataset_fields"))
             .ok_or_else(|| SchemaError("the schema has no `dataset_fields` list".into()))?;
+        // ckanext-scheming lays a schema over CKAN's core package schema, so
+        // `owner_org` is a field even where the schema names none (as in its
+        // camel photos example). Whether it may be left out is then the
+        // portal's setting (`ckan.auth.create_unowned_dataset`), not the
+        // schema's: it is known, and not required.
+        if !dataset_fields.iter().any(|f| f.name == "owner_org") {
+            dataset_fields.extend(
+                read_field(&serde_json::json!({
+                    "field_name": "owner_org",
+                    "label": "Organization",
+                    "preset": "dataset_organization"
+                }))
+                .map(|f| Field {
+                    required: false,
+                    form_only: false,
+                    ..f
+                }),
+            );
+        }
         let resource_fields = read_fields(body.get("resource_fields")).unwrap_or_default();
         let dataset_type = body
             .get("dataset_type")
@@ -203,6 +273,10 @@ impl Schema {
         let compiled = compile::json_schema(&schema);
         schema.validator = jsonschema::options()
             .should_validate_formats(true)
+            .with_format(formats::DATETIME, formats::datetime)
+            .with_format(formats::DATETIME_TZ, formats::datetime_tz)
+            .with_format(formats::INTEGER, formats::integer)
+            .with_format(formats::JSON_OBJECT, formats::json_object)
             .build(&compiled)
             .map_err(|e| SchemaError(format!("the schema could not be compiled: {e}")))?;
         Ok(schema)
@@ -297,6 +371,7 @@ fn words(v: &J, key: &str) -> Vec<String> {
 }
 
 fn read_field(v: &J) -> Option<Field> {
+    let v = &J::Object(presets::expand(v.as_object()?));
     let name = str_of(v, "field_name")?;
     let label = v.get("label").and_then(label_text).unwrap_or_default();
     let preset = str_of(v, "preset");
@@ -309,10 +384,7 @@ fn read_field(v: &J) -> Option<Field> {
         .and_then(J::as_array)
         .map(|list| list.iter().filter_map(read_choice).collect())
         .unwrap_or_default();
-    let has = |list: &[String], name: &str| {
-        list.iter()
-            .any(|x| x == name || x.starts_with(&format!("{name}(")))
-    };
+    let has = |list: &[String], name: &str| has_validator(list, name);
     let snippet = form_snippet.and_then(J::as_str).unwrap_or("");
     let preset_is = |p: &str| preset.as_deref() == Some(p);
     let kind = if v.get("repeating_subfields").is_some() {
@@ -323,10 +395,29 @@ fn read_field(v: &J) -> Option<Field> {
         || preset_is("multiple_select")
     {
         FieldKind::MultipleChoice
+    } else if has(&validators, "scheming_multiple_text")
+        || has(&output_validators, "repeating_text_output")
+    {
+        FieldKind::MultipleText
     } else if !choices.is_empty() || v.get("choices_helper").is_some() {
         FieldKind::Select
     } else if has(&validators, "isodate") || preset_is("date") {
         FieldKind::Date
+    } else if has(&validators, "scheming_isodatetime_tz") {
+        FieldKind::DateTimeTz
+    } else if has(&validators, "scheming_isodatetime") {
+        FieldKind::DateTime
+    } else if [
+        "int_validator",
+        "natural_number_validator",
+        "is_positive_integer",
+    ]
+    .iter()
+    .any(|n| has(&validators, n))
+    {
+        FieldKind::Integer
+    } else if has(&validators, "boolean_validator") {
+        FieldKind::Boolean
     } else if has(&validators, "name_validator") {
         FieldKind::Slug
     } else if has(&validators, "title_validator") {
@@ -339,7 +430,11 @@ fn read_field(v: &J) -> Option<Field> {
         FieldKind::Licence
     } else if has(&validators, "scheming_valid_json_object") || preset_is("json_object") {
         FieldKind::JsonObject
-    } else if name == "email" || name.ends_with("_email") || snippet == "email.html" {
+    } else if name == "email"
+        || name.ends_with("_email")
+        || snippet == "email.html"
+        || has(&validators, "email_validator")
+    {
         FieldKind::Email
     } else if snippet == "markdown.html" {
         FieldKind::Markdown
@@ -361,13 +456,15 @@ fn read_field(v: &J) -> Option<Field> {
         }),
         _ => None,
     };
+    let (required, form_only) = requirement(v, &name, &validators);
     Some(Field {
         label: if label.is_empty() {
             humanise(&name)
         } else {
             label
         },
-        required: v.get("required").and_then(J::as_bool).unwrap_or(false),
+        required,
+        form_only,
         help_text: v.get("help_text").and_then(label_text),
         placeholder: v.get("form_placeholder").and_then(label_text),
         single_entry: has(&validators, "single_value_subfield"),
@@ -379,6 +476,7 @@ fn read_field(v: &J) -> Option<Field> {
         choices_helper: str_of(v, "choices_helper"),
         preset,
         validators,
+        output_validators,
         kind,
         choices,
         subfields,
@@ -386,6 +484,55 @@ fn read_field(v: &J) -> Option<Field> {
         system,
         name,
     })
+}
+
+fn has_validator(list: &[String], name: &str) -> bool {
+    list.iter().any(|x| {
+        x == name
+            || x.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('('))
+    })
+}
+
+/// (required, form only), read as ckanext-scheming builds a field's
+/// validators: a field without `validators` gets `not_empty` when `required`
+/// (or nothing); with its own, only those run, and `required` reaches the
+/// server through the ones that read it (`scheming_required`, ...). The parent
+/// of repeating subfields keeps none of its own. `if_empty_same_as(other)`
+/// fills an empty value from another field, so the value is never missing.
+fn requirement(v: &J, name: &str, validators: &[String]) -> (bool, bool) {
+    let has = |n: &str| has_validator(validators, n);
+    let form = match v.get("required") {
+        Some(r) => r.as_bool().unwrap_or(false),
+        None => has("not_empty"),
+    };
+    let server = if v.get("repeating_subfields").is_some() {
+        false
+    } else if v.get("validators").is_none() {
+        form
+    } else {
+        // owner_org_validator wants an organization unless the portal allows
+        // datasets without one (`ckan.auth.create_unowned_dataset`, off by default)
+        has("not_empty")
+            || has("owner_org_validator")
+            || form
+                && [
+                    "scheming_required",
+                    "scheming_multiple_choice",
+                    "scheming_multiple_text",
+                    "scheming_isodatetime",
+                    "scheming_isodatetime_tz",
+                ]
+                .iter()
+                .any(|n| has(n))
+    };
+    let filled = validators.iter().any(|x| {
+        x.strip_prefix("if_empty_same_as(")
+            .and_then(|rest| rest.strip_suffix(')'))
+            .is_some_and(|other| other.trim_matches(['"', '\'']) != name)
+    });
+    let required = (form || server) && !filled;
+    (required, required && !server)
 }
 
 /// Labels and help texts may be translated: `{"en": "...", "fr": "..."}`.

@@ -115,7 +115,7 @@ async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Val
         .map_err(|e| failure(shared, &uri, &e))?;
     let label = catalogue.catalogue().label();
     let mut message = published.message(&label);
-    if let Err(e) = write_id(client, shared, &uri, &published.id).await {
+    if let Err(e) = write_ids(client, shared, &uri, &published).await {
         message = format!(
             "{message}; but the id could not be written into the file ({e}): add `id: {}`",
             published.id
@@ -129,29 +129,39 @@ async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Val
     ))
 }
 
-/// Inserts `id` into the document as it is now (it may have changed while
-/// publishing), with the client's applyEdit.
-async fn write_id(client: &Client, shared: &Shared, uri: &Uri, id: &str) -> Result<(), String> {
+/// Inserts the record's and its resources' ids into the document as it is
+/// now (it may have changed while publishing), with the client's applyEdit.
+async fn write_ids(
+    client: &Client,
+    shared: &Shared,
+    uri: &Uri,
+    published: &catalogue::Published,
+) -> Result<(), String> {
     let enc = shared.encoding();
-    let edit = shared
+    let (edits, version) = shared
         .docs
         .with(uri, |open| {
             open.doc.reparse();
-            let edit = catalogue::id_edit(&open.doc, id).map_err(|e| e.to_string())?;
-            Ok::<_, String>((
-                convert::range(open.doc.text(), &edit.range, enc),
-                edit.new_text,
-                open.version,
-            ))
+            let edits = catalogue::id_edits(&open.doc, &published.id, &published.resource_ids)
+                .map_err(|e| e.to_string())?;
+            let edits: Vec<OneOf<TextEdit, AnnotatedTextEdit>> = edits
+                .into_iter()
+                .map(|e| {
+                    OneOf::Left(TextEdit {
+                        range: convert::range(open.doc.text(), &e.range, enc),
+                        new_text: e.new_text,
+                    })
+                })
+                .collect();
+            Ok::<_, String>((edits, open.version))
         })
         .ok_or("the file was closed")??;
-    let (range, new_text, version) = edit;
     let change = TextDocumentEdit {
         text_document: OptionalVersionedTextDocumentIdentifier {
             uri: uri.clone(),
             version: Some(version),
         },
-        edits: vec![OneOf::Left(TextEdit { range, new_text })],
+        edits,
     };
     let response = client
         .apply_edit(WorkspaceEdit {

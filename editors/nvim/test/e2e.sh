@@ -63,5 +63,10 @@ for mode in ${E2E_MODES:-setup native}; do
     keep=1
   fi
   [ "$keep" = 1 ] || rm -rf "$ws"
+  # the record this mode published, purged (a sysadmin's token): the CKAN is left as it was found
+  if [ -n "${BCDC_TEST_CKAN_URL:-}" ] && [ -n "${BCDC_TEST_CKAN_TOKEN:-}" ]; then
+    curl -s -m 10 -o /dev/null -H "Authorization: $BCDC_TEST_CKAN_TOKEN" -H 'Content-Type: application/json' \
+      -d "{\"id\": \"$name\"}" "${BCDC_TEST_CKAN_URL%/}/api/3/action/dataset_purge" || true
+  fi
 done
 exit $rc

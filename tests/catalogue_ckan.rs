@@ -343,6 +343,46 @@ async fn publish_then_patch_sends_nothing_though_the_catalogue_reshaped_values()
 }
 
 #[tokio::test]
+async fn a_published_json_record_gets_its_ids_and_patches_one_field() {
+    let Some(ckan) = Ckan::from_env("a_published_json_record_gets_its_ids_and_patches_one_field")
+    else {
+        return;
+    };
+    let schema = Schema::embedded();
+    let (name, yaml_text) = ckan.record("json");
+    let record = yaml(&with_reshaped_values(&yaml_text, &name))
+        .root()
+        .unwrap()
+        .to_json();
+    let text = serde_json::to_string_pretty(&record).unwrap() + "\n";
+    let doc = Document::parse(&text, Format::Json);
+    let published = publish::publish(&ckan.client(), &doc, &schema)
+        .await
+        .unwrap();
+    let text_with_ids = apply_edits(&text, &published.edits);
+    // Only the ids were added: the record's and each resource's, first in their objects.
+    let with_ids: Value = serde_json::from_str(&text_with_ids).unwrap();
+    let stored = ckan.client().package_show(&published.id).await.unwrap();
+    let mut expected = record.clone();
+    expected["id"] = Value::String(published.id.clone());
+    for (i, rid) in resource_ids(&stored).into_iter().enumerate() {
+        expected["resources"][i]["id"] = Value::String(rid);
+    }
+    assert_eq!(with_ids, expected);
+    assert!(text_with_ids.starts_with(&format!("{{\n  \"id\": \"{}\",\n", published.id)));
+    let client = ckan.client();
+    let doc = Document::parse(&text_with_ids, Format::Json);
+    let (plan, _) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
+    assert!(plan.is_empty(), "{:?}", plan.changes);
+    let edited = text_with_ids.replace("\"Test the round trip.\"", "\"Edited.\"");
+    let (plan, _) =
+        patch::prepare_update(&client, &Document::parse(&edited, Format::Json), &schema)
+            .await
+            .unwrap();
+    assert_eq!(plan.body.keys().collect::<Vec<_>>(), ["id", "purpose"]);
+}
+
+#[tokio::test]
 async fn resource_ids_never_change_through_a_patch() {
     let Some(ckan) = Ckan::from_env("resource_ids_never_change_through_a_patch") else {
         return;

@@ -264,12 +264,12 @@ pub fn id_edits(
 ) -> Result<Vec<TextEdit>, WorkflowError> {
     let root = record_root(doc)?;
     let text = doc.slice(0..doc.text().len_bytes());
-    let record_edit = entry_edit(doc, &text, root, id)?
-        .ok_or_else(|| WorkflowError::Refused("this record already has this id".into()))?;
+    // (No edit when the file has this id already.)
+    let record_edit = entry_edit(doc, &text, root, id)?;
     let resources = root.get("resources").and_then(Node::as_seq).unwrap_or(&[]);
     let with_resources = (resources.len() == resource_ids.len())
         .then(|| {
-            let mut edits = vec![record_edit.clone()];
+            let mut edits: Vec<TextEdit> = record_edit.iter().cloned().collect();
             for (resource, rid) in resources.iter().zip(resource_ids) {
                 if let Some(rid) = rid {
                     edits.extend(entry_edit(doc, &text, resource, rid).ok()?);
@@ -282,7 +282,7 @@ pub fn id_edits(
     if let Some(edits) = with_resources {
         return Ok(edits);
     }
-    let edits = vec![record_edit];
+    let edits: Vec<TextEdit> = record_edit.into_iter().collect();
     if verify_id_edits(doc, &text, &edits, id, &[]) {
         Ok(edits)
     } else {
@@ -468,6 +468,16 @@ mod tests {
                  \"id\": \"r1\",\n      \"name\": \"A\"\n    }},\n    {{\"id\": \"r2\", \"name\": \"B\"}}\n  \
                  ]\n}}\n"
             )
+        );
+    }
+
+    #[test]
+    fn a_file_with_the_id_already_gets_only_the_resource_ids() {
+        // The editor's document may have gained the id meanwhile.
+        let text = format!("id: {ID}\ntitle: T\nresources:\n  - name: A\n");
+        assert_eq!(
+            with_resources(&text, Format::Yaml, &rids(&["r1"])),
+            format!("id: {ID}\ntitle: T\nresources:\n  - id: r1\n    name: A\n")
         );
     }
 

@@ -28,7 +28,7 @@ fn dynamic() -> Dynamic {
             })
             .collect(),
         keywords: (0..500).map(|i| format!("keyword {i}")).collect(),
-        publish_state: None,
+        publish_state: bcdc_lsp::assist::CatalogueState::Unknown,
     }
 }
 

@@ -1,46 +1,21 @@
 //! The round trip against a real CKAN 2.11 with the BCDC schema (the local test catalogue).
 //! Needs BCDC_TEST_CKAN_URL, BCDC_TEST_CKAN_TOKEN and BCDC_TEST_CKAN_ORG; each test says
 //! so and passes without doing anything when they are unset. Dataset names are unique
-//! per run, so runs can share one catalogue.
+//! per run, so runs can share one catalogue, and every dataset a test creates is purged
+//! when it ends.
 
-use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
 use bcdc_lsp::catalogue::record::record_from_package;
 use bcdc_lsp::catalogue::{
-    catalogue_problems, patch, publish, pull, ApiKey, AuthProblem, Catalogue, CatalogueClient,
-    CatalogueError, WorkflowError,
+    apply_edits, catalogue_problems, patch, publish, pull, ApiKey, AuthProblem, Catalogue,
+    CatalogueClient, CatalogueError, WorkflowError,
 };
 use bcdc_lsp::check::check;
 use bcdc_lsp::schema::Schema;
 use bcdc_lsp::syntax::{Document, Format};
+use common::ckan::Ckan;
 use serde_json::{Map, Value};
-
-struct Ckan {
-    url: String,
-    token: String,
-    org: String,
-}
-
-fn ckan(test: &str) -> Option<Ckan> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    match (
-        var("BCDC_TEST_CKAN_URL"),
-        var("BCDC_TEST_CKAN_TOKEN"),
-        var("BCDC_TEST_CKAN_ORG"),
-    ) {
-        (Some(url), Some(token), Some(org)) => Some(Ckan { url, token, org }),
-        _ => {
-            // Straight to stderr so that the skip shows even with captured output.
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED {test}: set BCDC_TEST_CKAN_URL, BCDC_TEST_CKAN_TOKEN and \
-                 BCDC_TEST_CKAN_ORG to run it against a CKAN (see .ci or shared/ckan/start.sh)"
-            );
-            None
-        }
-    }
-}
 
 impl Ckan {
     fn client(&self) -> CatalogueClient {
@@ -51,18 +26,9 @@ impl Ckan {
         CatalogueClient::new(Catalogue::parse(&self.url).unwrap(), key).unwrap()
     }
 
-    /// A valid record with a name no other run uses.
+    /// A valid record with a name no other run uses (purged at the end of the test).
     fn record(&self, tag: &str) -> (String, String) {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let name = format!(
-            "lsp-it-{tag}-{}-{nanos}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
+        let name = self.name(&format!("lsp-it-{tag}"));
         let org = &self.org;
         let text = format!(
             r#"# Integration test record: {tag}
@@ -130,18 +96,53 @@ async fn published(ckan: &Ckan, text: &str) -> (String, String) {
         .await
         .unwrap_or_else(|e| panic!("publish failed: {e}"));
     assert!(!result.adopted);
-    (result.edit.apply(text), result.id)
+    (apply_edits(text, &result.edits), result.id)
+}
+
+/// The ids of a package's resources, in order.
+fn resource_ids(package: &Map<String, Value>) -> Vec<String> {
+    package["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `text` with values the catalogue reshapes on the way in, each seen on the local CKAN:
+/// outer spaces of the title and a resource URL (trimmed), a date where a date-time is
+/// stored, JSON text where the parsed object is stored, one string where a list is stored.
+fn with_reshaped_values(text: &str, name: &str) -> String {
+    text.replace(
+        &format!("title: Integration test {name}"),
+        &format!("title: \" Integration test {name} \""),
+    )
+    .replace(
+        "    url: https://example.invalid/samples.csv\n",
+        "    url: \" https://example.invalid/samples.csv \"\n",
+    )
+    .replace(
+        "    resource_access_method: direct access\n",
+        "    resource_access_method: direct access\n    last_modified: 2024-01-15\n    \
+         json_table_schema: '{\"fields\": [{\"name\": \"station\"}]}'\n    \
+         iso_topic_category: inlandWaters\n",
+    )
+    .replace("    displayed: [displayed]", "    displayed: displayed")
 }
 
 #[tokio::test]
 async fn publish_valid_record_then_show_confirms_every_field() {
-    let Some(ckan) = ckan("publish_valid_record_then_show_confirms_every_field") else {
+    let Some(ckan) = Ckan::from_env("publish_valid_record_then_show_confirms_every_field") else {
         return;
     };
     let schema = Schema::embedded();
     let (name, text) = ckan.record("valid");
     let (new_text, id) = published(&ckan, &text).await;
-    // The file gained exactly the id line, before the first key, comments kept.
+    let stored = ckan.client().package_show(&name).await.unwrap();
+    assert_eq!(stored["id"], Value::String(id.clone()));
+    // The file gained exactly the id lines: the record's before the first key, each
+    // resource's before its first key; comments and layout kept.
+    let rids = resource_ids(&stored);
     assert_eq!(
         new_text,
         text.replacen(
@@ -149,9 +150,17 @@ async fn publish_valid_record_then_show_confirms_every_field() {
             &format!("id: {id}\ntype: bcdc_dataset"),
             1
         )
+        .replacen(
+            "  - name: Samples (CSV)",
+            &format!("  - id: {}\n    name: Samples (CSV)", rids[0]),
+            1
+        )
+        .replacen(
+            "  - name: Samples API",
+            &format!("  - id: {}\n    name: Samples API", rids[1]),
+            1
+        )
     );
-    let stored = ckan.client().package_show(&name).await.unwrap();
-    assert_eq!(stored["id"], Value::String(id.clone()));
     // Every field of the file is stored as written: nothing left to patch.
     let doc = yaml(&new_text);
     let plan = patch::plan_patch(doc.root().unwrap(), &stored, &schema);
@@ -176,7 +185,7 @@ async fn publish_valid_record_then_show_confirms_every_field() {
 
 #[tokio::test]
 async fn catalogue_errors_land_on_the_right_lines() {
-    let Some(ckan) = ckan("catalogue_errors_land_on_the_right_lines") else {
+    let Some(ckan) = Ckan::from_env("catalogue_errors_land_on_the_right_lines") else {
         return;
     };
     let schema = Schema::embedded();
@@ -237,7 +246,7 @@ async fn catalogue_errors_land_on_the_right_lines() {
 
 #[tokio::test]
 async fn update_one_field_sends_only_it_and_loses_nothing() {
-    let Some(ckan) = ckan("update_one_field_sends_only_it_and_loses_nothing") else {
+    let Some(ckan) = Ckan::from_env("update_one_field_sends_only_it_and_loses_nothing") else {
         return;
     };
     let schema = Schema::embedded();
@@ -283,8 +292,157 @@ async fn update_one_field_sends_only_it_and_loses_nothing() {
 }
 
 #[tokio::test]
+async fn publish_then_patch_sends_nothing_though_the_catalogue_reshaped_values() {
+    let Some(ckan) =
+        Ckan::from_env("publish_then_patch_sends_nothing_though_the_catalogue_reshaped_values")
+    else {
+        return;
+    };
+    let schema = Schema::embedded();
+    let (name, text) = ckan.record("reshaped");
+    let text = with_reshaped_values(&text, &name);
+    assert!(check(&yaml(&text), &schema).is_empty(), "{text}");
+    let (published_text, id) = published(&ckan, &text).await;
+    let client = ckan.client();
+    let stored = client.package_show(&id).await.unwrap();
+    // The catalogue did reshape each value (if it stops, this test no longer proves much).
+    let first = &stored["resources"][0];
+    assert_eq!(stored["title"], format!("Integration test {name}"));
+    assert_eq!(first["url"], "https://example.invalid/samples.csv");
+    assert_eq!(first["last_modified"], "2024-01-15T00:00:00");
+    assert_eq!(first["json_table_schema"]["fields"][0]["name"], "station");
+    assert_eq!(
+        first["iso_topic_category"],
+        serde_json::json!(["inlandWaters"])
+    );
+    assert_eq!(
+        stored["contacts"][0]["displayed"],
+        serde_json::json!(["displayed"])
+    );
+    // Unchanged: nothing to send, with the resource ids written back and without them.
+    let without_resource_ids = format!("id: {id}\n{text}");
+    for file in [&published_text, &without_resource_ids] {
+        let (plan, _) = patch::prepare_update(&client, &yaml(file), &schema)
+            .await
+            .unwrap();
+        assert!(plan.is_empty(), "{:?}\n{file}", plan.changes);
+    }
+    // One field changed: exactly that field is sent, and then nothing again.
+    let edited = published_text.replace("Second paragraph.", "Second paragraph, edited.");
+    let doc = yaml(&edited);
+    let (plan, package) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
+    assert_eq!(plan.body.keys().collect::<Vec<_>>(), ["id", "notes"]);
+    let patched = patch::send_update(&client, &plan, &package, &doc, &schema)
+        .await
+        .unwrap();
+    assert!(patched.not_stored.is_empty(), "{:?}", patched.not_stored);
+    let (again, _) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
+    assert!(again.is_empty(), "{:?}", again.changes);
+    let after = client.package_show(&id).await.unwrap();
+    assert_eq!(resource_ids(&after), resource_ids(&stored));
+}
+
+#[tokio::test]
+async fn a_published_json_record_gets_its_ids_and_patches_one_field() {
+    let Some(ckan) = Ckan::from_env("a_published_json_record_gets_its_ids_and_patches_one_field")
+    else {
+        return;
+    };
+    let schema = Schema::embedded();
+    let (name, yaml_text) = ckan.record("json");
+    let record = yaml(&with_reshaped_values(&yaml_text, &name))
+        .root()
+        .unwrap()
+        .to_json();
+    let text = serde_json::to_string_pretty(&record).unwrap() + "\n";
+    let doc = Document::parse(&text, Format::Json);
+    let published = publish::publish(&ckan.client(), &doc, &schema)
+        .await
+        .unwrap();
+    let text_with_ids = apply_edits(&text, &published.edits);
+    // Only the ids were added: the record's and each resource's, first in their objects.
+    let with_ids: Value = serde_json::from_str(&text_with_ids).unwrap();
+    let stored = ckan.client().package_show(&published.id).await.unwrap();
+    let mut expected = record.clone();
+    expected["id"] = Value::String(published.id.clone());
+    for (i, rid) in resource_ids(&stored).into_iter().enumerate() {
+        expected["resources"][i]["id"] = Value::String(rid);
+    }
+    assert_eq!(with_ids, expected);
+    assert!(text_with_ids.starts_with(&format!("{{\n  \"id\": \"{}\",\n", published.id)));
+    let client = ckan.client();
+    let doc = Document::parse(&text_with_ids, Format::Json);
+    let (plan, _) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
+    assert!(plan.is_empty(), "{:?}", plan.changes);
+    let edited = text_with_ids.replace("\"Test the round trip.\"", "\"Edited.\"");
+    let (plan, _) =
+        patch::prepare_update(&client, &Document::parse(&edited, Format::Json), &schema)
+            .await
+            .unwrap();
+    assert_eq!(plan.body.keys().collect::<Vec<_>>(), ["id", "purpose"]);
+}
+
+#[tokio::test]
+async fn resource_ids_never_change_through_a_patch() {
+    let Some(ckan) = Ckan::from_env("resource_ids_never_change_through_a_patch") else {
+        return;
+    };
+    let (_, text) = ckan.record("resource-ids");
+    let (text, id) = published(&ckan, &text).await;
+    let client = ckan.client();
+    let ids = resource_ids(&client.package_show(&id).await.unwrap());
+    // A changed resource field, in a file with the ids written back.
+    let changed = text.replace("    format: json\n", "    format: geojson\n");
+    assert_eq!(update_resources(&client, &changed).await, ids);
+    // The same resources in the other order: the ids move with them.
+    let (head, items) = resource_items(&changed);
+    let swapped = format!("{head}{}{}", items[1], items[0]);
+    assert_eq!(
+        update_resources(&client, &swapped).await,
+        [ids[1].clone(), ids[0].clone()]
+    );
+    // A file without resource ids (matched by name and position), a field changed.
+    let (head, items) = resource_items(&changed);
+    let without_ids: String = items
+        .iter()
+        .map(|item| format!("  - {}", item.split_once("\n    ").unwrap().1))
+        .collect();
+    let edited = format!("{head}{without_ids}").replace("    format: csv\n", "    format: txt\n");
+    assert_eq!(update_resources(&client, &edited).await, ids);
+}
+
+/// Patches a change to the resources; the stored resource ids after it.
+async fn update_resources(client: &CatalogueClient, text: &str) -> Vec<String> {
+    let schema = Schema::embedded();
+    let doc = yaml(text);
+    let (plan, package) = patch::prepare_update(client, &doc, &schema).await.unwrap();
+    assert_eq!(plan.fields(), ["resources"]);
+    let patched = patch::send_update(client, &plan, &package, &doc, &schema)
+        .await
+        .unwrap();
+    assert!(patched.not_stored.is_empty(), "{:?}", patched.not_stored);
+    resource_ids(&client.package_show(&patched.id).await.unwrap())
+}
+
+/// A YAML record's text up to and including `resources:\n`, and each resource's lines
+/// (`  - ...` and what follows, up to the next item).
+fn resource_items(text: &str) -> (String, Vec<String>) {
+    let (head, rest) = text.split_once("resources:\n").unwrap();
+    let items = rest
+        .split_inclusive('\n')
+        .fold(Vec::<String>::new(), |mut items, line| {
+            match items.last_mut() {
+                Some(item) if !line.starts_with("  - ") => item.push_str(line),
+                _ => items.push(line.to_string()),
+            }
+            items
+        });
+    (format!("{head}resources:\n"), items)
+}
+
+#[tokio::test]
 async fn pull_then_check_then_patch_is_a_no_op() {
-    let Some(ckan) = ckan("pull_then_check_then_patch_is_a_no_op") else {
+    let Some(ckan) = Ckan::from_env("pull_then_check_then_patch_is_a_no_op") else {
         return;
     };
     let schema = Schema::embedded();
@@ -303,7 +461,7 @@ async fn pull_then_check_then_patch_is_a_no_op() {
 
 #[tokio::test]
 async fn bad_key_and_no_key() {
-    let Some(ckan) = ckan("bad_key_and_no_key") else {
+    let Some(ckan) = Ckan::from_env("bad_key_and_no_key") else {
         return;
     };
     let schema = Schema::embedded();
@@ -346,7 +504,7 @@ async fn bad_key_and_no_key() {
 
 #[tokio::test]
 async fn unknown_id_says_wrong_catalogue() {
-    let Some(ckan) = ckan("unknown_id_says_wrong_catalogue") else {
+    let Some(ckan) = Ckan::from_env("unknown_id_says_wrong_catalogue") else {
         return;
     };
     let err = ckan
@@ -370,7 +528,7 @@ async fn unknown_id_says_wrong_catalogue() {
 
 #[tokio::test]
 async fn published_state_is_rejected_locally() {
-    let Some(ckan) = ckan("published_state_is_rejected_locally") else {
+    let Some(ckan) = Ckan::from_env("published_state_is_rejected_locally") else {
         return;
     };
     let (name, text) = ckan.record("state");

@@ -132,6 +132,30 @@ async fn publish_writes_only_the_id_after_the_catalogue_confirmed() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn publish_writes_the_resource_ids_into_their_entries() {
+    let resource = "resources:\n  # the data\n  - name: Samples   # CSV\n    url: https://example.invalid/s.csv\n    \
+                    bcdc_type: document\n    resource_update_cycle: monthly\n    format: csv\n    \
+                    resource_storage_location: web or ftp site\n    resource_type: data\n    \
+                    resource_access_method: direct access\n";
+    let mut created = stored();
+    created["resources"] = json!([{"id": "5e1f-r", "name": "Samples", "position": 0}]);
+    let fake = start(vec![not_found(), ok(created)]).await;
+    let text = format!("{RECORD}{resource}");
+    let ws = workspace(&text);
+    let output = publish(&fake, &ws, &[]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        ws.text(),
+        text.replacen(
+            "type: bcdc_dataset",
+            &format!("id: {ID}\ntype: bcdc_dataset"),
+            1
+        )
+        .replacen("  - name: Samples", "  - id: 5e1f-r\n    name: Samples", 1)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn failed_publish_leaves_the_file_byte_for_byte() {
     let fake = start(vec![
         not_found(),

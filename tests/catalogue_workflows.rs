@@ -89,7 +89,7 @@ async fn publish_creates_and_returns_the_id_edit() {
     assert_eq!(published.id, ID);
     assert!(!published.adopted);
     assert_eq!(published.url, format!("{}/dataset/workflow-test", fake.url));
-    let new_text = published.edit.apply(RECORD);
+    let new_text = bcdc_lsp::catalogue::apply_edits(RECORD, &published.edits);
     assert_eq!(
         new_text,
         RECORD.replacen(

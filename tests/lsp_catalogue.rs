@@ -3,37 +3,9 @@
 //! BCDC_TEST_CKAN_* variables are not set).
 
 mod common;
+use common::ckan::Ckan;
 use common::{Lsp, VALID};
 use serde_json::{json, Value};
-
-struct Ckan {
-    url: String,
-    token: String,
-    org: String,
-}
-
-fn ckan() -> Option<Ckan> {
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    match (
-        var("BCDC_TEST_CKAN_URL"),
-        var("BCDC_TEST_CKAN_TOKEN"),
-        var("BCDC_TEST_CKAN_ORG"),
-    ) {
-        (Some(url), Some(token), Some(org)) => Some(Ckan { url, token, org }),
-        _ => {
-            eprintln!("SKIPPED: no local CKAN (source tests/harness/ckan/env.sh after start.sh; .ci/run does)");
-            None
-        }
-    }
-}
-
-fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{prefix}-{}-{}", std::process::id(), nanos % 1_000_000_000)
-}
 
 fn record(name: &str, org: &str) -> String {
     VALID
@@ -82,10 +54,12 @@ fn start(ckan: &Ckan) -> Lsp {
 
 #[test]
 fn publish_writes_the_id_then_update_and_pull() {
-    let Some(ckan) = ckan() else { return };
+    let Some(ckan) = Ckan::from_env("publish_writes_the_id_then_update_and_pull") else {
+        return;
+    };
     let mut lsp = start(&ckan);
     let uri = "file:///tmp/publish-test.bcdc.yaml";
-    let name = unique("lsp-publish");
+    let name = ckan.name("lsp-publish");
     let text = record(&name, &ckan.org);
     lsp.open(uri, "yaml", &text);
     lsp.diagnostics(uri);
@@ -112,11 +86,28 @@ fn publish_writes_the_id_then_update_and_pull() {
     assert_eq!(result["ok"], true, "{result:#}");
     let id = result["id"].as_str().unwrap().to_string();
     let edit = lsp.wait_for(|m| m["method"] == "workspace/applyEdit");
-    let text = apply(&text, &edit);
-    assert!(
-        text.starts_with(&format!("id: {id}\n")) || text.contains(&format!("\nid: {id}\n")),
-        "{text}"
+    let published = apply(&text, &edit);
+    assert!(published.contains(&format!("\nid: {id}\n")), "{published}");
+    // and the resource's id, into its entry; nothing else changed
+    let resource_id = published
+        .lines()
+        .find_map(|l| l.strip_prefix("  - id: "))
+        .expect("the resource's id")
+        .to_string();
+    assert_eq!(
+        published,
+        text.replacen(
+            "type: bcdc_dataset",
+            &format!("id: {id}\ntype: bcdc_dataset"),
+            1
+        )
+        .replacen(
+            "  - name: Okanagan Lake samples (CSV)",
+            &format!("  - id: {resource_id}\n    name: Okanagan Lake samples (CSV)"),
+            1
+        )
     );
+    let text = published;
     lsp.change(uri, 2, json!([{"text": text}]));
     lsp.diagnostics_until(uri, 2);
 
@@ -143,11 +134,29 @@ fn publish_writes_the_id_then_update_and_pull() {
     );
     assert_eq!(result["ok"], true, "{result:#}");
     assert_eq!(result["fields"], json!(["purpose"]));
+    assert!(
+        !result["message"].as_str().unwrap().contains("differently"),
+        "{result:#}"
+    );
     let asked = lsp.wait_for(|m| m["method"] == "window/showMessageRequest");
     assert!(asked["params"]["message"]
         .as_str()
         .unwrap()
         .contains("purpose"));
+
+    // a changed resource field goes with the resource's id, which stays
+    let text = text.replace("    format: csv\n", "    format: txt\n");
+    lsp.change(uri, 4, json!([{"text": text}]));
+    let result = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "bcdc.patch", "arguments": [uri, {"confirmed": true}]}),
+    );
+    assert_eq!(result["ok"], true, "{result:#}");
+    assert_eq!(result["fields"], json!(["resources"]));
+    assert!(
+        !result["message"].as_str().unwrap().contains("differently"),
+        "{result:#}"
+    );
 
     // publish_state completion starts from the state the catalogue has
     // (DRAFT), not from what the file says: reopening fetches it
@@ -192,20 +201,27 @@ fn publish_writes_the_id_then_update_and_pull() {
         json!({"command": "bcdc.pull", "arguments": [name, target]}),
     );
     assert_eq!(result["ok"], true, "{result:#}");
-    assert!(result["text"]
-        .as_str()
-        .unwrap()
-        .contains("purpose: Track trends"));
+    let pulled = result["text"].as_str().unwrap();
+    assert!(pulled.contains("purpose: Track trends"), "{pulled}");
+    assert!(
+        pulled.contains(&format!("  - id: {resource_id}\n")),
+        "{pulled}"
+    );
+    assert!(pulled.contains("    format: txt\n"), "{pulled}");
     lsp.shutdown();
 }
 
 #[test]
 fn catalogue_errors_become_diagnostics_until_the_field_is_edited() {
-    let Some(ckan) = ckan() else { return };
+    let Some(ckan) =
+        Ckan::from_env("catalogue_errors_become_diagnostics_until_the_field_is_edited")
+    else {
+        return;
+    };
     let mut lsp = start(&ckan);
     let uri = "file:///tmp/bad-org.bcdc.yaml";
     // locally valid, but the catalogue has no such organization
-    let text = record(&unique("lsp-bad-org"), &ckan.org).replacen(
+    let text = record(&ckan.name("lsp-bad-org"), &ckan.org).replacen(
         &format!("owner_org: {}", ckan.org),
         "owner_org: no-such-organization",
         1,
@@ -252,11 +268,13 @@ fn catalogue_errors_become_diagnostics_until_the_field_is_edited() {
 
 #[test]
 fn a_rejected_key_is_explained_and_never_shown() {
-    let Some(ckan) = ckan() else { return };
+    let Some(ckan) = Ckan::from_env("a_rejected_key_is_explained_and_never_shown") else {
+        return;
+    };
     let secret = "not-a-real-key-5f2b9c";
     let (mut lsp, _) = Lsp::start(json!({}), json!({"catalogue": ckan.url, "apiKey": secret}));
     let uri = "file:///tmp/bad-key.bcdc.yaml";
-    lsp.open(uri, "yaml", &record(&unique("lsp-bad-key"), &ckan.org));
+    lsp.open(uri, "yaml", &record(&ckan.name("lsp-bad-key"), &ckan.org));
     lsp.diagnostics(uri);
     let result = lsp.request(
         "workspace/executeCommand",

@@ -645,3 +645,54 @@ fn utf8_positions_when_the_client_offers_them() {
     );
     lsp.shutdown();
 }
+
+#[test]
+fn publish_state_falls_back_to_every_state_when_the_catalogue_is_unreachable() {
+    // A loopback port nothing listens on: the catalogue refuses the connection.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().to_str().unwrap();
+    let env = [("XDG_CACHE_HOME", dir), ("XDG_CONFIG_HOME", dir)];
+    let catalogue = format!("http://127.0.0.1:{port}");
+    let (mut lsp, _) = Lsp::start_with_env(json!({}), json!({"catalogue": catalogue}), &env);
+    let text = format!(
+        "id: 9ffb4858-75aa-46b4-a645-7655a6ba9e72\n{}",
+        VALID.replace("publish_state: DRAFT", "publish_state: PENDING PUBLISH")
+    );
+    let at = text.find("PENDING PUBLISH").unwrap();
+    lsp.open(YAML_URI, "yaml", &text);
+    // Until the catalogue has been asked, the file's state stands for it.
+    let deadline = std::time::Instant::now() + common::TIMEOUT;
+    let items = loop {
+        let items = complete(&mut lsp, YAML_URI, &text, at);
+        let asked = items.iter().any(|i| {
+            i["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("unreachable"))
+        });
+        if asked || std::time::Instant::now() > deadline {
+            break items;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(
+        labels,
+        [
+            "DRAFT",
+            "PENDING PUBLISH",
+            "PUBLISHED",
+            "PENDING ARCHIVE",
+            "ARCHIVED"
+        ]
+    );
+    for item in &items {
+        let detail = item["detail"].as_str().unwrap();
+        assert!(detail.contains("catalogue unreachable"), "{detail}");
+    }
+    lsp.shutdown();
+}

@@ -4,7 +4,10 @@
 
 use super::context::{self, Cursor, Place};
 use super::style::{self, Stops, Style};
-use super::{allowed_states, choices_of, field_at, hover, resources_field, Dynamic, Edit};
+use super::{
+    allowed_states, choices_of, field_at, has_id, hover, resources_field, CatalogueState, Dynamic,
+    Edit,
+};
 use crate::schema::{Choice, Field, FieldKind, Schema};
 use crate::syntax::{push_pointer, Document, Format, Node};
 use std::cell::OnceCell;
@@ -147,7 +150,17 @@ impl Cx<'_> {
             }
             _ if field.start_state.is_some() => {
                 let states = allowed_states(&field, self.root, self.extra);
-                self.choice_items(states.into_iter(), false)
+                let mut items = self.choice_items(states.into_iter(), false);
+                if self.extra.publish_state == CatalogueState::Unreachable && has_id(self.root) {
+                    for item in &mut items {
+                        let label = item.detail.take().unwrap_or_else(|| item.label.clone());
+                        item.detail = Some(format!(
+                            "{label} (catalogue unreachable: every state is listed; the \
+                             catalogue accepts only the moves its current state allows)"
+                        ));
+                    }
+                }
+                items
             }
             _ => self.choice_items(choices_of(&field, self.schema, self.extra).iter(), false),
         }

@@ -27,9 +27,22 @@ pub struct Dynamic {
     pub organizations: Vec<Choice>,
     /// Keywords used by the workspace's record files.
     pub keywords: Vec<String>,
-    /// The record's state in the catalogue, when known; otherwise the
-    /// file's own `publish_state` stands for it.
-    pub publish_state: Option<String>,
+    /// What the catalogue says of the record's `publish_state`.
+    pub publish_state: CatalogueState,
+}
+
+/// The record's state in the catalogue, as far as the language server knows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum CatalogueState {
+    /// Not asked yet, or nothing to ask (no `id`): the file's own
+    /// `publish_state` stands for it.
+    #[default]
+    Unknown,
+    Known(String),
+    /// The catalogue could not be asked (unreachable, or it refused): the
+    /// moves from its state are unknown, so every state of the schema is
+    /// offered, saying why.
+    Unreachable,
 }
 
 /// One text replacement (an insertion when the range is empty).
@@ -70,23 +83,30 @@ fn choices_of<'a>(field: &'a Field, schema: &'a Schema, extra: &'a Dynamic) -> &
     }
 }
 
+/// Whether the record has an `id`: the catalogue has it.
+fn has_id(root: Option<&Node>) -> bool {
+    root.and_then(|r| r.get("id"))
+        .is_some_and(|id| !id.is_empty_value())
+}
+
 /// The states `publish_state` may be set to: the start state for a record
 /// the catalogue does not have yet (no `id`), else the current state and
-/// those its `validTo` allows.
+/// those its `validTo` allows, or every state when the catalogue's is
+/// unknown because it could not be asked.
 fn allowed_states<'a>(field: &'a Field, root: Option<&Node>, extra: &Dynamic) -> Vec<&'a Choice> {
     let Some(start) = &field.start_state else {
         return field.choices.iter().collect();
     };
-    let has_id = root
-        .and_then(|r| r.get("id"))
-        .is_some_and(|id| !id.is_empty_value());
-    if !has_id {
+    if !has_id(root) {
         return field.choices.iter().filter(|c| &c.value == start).collect();
     }
-    let current = extra
-        .publish_state
-        .clone()
-        .or_else(|| root?.get(&field.name)?.as_str().map(str::to_string));
+    let current = match &extra.publish_state {
+        CatalogueState::Known(state) => Some(state.clone()),
+        CatalogueState::Unreachable => return field.choices.iter().collect(),
+        CatalogueState::Unknown => root
+            .and_then(|r| r.get(&field.name)?.as_str())
+            .map(str::to_string),
+    };
     match current.as_deref().and_then(|v| field.choice(v)) {
         Some(now) => field
             .choices

@@ -6,7 +6,8 @@
 //! - [`connect`]`(setting, explicit_key)` gives the [`CatalogueClient`] (key from the
 //!   editor, `BCDC_API_KEY`, or `bcdc-lsp/config.toml`).
 //! - Publish: [`FileLocks::try_lock`], then [`publish()`] → [`Published`] (`id`, `url`,
-//!   `edit`: byte range + text that writes the id; [`Published::message`]).
+//!   `edits`: byte ranges + texts that write the record's and its resources' ids,
+//!   [`apply_edits`]; [`Published::message`]).
 //! - Update: [`prepare_update`] → ([`PatchPlan`], package): show
 //!   [`FieldChange::summary`] of `plan.changes`, ask, then [`send_update`] → [`Patched`]
 //!   ([`Patched::message`]). An empty plan sends nothing.
@@ -15,6 +16,7 @@
 //!   byte ranges in the file, for diagnostics (source "catalogue").
 
 pub mod client;
+pub mod compare;
 pub mod credentials;
 pub mod emit;
 pub mod error;
@@ -35,7 +37,9 @@ pub use host::Catalogue;
 pub use lock::{FileLocks, LockFile};
 pub use patch::{plan_patch, prepare_update, send_update, FieldChange, PatchPlan, Patched};
 pub use portal::portal_schema;
-pub use publish::{id_edit, prepare_publish, publish, PublishPlan, Published, TextEdit};
+pub use publish::{
+    apply_edits, id_edits, prepare_publish, publish, PublishPlan, Published, TextEdit,
+};
 pub use pull::{pull, Pulled};
 pub use workflow::{catalogue_problems, Problem, WorkflowError};
 

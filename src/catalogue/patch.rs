@@ -4,12 +4,13 @@
 use serde_json::{Map, Value};
 
 use super::client::CatalogueClient;
+use super::compare::{match_resources, stored_as};
 use super::record::{
-    api_body, is_catalogue_managed, is_empty, record_from_package, same_organization, tag_set,
-    unix_newlines, OUTPUT_ONLY_RESOURCE_KEYS,
+    api_body, is_catalogue_managed, record_from_package, resource_record, same_organization,
+    tag_set, OUTPUT_ONLY_RESOURCE_KEYS,
 };
 use super::workflow::{record_root, require_valid, string_field, WorkflowError};
-use crate::schema::{FieldKind, Schema};
+use crate::schema::Schema;
 use crate::syntax::{Document, Node};
 
 /// One top-level field that will change, in file form.
@@ -197,6 +198,7 @@ pub fn plan_patch(root: &Node, package: &Map<String, Value>, schema: &Schema) ->
             ignored.push(key.clone());
             continue;
         }
+        let mut shown_after = None;
         let (differs, sent) = match key.as_str() {
             "owner_org" => {
                 let same = value
@@ -211,27 +213,28 @@ pub fn plan_patch(root: &Node, package: &Map<String, Value>, schema: &Schema) ->
                 (differs, value.clone())
             }
             "resources" => match resources_patch(value, package, schema) {
-                Some(sent) => (true, sent),
+                Some(change) => {
+                    shown_after = Some(change.after);
+                    (true, change.sent)
+                }
                 None => (false, Value::Null),
             },
             _ => {
-                let pointer = format!("/{key}");
-                let stored_value = stored.get(key).cloned().unwrap_or(Value::Null);
-                (
-                    normalise(value, &pointer, schema)
-                        != normalise(&stored_value, &pointer, schema),
-                    value.clone(),
-                )
+                let stored_value = stored.get(key).unwrap_or(&Value::Null);
+                let same = stored_as(value, stored_value, &format!("/{key}"), schema);
+                (!same, value.clone())
             }
         };
         if differs {
+            let after = shown_after.unwrap_or_else(|| {
+                root.get(key)
+                    .map(Node::to_json)
+                    .unwrap_or_else(|| value.clone())
+            });
             changes.push(FieldChange {
                 field: key.clone(),
                 before: stored.get(key).cloned(),
-                after: root
-                    .get(key)
-                    .map(Node::to_json)
-                    .unwrap_or_else(|| value.clone()),
+                after,
             });
             body.insert(key.clone(), sent);
         }
@@ -244,13 +247,27 @@ pub fn plan_patch(root: &Node, package: &Map<String, Value>, schema: &Schema) ->
     }
 }
 
-/// `Some(resources to send)` when the file's resources differ from the stored ones. Each
-/// file resource is matched to a stored one (by id, else by name, else by position), takes
-/// its id, and keeps the stored fields the file does not mention, so that a patch never
-/// deletes a resource or a catalogue-fed field by accident.
-fn resources_patch(value: &Value, package: &Map<String, Value>, schema: &Schema) -> Option<Value> {
+/// The resources change: what to send, and the catalogue's resources after it (file form,
+/// for the diff).
+struct ResourcesChange {
+    sent: Value,
+    after: Value,
+}
+
+/// `Some` when the file's resources differ from the stored ones. Each file resource is
+/// matched to a stored one ([`match_resources`]), takes its id, and keeps the stored fields
+/// the file does not mention, so that a patch never deletes a resource or a catalogue-fed
+/// field by accident, and never changes a resource's id.
+fn resources_patch(
+    value: &Value,
+    package: &Map<String, Value>,
+    schema: &Schema,
+) -> Option<ResourcesChange> {
     let Value::Array(wanted) = value else {
-        return Some(value.clone());
+        return Some(ResourcesChange {
+            sent: value.clone(),
+            after: value.clone(),
+        });
     };
     let stored: Vec<&Map<String, Value>> = package
         .get("resources")
@@ -260,15 +277,12 @@ fn resources_patch(value: &Value, package: &Map<String, Value>, schema: &Schema)
     let matches = match_resources(wanted, &stored);
     let mut differs = wanted.len() != stored.len();
     let mut sent = Vec::with_capacity(wanted.len());
+    let mut after = Vec::with_capacity(wanted.len());
     for (index, (item, matched)) in wanted.iter().zip(&matches).enumerate() {
-        let Value::Object(resource) = item else {
+        let (Value::Object(resource), Some(stored_index)) = (item, *matched) else {
             differs = true;
             sent.push(item.clone());
-            continue;
-        };
-        let Some(stored_index) = *matched else {
-            differs = true;
-            sent.push(item.clone());
+            after.push(item.clone());
             continue;
         };
         differs |= stored_index != index;
@@ -278,92 +292,24 @@ fn resources_patch(value: &Value, package: &Map<String, Value>, schema: &Schema)
             .filter(|(k, _)| !OUTPUT_ONLY_RESOURCE_KEYS.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
+        // The diff shows the stored form of what did not change, so only changes show.
+        let mut shown = resource_record(original, schema);
         for (key, value) in resource {
             let pointer = format!("/resources/{index}/{key}");
             let before = original.get(key).unwrap_or(&Value::Null);
-            differs |= normalise(value, &pointer, schema) != normalise(before, &pointer, schema);
+            if !stored_as(value, before, &pointer, schema) {
+                differs = true;
+                shown.insert(key.clone(), value.clone());
+            }
             merged.insert(key.clone(), value.clone());
         }
         sent.push(Value::Object(merged));
+        after.push(Value::Object(shown));
     }
-    differs.then_some(Value::Array(sent))
-}
-
-/// For each wanted resource, the index of the stored resource it is (or `None` if new).
-fn match_resources(wanted: &[Value], stored: &[&Map<String, Value>]) -> Vec<Option<usize>> {
-    let mut taken = vec![false; stored.len()];
-    let str_of =
-        |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
-    let mut result: Vec<Option<usize>> = vec![None; wanted.len()];
-    // Ids first: they are authoritative. Then names, then positions.
-    for pass in 0..3 {
-        for (index, item) in wanted.iter().enumerate() {
-            if result[index].is_some() {
-                continue;
-            }
-            let Some(resource) = item.as_object() else {
-                continue;
-            };
-            let id = str_of(resource, "id");
-            let found = match pass {
-                0 => id.as_ref().and_then(|id| {
-                    stored
-                        .iter()
-                        .position(|s| str_of(s, "id").as_ref() == Some(id))
-                }),
-                _ if id.is_some() => None, // an id the catalogue does not know: a new resource
-                1 => str_of(resource, "name").and_then(|name| {
-                    let mut same = (0..stored.len()).filter(|&i| {
-                        !taken[i] && str_of(stored[i], "name").as_deref() == Some(&name)
-                    });
-                    let first = same.next();
-                    first.filter(|_| same.next().is_none())
-                }),
-                _ => (index < stored.len() && !taken[index]).then_some(index),
-            };
-            if let Some(i) = found.filter(|&i| !taken[i]) {
-                taken[i] = true;
-                result[index] = Some(i);
-            }
-        }
-    }
-    result
-}
-
-/// A value as the catalogue would store it, for comparison: empties are null, null keys
-/// dropped, a single string where a list of choices is stored becomes a one-item list,
-/// line breaks are `\n` whichever way they were stored.
-fn normalise(value: &Value, pointer: &str, schema: &Schema) -> Value {
-    match value {
-        v if is_empty(v) => Value::Null,
-        // (A list item's pointer ends in its index and names the same field: not wrapped.)
-        Value::String(s)
-            if !pointer
-                .rsplit('/')
-                .next()
-                .is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()))
-                && schema
-                    .field_at(pointer)
-                    .is_some_and(|f| f.kind == FieldKind::MultipleChoice) =>
-        {
-            Value::Array(vec![Value::String(s.clone())])
-        }
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), normalise(v, &format!("{pointer}/{k}"), schema)))
-                .filter(|(_, v)| !v.is_null())
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| normalise(v, &format!("{pointer}/{i}"), schema))
-                .collect(),
-        ),
-        Value::String(s) => Value::String(unix_newlines(s)),
-        other => other.clone(),
-    }
+    differs.then(|| ResourcesChange {
+        sent: Value::Array(sent),
+        after: Value::Array(after),
+    })
 }
 
 #[cfg(test)]
@@ -481,6 +427,74 @@ mod tests {
             ])
         );
         assert_eq!(plan.changes[0].summary(), "contacts: 1 entry → 2 entries");
+    }
+
+    /// A file as published (resources without ids) and what the local CKAN stored for it.
+    fn just_published() -> (Value, Map<String, Value>) {
+        let mut package = stored();
+        let file = json!({
+            "title": " Water ", "resources": [
+                {"name": "CSV", "format": "csv", "url": " https://x/a.csv ",
+                 "last_modified": "2024-01-15", "iso_topic_category": "biota",
+                 "json_table_schema": "{\"fields\": [{\"name\": \"a\"}]}",
+                 "details": [{"column_name": "a", "data_precision": 10}]},
+                {"format": "json"}
+            ]
+        });
+        // As package_show returned it (tests/catalogue_ckan.rs checks these on the real CKAN).
+        package.insert("title".into(), json!("Water"));
+        package.insert(
+            "resources".into(),
+            json!([
+                {"id": "r1", "name": "CSV", "format": "csv", "url": "https://x/a.csv",
+                 "last_modified": "2024-01-15T00:00:00", "iso_topic_category": ["biota"],
+                 "json_table_schema": {"fields": [{"name": "a"}]}, "position": 0,
+                 "details": [{"column_name": "a", "data_precision": "10"}],
+                 "package_id": "p", "url_type": null, "size": null, "hash": ""},
+                {"id": "r2", "name": "", "format": "json", "iso_topic_category": [], "position": 1}
+            ]),
+        );
+        (file, package)
+    }
+
+    #[test]
+    fn what_the_catalogue_reshaped_is_not_a_change() {
+        let schema = Schema::embedded();
+        let (file, package) = just_published();
+        let mut record = record_from_package(&package, &schema);
+        record.extend(file.as_object().unwrap().clone());
+        let plan = plan_patch(&tree(&Value::Object(record.clone())), &package, &schema);
+        assert!(plan.is_empty(), "{:?}", plan.changes);
+        // One field changed: only it is sent.
+        record.insert("purpose".into(), json!("Why"));
+        let plan = plan_patch(&tree(&Value::Object(record)), &package, &schema);
+        assert_eq!(plan.fields(), ["purpose"]);
+        assert_eq!(
+            Value::Object(plan.body),
+            json!({"id": package["id"], "purpose": "Why"})
+        );
+    }
+
+    #[test]
+    fn a_changed_resource_keeps_its_id_and_the_diff_shows_only_the_change() {
+        let schema = Schema::embedded();
+        let (mut file, package) = just_published();
+        file["resources"][1]["format"] = json!("geojson");
+        let mut record = record_from_package(&package, &schema);
+        record.extend(file.as_object().unwrap().clone());
+        let plan = plan_patch(&tree(&Value::Object(record)), &package, &schema);
+        assert_eq!(plan.fields(), ["resources"]);
+        let sent = plan.body["resources"].as_array().unwrap();
+        assert_eq!(
+            (&sent[0]["id"], &sent[1]["id"]),
+            (&json!("r1"), &json!("r2"))
+        );
+        assert_eq!(sent[1]["format"], "geojson");
+        // Before and after differ in that one value, in the stored form.
+        let change = &plan.changes[0];
+        let mut expected = change.before.clone().unwrap();
+        expected[1]["format"] = json!("geojson");
+        assert_eq!(change.after, expected);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Publish: `package_create` for a record without `id`, then the new id written into the
-//! file as one text edit that keeps its comments and layout.
+//! Publish: `package_create` for a record without `id`, then the new ids (the record's and
+//! its resources') written into the file by text edits that keep its comments and layout.
 //!
 //! No duplicates: before creating, and again after a failure whose outcome is unknown
 //! (timeout, broken connection, gateway error), the workflow looks the record up by
@@ -11,29 +11,19 @@ use std::ops::Range;
 use serde_json::{Map, Value};
 
 use super::client::CatalogueClient;
+use super::compare::match_resources;
 use super::emit::yaml_inline_string;
 use super::error::CatalogueError;
 use super::record::{api_body, same_organization};
 use super::workflow::{record_root, require_valid, string_field, WorkflowError};
 use crate::schema::Schema;
-use crate::syntax::{Document, Format};
+use crate::syntax::{Document, Format, Node};
 
 /// A replacement of `range` (bytes of the original text) by `new_text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextEdit {
     pub range: Range<usize>,
     pub new_text: String,
-}
-
-impl TextEdit {
-    /// The text with the edit applied.
-    pub fn apply(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len() + self.new_text.len());
-        out.push_str(&text[..self.range.start]);
-        out.push_str(&self.new_text);
-        out.push_str(&text[self.range.end..]);
-        out
-    }
 }
 
 /// A checked record ready for `package_create`.
@@ -56,8 +46,11 @@ pub struct Published {
     /// True when the dataset already existed from an earlier attempt of this record and
     /// was adopted rather than created.
     pub adopted: bool,
-    /// Writes `id` into the file.
-    pub edit: TextEdit,
+    /// The catalogue's id of each of the file's resources, in the file's order (`None` for
+    /// one the catalogue does not show).
+    pub resource_ids: Vec<Option<String>>,
+    /// Write `id` and the resource ids into the file ([`apply_edits`]).
+    pub edits: Vec<TextEdit>,
 }
 
 impl Published {
@@ -106,7 +99,7 @@ pub fn prepare_publish(
         .to_string();
     // The edit must be possible before anything is created, so that a created record
     // always gets its id written.
-    id_edit(doc, "00000000-0000-0000-0000-000000000000")?;
+    id_edits(doc, "00000000-0000-0000-0000-000000000000", &[])?;
     Ok(PublishPlan {
         name,
         body: api_body(root, schema),
@@ -140,13 +133,15 @@ pub async fn publish(
             .and_then(Value::as_str)
             .unwrap_or(&plan.name)
             .to_string();
-        let edit = id_edit(doc, &id)?;
+        let resource_ids = resource_ids(&plan.body, package);
+        let edits = id_edits(doc, &id, &resource_ids)?;
         Ok(Published {
             url: catalogue.dataset_url(&name),
             id,
             name,
             adopted,
-            edit,
+            resource_ids,
+            edits,
         })
     };
     // An earlier attempt may have created it (the reply was lost, or the id not written).
@@ -184,6 +179,27 @@ pub async fn publish(
             Err(failure)
         }
     }
+}
+
+/// The ids the catalogue gave the resources of the request body, in its order.
+fn resource_ids(body: &Map<String, Value>, package: &Map<String, Value>) -> Vec<Option<String>> {
+    let sent = body
+        .get("resources")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let stored: Vec<&Map<String, Value>> = package
+        .get("resources")
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(Value::as_object).collect())
+        .unwrap_or_default();
+    match_resources(sent, &stored)
+        .into_iter()
+        .map(|found| {
+            let resource = stored.get(found?)?;
+            let id = resource.get("id")?.as_str()?.trim();
+            (!id.is_empty()).then(|| id.to_string())
+        })
+        .collect()
 }
 
 /// The catalogue's dataset with the record's name, if it is this record; an error if the
@@ -233,84 +249,154 @@ fn is_same_record(body: &Map<String, Value>, package: &Map<String, Value>) -> bo
             .is_some_and(|org| same_organization(org, package))
 }
 
-/// The edit that writes `id` into the record: replaces an empty `id:` entry, or inserts
-/// `id: <id>` (YAML) / `"id": "<id>",` (JSON) before the first key, in the file's own
-/// indentation and on its own line when the keys are one per line. The result is parsed
-/// again to prove that the id is the only change.
-pub fn id_edit(doc: &Document, id: &str) -> Result<TextEdit, WorkflowError> {
+/// The edits that write the catalogue's ids into the record: the record's `id`, and each
+/// resource's `id` (`resource_ids` in the file's order; `None` leaves a resource alone).
+/// An empty `id:` entry is filled; otherwise `id: <id>` (YAML) / `"id": "<id>",` (JSON) goes
+/// before the mapping's first key, on its own line in the file's own indentation when the
+/// keys are one per line, and everything else stays byte for byte. The result is parsed again
+/// to prove that the ids are the only change. When the resource ids cannot be placed (an
+/// unusual layout, or the resources changed meanwhile), only the record's id is written:
+/// updates then match resources by name and position.
+pub fn id_edits(
+    doc: &Document,
+    id: &str,
+    resource_ids: &[Option<String>],
+) -> Result<Vec<TextEdit>, WorkflowError> {
     let root = record_root(doc)?;
     let text = doc.slice(0..doc.text().len_bytes());
+    // (No edit when the file has this id already.)
+    let record_edit = entry_edit(doc, &text, root, id)?;
+    let resources = root.get("resources").and_then(Node::as_seq).unwrap_or(&[]);
+    let with_resources = (resources.len() == resource_ids.len())
+        .then(|| {
+            let mut edits: Vec<TextEdit> = record_edit.iter().cloned().collect();
+            for (resource, rid) in resources.iter().zip(resource_ids) {
+                if let Some(rid) = rid {
+                    edits.extend(entry_edit(doc, &text, resource, rid).ok()?);
+                }
+            }
+            edits.sort_by_key(|e| e.range.start);
+            verify_id_edits(doc, &text, &edits, id, resource_ids).then_some(edits)
+        })
+        .flatten();
+    if let Some(edits) = with_resources {
+        return Ok(edits);
+    }
+    let edits: Vec<TextEdit> = record_edit.into_iter().collect();
+    if verify_id_edits(doc, &text, &edits, id, &[]) {
+        Ok(edits)
+    } else {
+        Err(cannot_place(id))
+    }
+}
+
+/// The edit that sets the `id` of `mapping` to `id`; `None` when it already has that id.
+fn entry_edit(
+    doc: &Document,
+    text: &str,
+    mapping: &Node,
+    id: &str,
+) -> Result<Option<TextEdit>, WorkflowError> {
     let entry_text = match doc.format() {
         Format::Yaml => format!("id: {}", yaml_inline_string(id)),
         Format::Json => format!("\"id\": {}", Value::String(id.to_string())),
     };
-    let entries = root.as_map().unwrap_or_default();
-    let edit = if let Some(existing) = entries.iter().find(|e| e.key == "id") {
-        TextEdit {
+    let entries = mapping.as_map().ok_or_else(|| cannot_place(id))?;
+    if let Some(existing) = entries.iter().find(|e| e.key == "id") {
+        if existing.value.as_str().map(str::trim) == Some(id) {
+            return Ok(None);
+        }
+        return Ok(Some(TextEdit {
             range: existing.range(),
             new_text: entry_text,
-        }
-    } else {
-        let first = entries.first().ok_or_else(|| {
-            WorkflowError::Refused("the record is empty; there is nothing to publish".into())
-        })?;
-        let at = first.key_range.start;
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        // A byte order mark opens the file but is not indentation.
-        let indent = text[line_start..at].trim_start_matches('\u{feff}');
-        let separator = match doc.format() {
-            Format::Yaml => "",
-            Format::Json => ",",
-        };
-        let new_text = if indent.chars().all(|c| c == ' ' || c == '\t') {
-            // Keys one per line: the id gets its own line with the same indentation.
-            let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-            format!("{entry_text}{separator}{newline}{indent}")
-        } else if text[root.range.start..].starts_with('{') {
-            // A mapping on one line (`{"title": ...}`): the id joins it.
-            let sep = if separator.is_empty() { "," } else { separator };
-            format!("{entry_text}{sep} ")
-        } else {
-            return Err(cannot_place(id));
-        };
-        TextEdit {
-            range: at..at,
-            new_text,
-        }
+        }));
+    }
+    let first = entries.first().ok_or_else(|| {
+        WorkflowError::Refused("the record is empty; there is nothing to publish".into())
+    })?;
+    let at = first.key_range.start;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    // A byte order mark opens the file but is not indentation.
+    let before = text[line_start..at].trim_start_matches('\u{feff}');
+    let separator = match doc.format() {
+        Format::Yaml => "",
+        Format::Json => ",",
     };
-    verify_id_edit(doc, &text, &edit, id)?;
-    Ok(edit)
+    let blank = |c: char| c == ' ' || c == '\t';
+    // The first key of a YAML list item shares the dash's line: the id takes the dash's
+    // line and the key moves under it, aligned.
+    let list_item = doc.format() == Format::Yaml
+        && before.contains('-')
+        && before.chars().all(|c| blank(c) || c == '-');
+    let new_text = if before.chars().all(blank) || list_item {
+        // Keys one per line: the id gets its own line with the same indentation.
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let indent: String = before
+            .chars()
+            .map(|c| if c == '-' { ' ' } else { c })
+            .collect();
+        format!("{entry_text}{separator}{newline}{indent}")
+    } else if text[mapping.range.start..].starts_with('{') {
+        // A mapping on one line (`{"title": ...}`): the id joins it.
+        let sep = if separator.is_empty() { "," } else { separator };
+        format!("{entry_text}{sep} ")
+    } else {
+        return Err(cannot_place(id));
+    };
+    Ok(Some(TextEdit {
+        range: at..at,
+        new_text,
+    }))
 }
 
-/// The edited text must parse to the same record plus `id`, with no new syntax errors.
-fn verify_id_edit(
+/// The text with `edits` (sorted, not overlapping, ranges in the original text) applied.
+pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
+    let mut out = text.to_string();
+    for edit in edits.iter().rev() {
+        out.replace_range(edit.range.clone(), &edit.new_text);
+    }
+    out
+}
+
+/// The edited text must parse to the same record plus the ids, with no new syntax errors.
+fn verify_id_edits(
     doc: &Document,
     text: &str,
-    edit: &TextEdit,
+    edits: &[TextEdit],
     id: &str,
-) -> Result<(), WorkflowError> {
-    let edited = Document::parse(&edit.apply(text), doc.format());
-    let without_id = |d: &Document| {
+    resource_ids: &[Option<String>],
+) -> bool {
+    let edited = Document::parse(&apply_edits(text, edits), doc.format());
+    let Some(edited_root) = edited.root() else {
+        return false;
+    };
+    let id_of = |node: Option<&Node>| node?.get("id")?.as_str().map(str::to_string);
+    let resources = edited_root.get("resources").and_then(Node::as_seq);
+    let ids_written = id_of(Some(edited_root)).as_deref() == Some(id)
+        && resource_ids
+            .iter()
+            .enumerate()
+            .all(|(i, rid)| rid.is_none() || id_of(resources.and_then(|r| r.get(i))) == *rid);
+    // Both trees without the ids that were written.
+    let without_ids = |d: &Document| {
         d.root().map(|r| {
             let mut json = r.to_json();
             if let Some(map) = json.as_object_mut() {
                 map.remove("id");
+                if let Some(Value::Array(items)) = map.get_mut("resources") {
+                    for (item, rid) in items.iter_mut().zip(resource_ids) {
+                        if let (Some(item), Some(_)) = (item.as_object_mut(), rid) {
+                            item.remove("id");
+                        }
+                    }
+                }
             }
             json
         })
     };
-    let ok = edited.syntax_errors().len() <= doc.syntax_errors().len()
-        && edited
-            .root()
-            .and_then(|r| r.get("id"))
-            .and_then(|n| n.as_str())
-            == Some(id)
-        && without_id(&edited) == without_id(doc);
-    if ok {
-        Ok(())
-    } else {
-        Err(cannot_place(id))
-    }
+    edited.syntax_errors().len() <= doc.syntax_errors().len()
+        && ids_written
+        && without_ids(&edited) == without_ids(doc)
 }
 
 fn cannot_place(id: &str) -> WorkflowError {
@@ -327,8 +413,82 @@ mod tests {
     const ID: &str = "9ffb4858-75aa-46b4-a645-7655a6ba9e72";
 
     fn edited(text: &str, format: Format) -> String {
+        with_resources(text, format, &[])
+    }
+
+    fn with_resources(text: &str, format: Format, resource_ids: &[Option<String>]) -> String {
         let doc = Document::parse(text, format);
-        id_edit(&doc, ID).unwrap().apply(text)
+        apply_edits(text, &id_edits(&doc, ID, resource_ids).unwrap())
+    }
+
+    fn rids(ids: &[&str]) -> Vec<Option<String>> {
+        ids.iter()
+            .map(|i| (!i.is_empty()).then(|| i.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn yaml_resource_ids_go_into_each_entry_keeping_everything_else() {
+        let text = "# Record\ntitle: T  # why\nresources:\n  # first\n  - name: A   # a\n    \
+                    format: csv\n\n  -   name: B\n      format: json\n  - id: \"\"\n    name: C\n";
+        assert_eq!(
+            with_resources(text, Format::Yaml, &rids(&["r1", "r2", "r3"])),
+            format!(
+                "# Record\nid: {ID}\ntitle: T  # why\nresources:\n  # first\n  - id: r1\n    \
+                 name: A   # a\n    format: csv\n\n  -   id: r2\n      name: B\n      \
+                 format: json\n  - id: r3\n    name: C\n"
+            )
+        );
+        // A resource the catalogue did not show keeps its text; one with its id already too.
+        let text = "title: T\nresources:\n  - name: A\n  - id: r2\n    name: B\n";
+        assert_eq!(
+            with_resources(text, Format::Yaml, &rids(&["", "r2"])),
+            format!("id: {ID}\ntitle: T\nresources:\n  - name: A\n  - id: r2\n    name: B\n")
+        );
+        let flow = "title: T\nresources: [{name: A}, {name: B}]\n";
+        assert_eq!(
+            with_resources(flow, Format::Yaml, &rids(&["r1", "r2"])),
+            format!("id: {ID}\ntitle: T\nresources: [{{id: r1, name: A}}, {{id: r2, name: B}}]\n")
+        );
+        let crlf = "title: T\r\nresources:\r\n- name: A\r\n";
+        assert_eq!(
+            with_resources(crlf, Format::Yaml, &rids(&["r1"])),
+            format!("id: {ID}\r\ntitle: T\r\nresources:\r\n- id: r1\r\n  name: A\r\n")
+        );
+    }
+
+    #[test]
+    fn json_resource_ids() {
+        let text = "{\n  \"title\": \"T\",\n  \"resources\": [\n    {\n      \"name\": \"A\"\n    },\n    \
+                    {\"name\": \"B\"}\n  ]\n}\n";
+        assert_eq!(
+            with_resources(text, Format::Json, &rids(&["r1", "r2"])),
+            format!(
+                "{{\n  \"id\": \"{ID}\",\n  \"title\": \"T\",\n  \"resources\": [\n    {{\n      \
+                 \"id\": \"r1\",\n      \"name\": \"A\"\n    }},\n    {{\"id\": \"r2\", \"name\": \"B\"}}\n  \
+                 ]\n}}\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_file_with_the_id_already_gets_only_the_resource_ids() {
+        // The editor's document may have gained the id meanwhile.
+        let text = format!("id: {ID}\ntitle: T\nresources:\n  - name: A\n");
+        assert_eq!(
+            with_resources(&text, Format::Yaml, &rids(&["r1"])),
+            format!("id: {ID}\ntitle: T\nresources:\n  - id: r1\n    name: A\n")
+        );
+    }
+
+    #[test]
+    fn resources_that_changed_meanwhile_get_no_ids() {
+        // Two ids for one resource (it was deleted while publishing): only the record's id.
+        let text = "title: T\nresources:\n  - name: A\n";
+        assert_eq!(
+            with_resources(text, Format::Yaml, &rids(&["r1", "r2"])),
+            format!("id: {ID}\ntitle: T\nresources:\n  - name: A\n")
+        );
     }
 
     #[test]

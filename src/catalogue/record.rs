@@ -210,7 +210,7 @@ pub fn record_from_package(package: &Map<String, Value>, schema: &Schema) -> Map
 }
 
 /// One resource in file form: `id` first, schema order, output-only/system/empty dropped.
-fn resource_record(resource: &Map<String, Value>, schema: &Schema) -> Map<String, Value> {
+pub fn resource_record(resource: &Map<String, Value>, schema: &Schema) -> Map<String, Value> {
     let mut out = Map::new();
     let mut take = |key: &str, field: Option<&Field>| {
         let value = resource

@@ -108,7 +108,7 @@ async fn run_publish(args: PublishArgs, schema: &Schema) -> ExitCode {
         Ok(published) => published,
         Err(e) => return workflow_failed(&file, &e),
     };
-    let new_text = published.edit.apply(&file.text);
+    let new_text = catalogue::apply_edits(&file.text, &published.edits);
     match write_if_unchanged(&file, &new_text) {
         Ok(()) => {
             println!("{}", published.message(&client.catalogue().label()));

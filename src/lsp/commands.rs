@@ -8,6 +8,7 @@
 use super::convert;
 use super::documents::CatalogueMark;
 use super::server::Shared;
+use crate::assist::CatalogueState;
 use crate::catalogue::{self, CatalogueClient, Problem, WorkflowError};
 use crate::syntax::{Document, Format};
 use serde_json::{json, Value};
@@ -115,7 +116,7 @@ async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Val
         .map_err(|e| failure(shared, &uri, &e))?;
     let label = catalogue.catalogue().label();
     let mut message = published.message(&label);
-    if let Err(e) = write_id(client, shared, &uri, &published.id).await {
+    if let Err(e) = write_ids(client, shared, &uri, &published).await {
         message = format!(
             "{message}; but the id could not be written into the file ({e}): add `id: {}`",
             published.id
@@ -129,29 +130,39 @@ async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Val
     ))
 }
 
-/// Inserts `id` into the document as it is now (it may have changed while
-/// publishing), with the client's applyEdit.
-async fn write_id(client: &Client, shared: &Shared, uri: &Uri, id: &str) -> Result<(), String> {
+/// Inserts the record's and its resources' ids into the document as it is
+/// now (it may have changed while publishing), with the client's applyEdit.
+async fn write_ids(
+    client: &Client,
+    shared: &Shared,
+    uri: &Uri,
+    published: &catalogue::Published,
+) -> Result<(), String> {
     let enc = shared.encoding();
-    let edit = shared
+    let (edits, version) = shared
         .docs
         .with(uri, |open| {
             open.doc.reparse();
-            let edit = catalogue::id_edit(&open.doc, id).map_err(|e| e.to_string())?;
-            Ok::<_, String>((
-                convert::range(open.doc.text(), &edit.range, enc),
-                edit.new_text,
-                open.version,
-            ))
+            let edits = catalogue::id_edits(&open.doc, &published.id, &published.resource_ids)
+                .map_err(|e| e.to_string())?;
+            let edits: Vec<OneOf<TextEdit, AnnotatedTextEdit>> = edits
+                .into_iter()
+                .map(|e| {
+                    OneOf::Left(TextEdit {
+                        range: convert::range(open.doc.text(), &e.range, enc),
+                        new_text: e.new_text,
+                    })
+                })
+                .collect();
+            Ok::<_, String>((edits, open.version))
         })
         .ok_or("the file was closed")??;
-    let (range, new_text, version) = edit;
     let change = TextDocumentEdit {
         text_document: OptionalVersionedTextDocumentIdentifier {
             uri: uri.clone(),
             version: Some(version),
         },
-        edits: vec![OneOf::Left(TextEdit { range, new_text })],
+        edits,
     };
     let response = client
         .apply_edit(WorkspaceEdit {
@@ -232,11 +243,14 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
         .await
         .map_err(|e| failure(shared, &uri, &e))?;
     mark_problems(shared, &uri, &[]);
+    // the catalogue now has the file's state
     let state = doc
         .root()
         .and_then(|r| r.get("publish_state"))
         .and_then(|n| n.as_str())
-        .map(str::to_string);
+        .map_or(CatalogueState::Unknown, |s| {
+            CatalogueState::Known(s.to_string())
+        });
     shared.docs.with(&uri, |open| open.catalogue_state = state);
     Ok(outcome(
         true,
@@ -305,24 +319,31 @@ async fn pull(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value,
     ))
 }
 
-/// Fetches the `publish_state` the catalogue has for an open record with
-/// an id, in the background; failures leave completion on the file's state.
+/// Asks the catalogue, in the background, for the `publish_state` of an open
+/// record with an id. When it cannot be asked (unreachable, refused, not
+/// configured), completion offers every state and says why.
 pub async fn fetch_catalogue_state(shared: std::sync::Arc<Shared>, uri: Uri) {
     let schema = shared.schema();
     let id = shared
         .docs
         .with_record(&uri, &schema, |open| open.record_id())
         .flatten();
-    let (Some(id), Ok(catalogue)) = (id, connect(&shared)) else {
+    let Some(id) = id else {
         return;
     };
-    let Ok(package) = catalogue.package_show(&id).await else {
-        return;
+    let reply = match connect(&shared) {
+        Ok(catalogue) => Some(catalogue.package_show(&id).await),
+        Err(_) => None,
     };
-    let state = package
-        .get("publish_state")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let state = match reply {
+        Some(Ok(package)) => match package.get("publish_state").and_then(Value::as_str) {
+            Some(state) => CatalogueState::Known(state.to_string()),
+            None => CatalogueState::Unknown,
+        },
+        // not on this catalogue: the file's state is all there is
+        Some(Err(catalogue::CatalogueError::NotFound { .. })) => CatalogueState::Unknown,
+        Some(Err(_)) | None => CatalogueState::Unreachable,
+    };
     shared.docs.with(&uri, |open| open.catalogue_state = state);
 }
 

@@ -1,5 +1,6 @@
 //! The open documents and what the last analysis found in them.
 
+use crate::assist::CatalogueState;
 use crate::check::{self, Diagnostic};
 use crate::schema::Schema;
 use crate::syntax::{Document, Format};
@@ -20,8 +21,8 @@ pub struct OpenDoc {
     pub uri: Uri,
     pub catalogue: Vec<CatalogueMark>,
     /// The record's `publish_state` on the catalogue (for a record with an
-    /// id, once fetched): the state machine's moves start from it.
-    pub catalogue_state: Option<String>,
+    /// id, once asked): the state machine's moves start from it.
+    pub catalogue_state: CatalogueState,
     pub version: i32,
     pub doc: Document,
     /// Diagnostics of the last analysis (for code actions), with its version.
@@ -44,7 +45,7 @@ impl OpenDoc {
         OpenDoc {
             doc: Document::parse(text, format),
             catalogue: Vec::new(),
-            catalogue_state: None,
+            catalogue_state: CatalogueState::Unknown,
             uri,
             version,
             diagnostics: Vec::new(),

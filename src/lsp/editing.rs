@@ -7,7 +7,7 @@ use super::server::Shared;
 use crate::assist::completion::{Completion, CompletionKind};
 use crate::assist::fixes::Fix;
 use crate::assist::outline::{Symbol, SymbolKind as Kind};
-use crate::assist::{self, Dynamic, Edit};
+use crate::assist::{self, CatalogueState, Dynamic, Edit};
 use crate::check::{self, Diagnostic};
 use crate::text::Encoding;
 use ropey::Rope;
@@ -60,7 +60,7 @@ pub fn completion(shared: &Shared, params: CompletionParams) -> Option<Completio
     let mut extra = Dynamic {
         organizations: shared.choices.organizations().to_vec(),
         keywords: choices::keywords(shared, &at.text_document.uri),
-        publish_state: None,
+        publish_state: CatalogueState::Unknown,
     };
     let snippets = shared.editing.snippets.load(Ordering::Relaxed);
     let retrigger = shared.editing.retrigger.load(Ordering::Relaxed);

@@ -2,6 +2,8 @@
 //! stdio, for integration tests.
 #![allow(dead_code)] // each test binary uses a different part of it
 
+pub mod ckan;
+
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};

@@ -80,6 +80,11 @@ for mode in ${E2E_MODES:-setup native}; do
   cp "$HERE/fixtures/plain.yaml" "$HERE/fixtures/declared.yaml" "$ws/"
   E2E_NAME="$name" E2E_MODE="$mode" run_nvim "mode=$mode" "$(date +%s%N)" \
     -u NONE --cmd "set rtp^=$PLUGIN" -c "luafile $HERE/e2e.lua"
+  # the record this mode published, purged (a sysadmin's token): the CKAN is left as it was found
+  if [ -n "${BCDC_TEST_CKAN_URL:-}" ] && [ -n "${BCDC_TEST_CKAN_TOKEN:-}" ]; then
+    curl -s -m 10 -o /dev/null -H "Authorization: $BCDC_TEST_CKAN_TOKEN" -H 'Content-Type: application/json' \
+      -d "{\"id\": \"$name\"}" "${BCDC_TEST_CKAN_URL%/}/api/3/action/dataset_purge" || true
+  fi
 done
 
 # How the plugin finds its server, :BcdcInstall against a release server on 127.0.0.1, checkhealth;

@@ -66,6 +66,11 @@ cleanup() {
   # Chromium (launched by playwright, possibly in its own group): only processes using this run's profile
   for pid in $(pgrep -f -- "$RUN/chromium-profile" || true); do kill "$pid" 2>/dev/null || true; done
   if [ "${KEEP:-0}" = 1 ]; then echo "run dir kept: $RUN"; else rm -rf "$RUN"; fi
+  # the record this run published, purged (a sysadmin's token): the CKAN is left as it was found
+  if [ "$SKIP_PUBLISH" = 0 ] && [ -n "${RECORD_NAME:-}" ]; then
+    curl -s -m 10 -o /dev/null -H "Authorization: $BCDC_TEST_CKAN_TOKEN" -H 'Content-Type: application/json' \
+      -d "{\"id\": \"$RECORD_NAME\"}" "$CKAN_URL/api/3/action/dataset_purge" || true
+  fi
 }
 trap cleanup EXIT
 t=$(date +%s%N)

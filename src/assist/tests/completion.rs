@@ -1,6 +1,6 @@
 use super::*;
 use crate::assist::completion::{complete, Completion, CompletionKind};
-use crate::assist::Dynamic;
+use crate::assist::{CatalogueState, Dynamic};
 use crate::schema::{Choice, FieldKind};
 
 fn at(text: &str, format: Format, extra: &Dynamic) -> (String, Vec<Completion>) {
@@ -283,7 +283,7 @@ fn publish_state_follows_the_state_machine() {
     assert_eq!(labels(&items), ["DRAFT", "PENDING PUBLISH"]);
     // the catalogue's state wins over the file's
     let extra = Dynamic {
-        publish_state: Some("PUBLISHED".into()),
+        publish_state: CatalogueState::Known("PUBLISHED".into()),
         ..Dynamic::default()
     };
     let items = complete(&doc, schema(), at, &extra);
@@ -291,6 +291,38 @@ fn publish_state_follows_the_state_machine() {
         labels(&items),
         ["PENDING PUBLISH", "PUBLISHED", "PENDING ARCHIVE"]
     );
+}
+
+#[test]
+fn publish_state_lists_every_state_when_the_catalogue_is_unreachable() {
+    let text = "id: abc\npublish_state: DRAFT\n";
+    let doc = Document::parse(text, Format::Yaml);
+    let offset = text.find("DRAFT").unwrap();
+    let extra = Dynamic {
+        publish_state: CatalogueState::Unreachable,
+        ..Dynamic::default()
+    };
+    let items = complete(&doc, schema(), offset, &extra);
+    assert_eq!(
+        labels(&items),
+        [
+            "DRAFT",
+            "PENDING PUBLISH",
+            "PUBLISHED",
+            "PENDING ARCHIVE",
+            "ARCHIVED"
+        ]
+    );
+    for item in &items {
+        let detail = item.detail.as_deref().unwrap();
+        assert!(detail.contains("catalogue unreachable"), "{detail}");
+    }
+    assert!(items[0].detail.as_deref().unwrap().starts_with("Draft ("));
+    // A new record starts as DRAFT whatever the catalogue: nothing to say.
+    let text = "publish_state: ‸";
+    let (_, items) = at(text, Format::Yaml, &extra);
+    assert_eq!(labels(&items), ["DRAFT"]);
+    assert_eq!(items[0].detail.as_deref(), Some("Draft"));
 }
 
 #[test]

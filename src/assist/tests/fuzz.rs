@@ -44,7 +44,7 @@ fn assist_everywhere(text: &str, format: Format) {
             next: Vec::new(),
         }],
         keywords: vec!["water".into(), "lac é".into()],
-        publish_state: None,
+        publish_state: crate::assist::CatalogueState::Unreachable,
     };
     for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
         for c in completion::complete(&doc, schema(), offset, &extra) {

@@ -14,6 +14,7 @@
 //! - Failures are [`WorkflowError`]s; `Invalid` and `Catalogue` carry [`Problem`]s with
 //!   byte ranges in the file, for diagnostics (source "catalogue").
 
+pub mod cache;
 pub mod client;
 pub mod credentials;
 pub mod emit;
@@ -25,6 +26,7 @@ pub mod patch;
 pub mod publish;
 pub mod pull;
 pub mod record;
+pub mod search;
 pub mod workflow;
 
 pub use client::{CatalogueClient, ClientOptions, License, Organization};

@@ -155,8 +155,8 @@ fn audit_finds_exactly_the_planted_problems_then_uses_the_cache() {
             .push(made["id"].as_str().unwrap().into());
     }
     // name → (organization, change to the clean record, the problems planted: pointer → code)
-    type Plant = fn(&mut Value);
-    let plants: Vec<(&str, &str, Plant, Vec<(&str, &str)>)> = vec![
+    type Plant<'a> = (&'a str, &'a str, fn(&mut Value), Vec<(&'a str, &'a str)>);
+    let plants: Vec<Plant> = vec![
         ("clean-a", &org_a, |_| {}, vec![]),
         (
             // resource-level conditions never fire on the server

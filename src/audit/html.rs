@@ -286,10 +286,11 @@ figcaption{font-weight:600;margin-bottom:8px}
 .controls input{flex:1;min-width:260px;padding:6px 8px;border:1px solid var(--line);border-radius:6px}
 .controls select{padding:6px;border:1px solid var(--line);border-radius:6px}#shown{color:var(--muted)}
 #records-table{width:100%;border-collapse:collapse}
-#records-table th{text-align:left;border-bottom:2px solid var(--line);padding:6px 8px;background:var(--bg);position:sticky;top:0}
+#records-table th{text-align:left;white-space:nowrap;border-bottom:2px solid var(--line);padding:6px 8px;background:var(--bg);position:sticky;top:0}
 #records-table th[data-key]{cursor:pointer;user-select:none}
 #records-table th[aria-sort=ascending]::after{content:" ▲"}#records-table th[aria-sort=descending]::after{content:" ▼"}
 #records-table td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
+#records-table td:nth-child(2){white-space:nowrap}
 .name{color:var(--muted);font-size:12px;font-family:ui-monospace,monospace}
 .problems{margin:0;padding-left:18px}.problems li.error::marker{color:var(--err)}.problems li.warning::marker{color:var(--warn)}
 .problems code{color:var(--muted);font-size:11px}.ok{color:var(--ok)}

@@ -108,6 +108,7 @@ function same(actual, expected, what) {
   const htmlFile = path.join(OUT, 'report.html');
   await audit(host, 'json', jsonFile);
   await audit(host, 'html', htmlFile);
+  await audit(host, 'human', path.join(OUT, 'report.txt')); // for the README's example
   server.close();
   const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
 

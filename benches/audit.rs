@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use bcdc_lsp::audit::{audit_record, html, human, json, report::rfc3339_utc, Report};
+use bcdc_lsp::audit::{audit_records, html, human, json, report::rfc3339_utc, Report};
 use bcdc_lsp::catalogue::cache::RecordCache;
 use bcdc_lsp::catalogue::search::{fetch_all, Fetched, Retry, Scope};
 use bcdc_lsp::catalogue::{Catalogue, CatalogueClient};
@@ -136,11 +136,7 @@ async fn audit(client: &CatalogueClient, scope: &Scope, schema: &Schema) -> Time
         .expect("the audit runs");
     let fetch = started.elapsed();
     let started = Instant::now();
-    let records: Vec<_> = fetched
-        .packages
-        .iter()
-        .map(|p| audit_record(p, schema, client.catalogue()))
-        .collect();
+    let records = audit_records(&fetched.packages, schema, client.catalogue());
     let check = started.elapsed();
     let started = Instant::now();
     let report = Report::new(

@@ -7,4 +7,4 @@ pub mod human;
 pub mod json;
 pub mod report;
 
-pub use report::{audit_record, AuditedRecord, OrgCount, Problem, Report};
+pub use report::{audit_record, audit_records, AuditedRecord, OrgCount, Problem, Report};

@@ -96,6 +96,33 @@ pub fn audit_record(
     }
 }
 
+/// [`audit_record`] of every dataset, in order, on all cores (each dataset is checked on
+/// its own, so the work splits evenly into one chunk per core).
+pub fn audit_records(
+    packages: &[Map<String, Value>],
+    schema: &Schema,
+    catalogue: &Catalogue,
+) -> Vec<AuditedRecord> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = packages.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = packages
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|p| audit_record(p, schema, catalogue))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("checking does not panic"))
+            .collect()
+    })
+}
+
 /// Records and problems of one organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgCount {
@@ -325,10 +352,14 @@ pub(crate) mod tests {
                 p.insert("surprise".into(), json!("an unknown key"));
             }),
         ];
-        let records = packages
-            .iter()
-            .map(|p| audit_record(p, &schema, &catalogue))
-            .collect();
+        let records = audit_records(&packages, &schema, &catalogue);
+        assert_eq!(
+            records,
+            packages
+                .iter()
+                .map(|p| audit_record(p, &schema, &catalogue))
+                .collect::<Vec<_>>()
+        );
         Report::new(
             catalogue.base_url().to_string(),
             rfc3339_utc(1_796_000_000),

@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
 
-use crate::audit::{audit_record, html, human, json, report::rfc3339_utc, Report};
+use crate::audit::{audit_records, html, human, json, report::rfc3339_utc, Report};
 use crate::catalogue::cache::RecordCache;
 use crate::catalogue::search::{fetch_all, Progress, Retry, Scope};
 use crate::catalogue::{self};
@@ -89,11 +89,7 @@ pub fn run(args: AuditArgs, schema: &Schema) -> ExitCode {
         Ok(fetched) => fetched,
         Err(e) => return fail(&format!("the audit could not run: {e}")),
     };
-    let records = fetched
-        .packages
-        .iter()
-        .map(|p| audit_record(p, schema, client.catalogue()))
-        .collect();
+    let records = audit_records(&fetched.packages, schema, client.catalogue());
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()

@@ -8,9 +8,11 @@ use std::time::{Duration, Instant};
 
 use bcdc_lsp::audit::{audit_records, html, human, json, report::rfc3339_utc, Report};
 use bcdc_lsp::catalogue::cache::RecordCache;
+use bcdc_lsp::catalogue::pull::pulled;
 use bcdc_lsp::catalogue::search::{fetch_all, Fetched, Retry, Scope};
 use bcdc_lsp::catalogue::{Catalogue, CatalogueClient};
 use bcdc_lsp::schema::Schema;
+use bcdc_lsp::syntax::{Document, Format};
 use serde_json::{json, Value};
 use tokio::task::JoinSet;
 
@@ -178,7 +180,44 @@ fn print(label: &str, timed: &Timed) {
     );
 }
 
+/// Where the checking time of one record goes: the file form (as pull writes it), parsing
+/// it, checking it. Offline, on the seeded record shape as the catalogue returns it.
+fn checking_breakdown(schema: &Schema) {
+    let capture: Value = serde_json::from_str(include_str!(
+        "../tests/catalogue_fixtures/30_package_show.json"
+    ))
+    .unwrap();
+    let mut package = capture["response"]["body"]["result"].clone();
+    package["resources"] = record("x", "lsp-test-org", 0)["resources"].clone();
+    let package = package.as_object().unwrap().clone();
+    let catalogue = Catalogue::parse("http://127.0.0.1:5000").unwrap();
+    let n = 1000;
+    for format in [Format::Yaml, Format::Json] {
+        let (mut form, mut parse, mut check) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        for _ in 0..n {
+            let t = Instant::now();
+            let file = pulled(&package, format, schema, &catalogue);
+            form += t.elapsed();
+            let t = Instant::now();
+            let doc = Document::parse(&file.text, format);
+            parse += t.elapsed();
+            let t = Instant::now();
+            std::hint::black_box(bcdc_lsp::check::check(&doc, schema));
+            check += t.elapsed();
+        }
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0 / n as f64;
+        println!(
+            "checking one record as {format:?}, one core: file form {:.3} ms, parse {:.3} ms, \
+             check {:.3} ms",
+            ms(form),
+            ms(parse),
+            ms(check)
+        );
+    }
+}
+
 fn main() {
+    checking_breakdown(&Schema::embedded());
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let (Some(url), Some(token)) = (var("BCDC_TEST_CKAN_URL"), var("BCDC_TEST_CKAN_TOKEN")) else {
         eprintln!(

@@ -5,6 +5,7 @@
 //! shells around them.
 
 pub mod assist;
+pub mod audit;
 pub mod catalogue;
 pub mod check;
 pub mod cli;

@@ -5,7 +5,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use reqwest::{redirect, Method, Url};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -217,6 +217,18 @@ impl CatalogueClient {
         Ok(found.results)
     }
 
+    /// `package_search` with these parameters (`q`, `fq`, `rows`, `start`, `sort`, `fl`,
+    /// `include_private`, …). A failure comes with the wait the server asked for
+    /// (`Retry-After` in seconds), so that a caller retrying it can honour it.
+    pub async fn package_search(
+        &self,
+        query: &[(&str, &str)],
+    ) -> Result<SearchPage, (CatalogueError, Option<Duration>)> {
+        let url = self.url_with_query("package_search", query);
+        let result = self.exchange(Method::GET, url, None, None).await?;
+        from_result(&self.catalogue, result).map_err(|e| (e, None))
+    }
+
     fn url_with_query(&self, action: &str, query: &[(&str, &str)]) -> Url {
         let mut url = self.catalogue.action_url(action);
         url.query_pairs_mut().extend_pairs(query);
@@ -231,6 +243,19 @@ impl CatalogueClient {
         body: Option<&Map<String, Value>>,
         id: Option<&str>,
     ) -> Result<Value, CatalogueError> {
+        self.exchange(method, url, body, id)
+            .await
+            .map_err(|(error, _)| error)
+    }
+
+    /// [`Self::call`], with the reply's `Retry-After` (delay in seconds) on failure.
+    async fn exchange(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Map<String, Value>>,
+        id: Option<&str>,
+    ) -> Result<Value, (CatalogueError, Option<Duration>)> {
         let label = self.catalogue.label();
         let secret = self.key.as_ref().map(ApiKey::expose).unwrap_or_default();
         let mut request = self
@@ -241,24 +266,29 @@ impl CatalogueClient {
         if let Some(key) = &self.key {
             // action_url always builds on the catalogue's base; this guards future callers.
             if self.catalogue.owns(&url) {
-                let mut value =
-                    HeaderValue::from_str(key.expose()).map_err(|_| CatalogueError::Setup {
+                let mut value = HeaderValue::from_str(key.expose())
+                    .map_err(|_| CatalogueError::Setup {
                         message: "the API key contains characters that cannot be sent \
                                   (a line break or control character?); copy it again"
                             .into(),
-                    })?;
+                    })
+                    .map_err(|e| (e, None))?;
                 value.set_sensitive(true);
                 request = request.header(AUTHORIZATION, value);
                 key_sent = true;
             }
         }
         if let Some(body) = body {
-            let bytes = serde_json::to_vec(body).map_err(|e| CatalogueError::Setup {
-                message: format!("cannot encode the request: {e}"),
+            let bytes = serde_json::to_vec(body).map_err(|e| {
+                let error = CatalogueError::Setup {
+                    message: format!("cannot encode the request: {e}"),
+                };
+                (error, None)
             })?;
             request = request.header(CONTENT_TYPE, "application/json").body(bytes);
         }
         let timeout = self.options.timeout;
+        let mut retry_after = None;
         let outcome = async {
             let mut response = request
                 .send()
@@ -274,6 +304,10 @@ impl CatalogueClient {
             };
             let content_type = header(CONTENT_TYPE);
             let location = header(LOCATION);
+            // Only the delay-seconds form; an HTTP date falls back to the caller's backoff.
+            retry_after = header(RETRY_AFTER)
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
             let mut bytes = Vec::new();
             while let Some(chunk) = response
                 .chunk()
@@ -298,8 +332,16 @@ impl CatalogueClient {
             classify_reply(&label, &reply, key_sent, id)
         }
         .await;
-        outcome.map_err(|e| e.scrubbed(secret))
+        outcome.map_err(|e| (e.scrubbed(secret), retry_after))
     }
+}
+
+/// One page of `package_search`: the number of matches and this page's datasets, left as
+/// JSON values so that one malformed entry spoils only itself.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SearchPage {
+    pub count: u64,
+    pub results: Vec<Value>,
 }
 
 fn into_object(catalogue: &Catalogue, result: Value) -> Result<Map<String, Value>, CatalogueError> {

@@ -93,23 +93,8 @@ pub async fn fetch(client: &CatalogueClient) -> Result<Lists, CatalogueError> {
 
 /// `<cache dir>/bcdc-lsp/<kind>-<host>.json`.
 pub(super) fn cache_file(client: &CatalogueClient, kind: &str) -> Option<PathBuf> {
-    let host: String = client
-        .catalogue()
-        .host_and_port()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Some(
-        dirs::cache_dir()?
-            .join("bcdc-lsp")
-            .join(format!("{kind}-{host}.json")),
-    )
+    let host = super::cache::host_key(client.catalogue());
+    Some(super::cache::cache_root()?.join(format!("{kind}-{host}.json")))
 }
 
 /// The cached lists for this catalogue, however old.

@@ -15,6 +15,7 @@
 //! - Failures are [`WorkflowError`]s; `Invalid` and `Catalogue` carry [`Problem`]s with
 //!   byte ranges in the file, for diagnostics (source "catalogue").
 
+pub mod cache;
 pub mod client;
 pub mod compare;
 pub mod credentials;
@@ -28,6 +29,7 @@ pub mod portal;
 pub mod publish;
 pub mod pull;
 pub mod record;
+pub mod search;
 pub mod workflow;
 
 pub use client::{CatalogueClient, ClientOptions, License, Organization};

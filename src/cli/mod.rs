@@ -1,5 +1,6 @@
 //! The command line: `check`, `serve` (and the catalogue commands).
 
+mod audit;
 mod catalogue;
 mod check;
 
@@ -54,6 +55,8 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Check every record of a catalogue and report the problems (text, JSON or HTML).
+    Audit(audit::AuditArgs),
     /// publish, patch, pull (see src/cli/catalogue.rs).
     #[command(flatten)]
     Catalogue(catalogue::CatalogueCommand),
@@ -84,11 +87,12 @@ pub fn run(cli: Cli) -> ExitCode {
             Ok(schema) => check::run(format, &schema, &paths),
             Err(e) => usage_error(&e),
         },
+        Some(Command::Audit(args)) => audit::run(args),
         Some(Command::Serve { .. }) => crate::lsp::serve(),
         Some(Command::Catalogue(command)) => catalogue::run(command),
         None if cli.stdio => crate::lsp::serve(),
         None => usage_error(
-            "give a command (check, serve, publish, patch, pull); see `bcdc-lsp --help`",
+            "give a command (check, audit, serve, publish, patch, pull); see `bcdc-lsp --help`",
         ),
     }
 }

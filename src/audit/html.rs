@@ -1,0 +1,378 @@
+//! The HTML report: one self-contained file (inline CSS and script, nothing fetched) to open
+//! and send around. The numbers and the table are in the markup, so it reads without the
+//! script; the script only sorts and filters the table. Every text from the catalogue is
+//! escaped: titles and messages are untrusted.
+
+use std::fmt::Write;
+
+use super::report::{AuditedRecord, Report};
+use crate::check::Severity;
+
+/// `&`, `<`, `>`, `"` and `'` as entities: safe in text and in quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A link target: only http(s) URLs (the catalogue's own pages); anything else links nowhere.
+fn href(url: &str) -> String {
+    if url.starts_with("https://") || url.starts_with("http://") {
+        escape(url)
+    } else {
+        "#".into()
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let e = escape;
+    let mut out = String::new();
+    let checked = report.records.len();
+    let _ = write!(
+        out,
+        r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>Catalogue audit: {host}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<header>
+<h1>Catalogue audit</h1>
+<p class="meta"><a href="{host_href}">{host}</a> · checked at <time>{at}</time></p>
+</header>
+<section id="summary" aria-label="Summary">
+{cards}</section>
+"#,
+        host = e(&report.host),
+        host_href = href(&report.host),
+        at = e(&report.checked_at),
+        cards = [
+            ("records_checked", checked, "records checked", ""),
+            (
+                "records_with_errors",
+                report.with_errors(),
+                "with errors",
+                "error"
+            ),
+            (
+                "records_with_warnings",
+                report.with_warnings_only(),
+                "with warnings only",
+                "warning"
+            ),
+            ("records_clean", report.clean(), "clean", "clean"),
+            (
+                "records_from_cache",
+                report.from_cache,
+                "from the cache",
+                "muted"
+            ),
+        ]
+        .iter()
+        .map(|(stat, n, label, class)| format!(
+            "<div class=\"card {class}\" data-stat=\"{stat}\"><span class=\"n\">{n}</span> \
+             <span class=\"label\">{label}</span></div>\n"
+        ))
+        .collect::<String>(),
+    );
+    if !report.unfetched.is_empty() {
+        out.push_str(
+            "<section id=\"unfetched\" class=\"alert\">\n<h2>Incomplete: not fetched</h2>\n<ul>\n",
+        );
+        for u in &report.unfetched {
+            let _ = writeln!(
+                out,
+                "<li><strong>{}</strong>: {}</li>",
+                e(&u.what),
+                e(&u.reason)
+            );
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
+    out.push_str("<section class=\"charts\">\n");
+    chart(
+        &mut out,
+        "by-field",
+        "Problems by field",
+        report
+            .by_field
+            .iter()
+            .map(|(field, n)| (field.as_str(), *n, None)),
+    );
+    chart(
+        &mut out,
+        "by-org",
+        "Records with errors by organization",
+        report
+            .by_org
+            .iter()
+            .map(|o| (o.org.as_str(), o.records, Some(o.with_errors))),
+    );
+    chart(
+        &mut out,
+        "by-code",
+        "Problems by code",
+        report
+            .by_code
+            .iter()
+            .map(|(code, n)| (code.as_str(), *n, None)),
+    );
+    out.push_str("</section>\n");
+    let mut orgs: Vec<&str> = report.by_org.iter().map(|o| o.org.as_str()).collect();
+    orgs.dedup();
+    let _ = write!(
+        out,
+        r#"<section id="records">
+<h2>Records</h2>
+<div class="controls">
+<input id="filter" type="search" placeholder="Filter: name, title, organization or problem" aria-label="Filter records">
+<select id="org-filter" aria-label="Organization"><option value="">All organizations</option>{orgs}</select>
+<select id="status-filter" aria-label="Status"><option value="">Any status</option><option value="errors">With errors</option><option value="warnings">With warnings only</option><option value="clean">Clean</option></select>
+<span id="shown" aria-live="polite">{checked} of {checked} records</span>
+</div>
+<table id="records-table">
+<thead><tr><th data-key="name" aria-sort="ascending">Record</th><th data-key="org">Organization</th><th data-key="errors" data-numeric>Errors</th><th data-key="warnings" data-numeric>Warnings</th><th>Problems</th></tr></thead>
+<tbody>
+"#,
+        orgs = orgs
+            .iter()
+            .map(|o| format!("<option value=\"{0}\">{0}</option>", e(o)))
+            .collect::<String>(),
+    );
+    for record in &report.records {
+        row(&mut out, record);
+    }
+    let _ = write!(
+        out,
+        "</tbody>\n</table>\n</section>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+    );
+    out
+}
+
+/// A bar chart as a table: label, bar (width relative to the largest), count. With
+/// `part`, the bar shows that part of the count (records with errors of all records).
+fn chart<'a>(
+    out: &mut String,
+    id: &str,
+    title: &str,
+    rows: impl Iterator<Item = (&'a str, usize, Option<usize>)> + Clone,
+) {
+    let max = rows.clone().map(|(_, n, _)| n).max().unwrap_or(0).max(1);
+    let _ = write!(
+        out,
+        "<figure id=\"{id}\">\n<figcaption>{title}</figcaption>\n<table class=\"bars\">\n"
+    );
+    let mut empty = true;
+    for (label, n, part) in rows {
+        empty = false;
+        let width = n as f64 * 100.0 / max as f64;
+        let label = escape(label);
+        match part {
+            None => {
+                let _ = writeln!(
+                    out,
+                    "<tr data-key=\"{label}\" data-count=\"{n}\"><th scope=\"row\">{label}</th>\
+                     <td class=\"bar\"><span style=\"width:{width:.1}%\"></span></td><td class=\"num\">{n}</td></tr>"
+                );
+            }
+            Some(part) => {
+                let inner = if n == 0 {
+                    0.0
+                } else {
+                    part as f64 * 100.0 / n as f64
+                };
+                let _ = writeln!(
+                    out,
+                    "<tr data-key=\"{label}\" data-records=\"{n}\" data-with-errors=\"{part}\">\
+                     <th scope=\"row\">{label}</th><td class=\"bar\"><span class=\"total\" \
+                     style=\"width:{width:.1}%\"><span class=\"part\" style=\"width:{inner:.1}%\">\
+                     </span></span></td><td class=\"num\">{part} / {n}</td></tr>"
+                );
+            }
+        }
+    }
+    if empty {
+        out.push_str("<tr><td class=\"none\">No problems</td></tr>\n");
+    }
+    out.push_str("</table>\n</figure>\n");
+}
+
+fn row(out: &mut String, record: &AuditedRecord) {
+    let e = escape;
+    let (errors, warnings) = (record.errors(), record.warnings());
+    let status = if errors > 0 {
+        "errors"
+    } else if record.problems.is_empty() {
+        "clean"
+    } else {
+        "warnings"
+    };
+    let title = if record.title.trim().is_empty() {
+        &record.name
+    } else {
+        &record.title
+    };
+    let _ = write!(
+        out,
+        "<tr data-name=\"{name}\" data-org=\"{org}\" data-errors=\"{errors}\" data-warnings=\"{warnings}\" \
+         data-status=\"{status}\"><td><a href=\"{url}\">{title}</a><div class=\"name\">{name}</div></td>\
+         <td>{org}</td><td class=\"num\">{errors}</td><td class=\"num\">{warnings}</td><td>",
+        name = e(&record.name),
+        org = e(record.org_or_none()),
+        url = href(&record.url),
+        title = e(title),
+    );
+    if record.problems.is_empty() {
+        out.push_str("<span class=\"ok\">No problems</span>");
+    } else {
+        out.push_str("<ul class=\"problems\">");
+        for p in &record.problems {
+            let class = match p.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                _ => "info",
+            };
+            let _ = write!(
+                out,
+                "<li class=\"{class}\">{message} <code title=\"{code}\">{pointer}</code></li>",
+                message = e(&p.message),
+                code = e(p.code),
+                pointer = e(if p.pointer.is_empty() {
+                    "/"
+                } else {
+                    &p.pointer
+                }),
+            );
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</td></tr>\n");
+}
+
+const STYLE: &str = r#"
+:root{--fg:#1b1f24;--muted:#5b6470;--line:#d8dde3;--err:#c62828;--warn:#b26a00;--ok:#2e7d32;--bar:#3f6fb5;--bg:#f6f8fa}
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);margin:0;padding:24px 32px;background:#fff}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px}
+.meta{color:var(--muted);margin:0 0 18px}a{color:#1f5fbf}
+#summary{display:flex;flex-wrap:wrap;gap:12px}
+.card{border:1px solid var(--line);border-radius:8px;padding:10px 16px;min-width:140px;background:var(--bg)}
+.card .n{display:block;font-size:26px;font-weight:600}.card .label{color:var(--muted)}
+.card.error .n{color:var(--err)}.card.warning .n{color:var(--warn)}.card.clean .n{color:var(--ok)}
+.alert{border:1px solid var(--err);background:#fdecea;border-radius:8px;padding:4px 16px;margin-top:16px}
+.alert h2{color:var(--err);margin-top:10px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:20px;margin-top:20px}
+figure{margin:0;border:1px solid var(--line);border-radius:8px;padding:12px 14px;max-height:420px;overflow:auto}
+figcaption{font-weight:600;margin-bottom:8px}
+.bars{width:100%;border-collapse:collapse}.bars th{font-weight:normal;text-align:left;font-family:ui-monospace,monospace;font-size:12px;padding:2px 8px 2px 0;white-space:nowrap;max-width:260px;overflow:hidden;text-overflow:ellipsis}
+.bars td.bar{width:60%}.bars td.bar>span{display:block;height:12px;background:var(--bar);border-radius:2px;min-width:2px}
+.bars td.bar>span.total{background:#c9d3df}.bars span.part{display:block;height:12px;background:var(--err);border-radius:2px}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;padding-left:8px}
+.none{color:var(--muted)}
+.controls{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin-bottom:10px}
+.controls input{flex:1;min-width:260px;padding:6px 8px;border:1px solid var(--line);border-radius:6px}
+.controls select{padding:6px;border:1px solid var(--line);border-radius:6px}#shown{color:var(--muted)}
+#records-table{width:100%;border-collapse:collapse}
+#records-table th{text-align:left;white-space:nowrap;border-bottom:2px solid var(--line);padding:6px 8px;background:var(--bg);position:sticky;top:0}
+#records-table th[data-key]{cursor:pointer;user-select:none}
+#records-table th[aria-sort=ascending]::after{content:" ▲"}#records-table th[aria-sort=descending]::after{content:" ▼"}
+#records-table td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
+#records-table td:nth-child(2){white-space:nowrap}
+.name{color:var(--muted);font-size:12px;font-family:ui-monospace,monospace}
+.problems{margin:0;padding-left:18px}.problems li.error::marker{color:var(--err)}.problems li.warning::marker{color:var(--warn)}
+.problems code{color:var(--muted);font-size:11px}.ok{color:var(--ok)}
+"#;
+
+const SCRIPT: &str = r#"
+(function () {
+  var table = document.getElementById('records-table');
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  var text = document.getElementById('filter');
+  var org = document.getElementById('org-filter');
+  var status = document.getElementById('status-filter');
+  var shown = document.getElementById('shown');
+  function apply() {
+    var words = text.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var n = 0;
+    rows.forEach(function (row) {
+      var hay = row.textContent.toLowerCase();
+      var ok = words.every(function (w) { return hay.indexOf(w) >= 0; }) &&
+        (!org.value || row.dataset.org === org.value) &&
+        (!status.value || row.dataset.status === status.value);
+      row.hidden = !ok;
+      if (ok) n++;
+    });
+    shown.textContent = n + ' of ' + rows.length + ' records';
+  }
+  [text, org, status].forEach(function (el) { el.addEventListener('input', apply); });
+  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+    var key = th.dataset.key;
+    if (!key) return;
+    th.tabIndex = 0;
+    function sort() {
+      var descending = th.getAttribute('aria-sort') === 'ascending';
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute('aria-sort'); });
+      th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
+      var numeric = th.hasAttribute('data-numeric');
+      rows.sort(function (a, b) {
+        var x = a.dataset[key], y = b.dataset[key];
+        var c = numeric ? Number(x) - Number(y) : x.localeCompare(y);
+        if (c === 0) c = a.dataset.name.localeCompare(b.dataset.name);
+        return descending ? -c : c;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    }
+    th.addEventListener('click', sort);
+    th.addEventListener('keydown', function (ev) { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); sort(); } });
+  });
+})();
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::report::tests::sample_report;
+
+    #[test]
+    fn untrusted_text_is_escaped() {
+        let html = render(&sample_report());
+        assert!(!html.contains("<script>alert"));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"));
+        assert!(html.contains("data-name=\"odd-title\""));
+        assert_eq!(
+            html.matches("<script>").count(),
+            1,
+            "only the report's own script"
+        );
+        assert!(!html.contains("src="), "nothing is loaded from anywhere");
+    }
+
+    #[test]
+    fn numbers_are_in_the_markup() {
+        let html = render(&sample_report());
+        assert!(html.contains(
+            "<div class=\"card error\" data-stat=\"records_with_errors\"><span class=\"n\">2</span>"
+        ));
+        assert!(html.contains(
+            "<tr data-key=\"/resources/*/projection_name\" data-count=\"2\"><th scope=\"row\">"
+        ));
+        assert!(html.contains("<tr data-key=\"org-a\" data-records=\"2\" data-with-errors=\"1\">"));
+        assert!(html.contains("<strong>records 1001–2000 of 2400</strong>"));
+        assert_eq!(html.matches("<tr data-name=").count(), 4);
+        assert_eq!(href("javascript:alert(1)"), "#");
+    }
+}

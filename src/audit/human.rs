@@ -1,0 +1,137 @@
+//! The report for a terminal: the summary, problems by code, by field and by organization,
+//! then the worst records with their catalogue pages, and what could not be fetched.
+
+use super::report::Report;
+
+/// Records listed under "Worst records".
+pub const WORST: usize = 20;
+
+pub fn render(report: &Report) -> String {
+    let mut out = format!("Audit of {} at {}\n", report.host, report.checked_at);
+    let checked = report.records.len();
+    out.push_str(&format!(
+        "{checked} record{} checked ({} from the cache, {} fetched): {} with errors, \
+         {} with warnings only, {} clean\n",
+        plural(checked),
+        report.from_cache,
+        checked - report.from_cache.min(checked),
+        report.with_errors(),
+        report.with_warnings_only(),
+        report.clean(),
+    ));
+    if !report.unfetched.is_empty() {
+        out.push_str(&format!(
+            "INCOMPLETE: {} part{} of the catalogue could not be fetched (listed at the end)\n",
+            report.unfetched.len(),
+            plural(report.unfetched.len())
+        ));
+    }
+    let width = |items: &mut dyn Iterator<Item = usize>| {
+        items.map(|n| n.to_string().len()).max().unwrap_or(1)
+    };
+    if !report.by_code.is_empty() {
+        out.push_str("\nProblems by code:\n");
+        let w = width(&mut report.by_code.iter().map(|(_, n)| *n));
+        for (code, n) in &report.by_code {
+            out.push_str(&format!("  {n:>w$}  {code}\n"));
+        }
+        out.push_str("\nProblems by field:\n");
+        let w = width(&mut report.by_field.iter().map(|(_, n)| *n));
+        for (field, n) in &report.by_field {
+            out.push_str(&format!("  {n:>w$}  {field}\n"));
+        }
+    }
+    if !report.by_org.is_empty() {
+        out.push_str("\nRecords by organization (with errors / checked):\n");
+        let w = width(&mut report.by_org.iter().map(|o| o.records));
+        for org in &report.by_org {
+            out.push_str(&format!(
+                "  {:>w$} / {:>w$}  {}\n",
+                org.with_errors, org.records, org.org
+            ));
+        }
+    }
+    let worst = report.worst(WORST);
+    if !worst.is_empty() {
+        out.push_str(&format!(
+            "\nWorst records{}:\n",
+            if worst.len() < report.records.len() - report.clean() {
+                format!(" (the first {})", worst.len())
+            } else {
+                String::new()
+            }
+        ));
+        for record in worst {
+            out.push_str(&format!(
+                "  {} ({} error{}, {} warning{}) {}\n",
+                record.name,
+                record.errors(),
+                plural(record.errors()),
+                record.warnings(),
+                plural(record.warnings()),
+                record.url
+            ));
+            for p in &record.problems {
+                out.push_str(&format!(
+                    "    {}[{}] {}: {}\n",
+                    p.severity.as_str(),
+                    p.code,
+                    if p.pointer.is_empty() {
+                        "/"
+                    } else {
+                        &p.pointer
+                    },
+                    p.message
+                ));
+            }
+        }
+    }
+    if !report.unfetched.is_empty() {
+        out.push_str("\nCould not fetch:\n");
+        for u in &report.unfetched {
+            out.push_str(&format!("  {}: {}\n", u.what, u.reason));
+        }
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::report::tests::sample_report;
+
+    #[test]
+    fn summary_sections_and_failures() {
+        let text = render(&sample_report());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[..3],
+            [
+                "Audit of http://127.0.0.1:5000 at 2026-11-30T00:53:20Z",
+                "4 records checked (1 from the cache, 3 fetched): 2 with errors, 1 with warnings \
+                 only, 1 clean",
+                "INCOMPLETE: 1 part of the catalogue could not be fetched (listed at the end)",
+            ]
+        );
+        assert!(text.contains("\nProblems by code:\n  2  invalid-choice\n  1  invalid-format\n"));
+        assert!(text.contains("\nProblems by field:\n  2  /resources/*/projection_name\n"));
+        assert!(text.contains(
+            "\nRecords by organization (with errors / checked):\n  1 / 2  org-a\n  1 / 2  org-b\n"
+        ));
+        assert!(text.contains(
+            "\n  bad-email (2 errors, 0 warnings) http://127.0.0.1:5000/dataset/bad-email\n    \
+             error[invalid-format] /contacts/0/email: "
+        ));
+        assert!(text.ends_with(
+            "\nCould not fetch:\n  records 1001–2000 of 2400: the catalogue failed (HTTP 500)\n"
+        ));
+    }
+}

@@ -1,0 +1,91 @@
+//! The on-disk caches under `<user cache dir>/bcdc-lsp/`: one name per catalogue host, and
+//! the record cache of `audit` (one `package_search` result per file, so that a later audit
+//! fetches only what changed). Best effort throughout: a cache that cannot be read or
+//! written only costs a refetch.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use super::host::Catalogue;
+
+/// The catalogue's host and port as a file name part: `127.0.0.1_5000`.
+pub fn host_key(catalogue: &Catalogue) -> String {
+    catalogue
+        .host_and_port()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// `<user cache dir>/bcdc-lsp` (`$XDG_CACHE_HOME/bcdc-lsp` on Linux).
+pub fn cache_root() -> Option<PathBuf> {
+    Some(dirs::cache_dir()?.join("bcdc-lsp"))
+}
+
+/// Datasets as `package_search` returned them, in `records/<host>/<id>.json`; each file
+/// holds the dataset with its `metadata_modified`, which says whether it is still current.
+#[derive(Debug, Clone)]
+pub struct RecordCache {
+    dir: PathBuf,
+}
+
+impl RecordCache {
+    /// The cache of this catalogue's records, or `None` when the system has no cache dir.
+    pub fn for_catalogue(catalogue: &Catalogue) -> Option<RecordCache> {
+        Some(RecordCache {
+            dir: cache_root()?.join("records").join(host_key(catalogue)),
+        })
+    }
+
+    /// Every cached dataset by id (unreadable files are skipped).
+    pub fn load(&self) -> HashMap<String, Map<String, Value>> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return HashMap::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .filter_map(|e| {
+                let text = std::fs::read(e.path()).ok()?;
+                let package: Map<String, Value> = serde_json::from_slice(&text).ok()?;
+                let id = package.get("id")?.as_str()?.to_string();
+                Some((id, package))
+            })
+            .collect()
+    }
+
+    /// Keeps one dataset (written to a temporary file and renamed, so a reader never sees
+    /// half a file). Ids that are not safe file names are not cached.
+    pub fn store(&self, package: &Map<String, Value>) {
+        let Some(id) = package.get("id").and_then(Value::as_str) else {
+            return;
+        };
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return;
+        }
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        let path = self.dir.join(format!("{id}.json"));
+        let tmp = self
+            .dir
+            .join(format!(".{id}.json.{}.tmp", std::process::id()));
+        if let Ok(text) = serde_json::to_vec(package) {
+            if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! `bcdc-lsp audit`: every record of a catalogue, fetched (`catalogue::search`), checked
+//! and reported (`crate::audit`) as text, JSON or HTML. Never writes to the catalogue.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clap::{Args, ValueEnum};
+
+use crate::audit::{audit_records, html, human, json, report::rfc3339_utc, Report};
+use crate::catalogue::cache::RecordCache;
+use crate::catalogue::search::{fetch_all, Progress, Retry, Scope};
+use crate::catalogue::{self};
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// Catalogue: `test` (https://cat.data.gov.bc.ca, the default), `prod`
+    /// (https://catalogue.data.gov.bc.ca) or a CKAN base URL.
+    #[arg(long, default_value = "test")]
+    host: String,
+    /// Only the records of this organization (its name, as in the record's URL on the
+    /// catalogue); repeat for several.
+    #[arg(long = "org", value_name = "NAME")]
+    orgs: Vec<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
+    format: AuditFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
+    /// Include private records (those the API key's user may see; needs a key).
+    #[arg(long)]
+    include_private: bool,
+    /// The dataset type to audit, with the schema the catalogue serves for it (default:
+    /// the catalogue's only type, else `bcdc_dataset`).
+    #[arg(long = "type", value_name = "TYPE")]
+    dataset_type: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum AuditFormat {
+    Human,
+    Json,
+    Html,
+}
+
+/// Exit status: 0 no record has an error, 1 some record has one, 2 the audit could not
+/// run or could not fetch everything (and found no error in what it fetched).
+pub fn run(args: AuditArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(&format!("cannot start: {e}")),
+    };
+    let client = match catalogue::connect(&args.host, None) {
+        Ok(client) => client,
+        Err(e) => return fail(&e),
+    };
+    if args.include_private && !client.has_key() {
+        return fail(&format!(
+            "--include-private needs an API key for {} (BCDC_API_KEY or bcdc-lsp/config.toml)",
+            client.catalogue().label()
+        ));
+    }
+    // the records are checked against the schema the catalogue itself serves
+    let schema = match runtime.block_on(catalogue::portal_schema(
+        &client,
+        args.dataset_type.as_deref(),
+    )) {
+        Ok(schema) => schema,
+        Err(e) => {
+            return fail(&format!(
+                "the audit could not run: cannot read the catalogue's schema: {e}"
+            ))
+        }
+    };
+    let scope = Scope {
+        dataset_type: schema.dataset_type.clone(),
+        organizations: args.orgs,
+        include_private: args.include_private,
+    };
+    let cache = RecordCache::for_catalogue(client.catalogue());
+    let on_terminal = std::io::stderr().is_terminal();
+    let progress = |p: Progress| {
+        if on_terminal {
+            eprint!("\r\x1b[K{} {}/{} records", p.phase, p.done, p.total);
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let fetched = runtime.block_on(fetch_all(
+        &client,
+        &scope,
+        cache.as_ref(),
+        Retry::default(),
+        &progress,
+    ));
+    if on_terminal {
+        eprint!("\r\x1b[K");
+    }
+    let fetched = match fetched {
+        Ok(fetched) => fetched,
+        Err(e) => return fail(&format!("the audit could not run: {e}")),
+    };
+    let records = audit_records(&fetched.packages, &schema, client.catalogue());
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    let report = Report::new(
+        client.catalogue().base_url().to_string(),
+        rfc3339_utc(now),
+        records,
+        fetched.unfetched,
+        fetched.from_cache,
+    );
+    let text = match args.format {
+        AuditFormat::Human => human::render(&report),
+        AuditFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&json::render(&report))
+                .expect("JSON values serialise");
+            text.push('\n');
+            text
+        }
+        AuditFormat::Html => html::render(&report),
+    };
+    match &args.output {
+        None => print!("{text}"),
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                return fail(&format!("cannot write {}: {e}", path.display()));
+            }
+            eprintln!(
+                "wrote {}: {} records checked ({} from the cache), {} with errors{}",
+                path.display(),
+                report.records.len(),
+                report.from_cache,
+                report.with_errors(),
+                if report.unfetched.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} part(s) not fetched", report.unfetched.len())
+                }
+            );
+        }
+    }
+    ExitCode::from(report.exit_status())
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("bcdc-lsp: {message}");
+    ExitCode::from(2)
+}

@@ -123,9 +123,14 @@ fn clean_record(name: &str, org: &str) -> Value {
 }
 
 fn audit(ckan: &Ckan, cache: &Path, orgs: &[&str], format: &str) -> Output {
+    audit_with(ckan, cache, orgs, &["--format", format])
+}
+
+fn audit_with(ckan: &Ckan, cache: &Path, orgs: &[&str], args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"));
     command
-        .args(["audit", "--host", &ckan.url, "--format", format])
+        .args(["audit", "--host", &ckan.url])
+        .args(args)
         .env_remove("BCDC_API_KEY")
         .env("XDG_CACHE_HOME", cache)
         .env("XDG_CONFIG_HOME", cache.join("no-config"));
@@ -317,4 +322,77 @@ fn audit_finds_exactly_the_planted_problems_then_uses_the_cache() {
     assert!(html.contains(&format!(
         "data-name=\"{fixed}\" data-org=\"{org_a}\" data-errors=\"0\""
     )));
+}
+
+/// Another dataset type on the same catalogue (ckanext-scheming's own `camel-photos`
+/// example, which the harness serves): the audit checks it against the schema the portal
+/// serves for that type, not the embedded BCDC one, and sees only records of that type.
+#[test]
+fn audit_of_another_dataset_type_uses_the_schema_the_portal_serves() {
+    let Some(ckan) = ckan("audit_of_another_dataset_type_uses_the_schema_the_portal_serves") else {
+        return;
+    };
+    let mut created = Created {
+        ckan: &ckan,
+        datasets: Vec::new(),
+        organizations: Vec::new(),
+    };
+    let org = unique("camels");
+    let made = ckan
+        .call("organization_create", json!({"name": org, "title": org}))
+        .expect("organization_create");
+    created
+        .organizations
+        .push(made["id"].as_str().unwrap().into());
+    // two camel photos (complete for their schema; nothing like a BCDC record), and one
+    // BCDC record in the same organization, which a camel-photos audit must not see
+    let camels = [unique("larry"), unique("sally")];
+    for (name, humps) in camels.iter().zip([2, 1]) {
+        let record = json!({"type": "camel-photos", "name": name, "owner_org": org,
+                            "title": "A camel", "humps": humps, "category": "bactrian",
+                            "personality": ["friendly"]});
+        let made = ckan.call("package_create", record).expect("a camel photo");
+        created.datasets.push(made["id"].as_str().unwrap().into());
+    }
+    let made = ckan
+        .call("package_create", clean_record(&unique("bcdc"), &org))
+        .expect("a BCDC record");
+    created.datasets.push(made["id"].as_str().unwrap().into());
+
+    let cache = tempfile::tempdir().unwrap();
+    let output = audit_with(
+        &ckan,
+        cache.path(),
+        &[&org],
+        &["--type", "camel-photos", "--format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["records_checked"], 2, "{report:#}");
+    assert_eq!(report["records_with_errors"], 0, "{report:#}");
+    let mut names: Vec<&str> = report["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, [camels[0].as_str(), camels[1].as_str()]);
+
+    // the same records against the embedded BCDC rules would be full of missing fields:
+    // the clean verdict above comes from the portal's own schema
+    let larry = ckan.call("package_show", json!({"id": camels[0]})).unwrap();
+    let mut record = larry.as_object().unwrap().clone();
+    record.insert("type".into(), json!("bcdc_dataset"));
+    let bcdc = bcdc_lsp::check::check(
+        &bcdc_lsp::syntax::Document::parse(
+            &serde_json::to_string(&record).unwrap(),
+            bcdc_lsp::syntax::Format::Json,
+        ),
+        &bcdc_lsp::schema::Schema::embedded(),
+    );
+    assert!(
+        bcdc.iter().any(|d| d.code.as_str() == "missing-required"),
+        "{bcdc:?}"
+    );
 }

@@ -124,9 +124,9 @@ async function languageMode(expected) {
 /**
  * Types `key: ` and `quote` (none, or `"`, which the editor closes) on `line` of the active editor, closes the
  * list those trigger characters opened, then types `prefix` of a value: the completion list must open by
- * itself (no Ctrl+Space) and offer `expected`, which is accepted.
+ * itself (no Ctrl+Space) and offer `expected`, which is accepted. `file` names the screenshot.
  */
-async function completeWhileTyping(line, key, quote, prefix, expected) {
+async function completeWhileTyping(file, line, key, quote, prefix, expected) {
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
   await goToLine(line);
   await page.keyboard.press('End');
@@ -140,7 +140,7 @@ async function completeWhileTyping(line, key, quote, prefix, expected) {
   const row = page.locator(`.suggest-widget:visible .monaco-list-row:has-text("${expected}")`).first();
   await row.waitFor({ timeout: T });
   const labels = (await page.locator('.suggest-widget .monaco-list-row').allInnerTexts()).map(squash);
-  await shot(`moment-completion-while-typing-${key}`);
+  await shot(`moment-completion-while-typing-${file}`);
   await row.click();
   return labels;
 }
@@ -202,7 +202,7 @@ async function goToLine(line) {
 
     // 2. Typing a value of `security_class` opens its dropdown values by itself (the record language's
     //    editor defaults); accepting one clears the server's diagnostic.
-    await step('completion_opens_while_typing_value', () => completeWhileTyping(securityLine, 'security_class', '"', 'PROT', 'PROTECTED A'));
+    await step('completion_opens_while_typing_value', () => completeWhileTyping(INVALID_FILE, securityLine, 'security_class', '"', 'PROT', 'PROTECTED A'));
     await step('accepted_value_clears_diagnostic', async () => {
       await page.waitForFunction(
         () => !document.querySelector('.editor-group-container.active .monaco-editor .squiggly-error'),
@@ -225,7 +225,7 @@ async function goToLine(line) {
   });
   if (ok) await step('plain_yaml_record_completes_while_typing', async () => {
     const line = fs.readFileSync(path.join(WS_DIR, 'plain-record.yaml'), 'utf8').split('\n').findIndex((l) => l.startsWith('security_class:')) + 1;
-    const labels = await completeWhileTyping(line, 'security_class', '"', 'PROT', 'PROTECTED A');
+    const labels = await completeWhileTyping('plain-record.yaml', line, 'security_class', '"', 'PROT', 'PROTECTED A');
     await page.waitForFunction(() => !document.querySelector('.editor-group-container.active .monaco-editor .squiggly-error'), null, { timeout: T });
     return labels;
   });

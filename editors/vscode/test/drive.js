@@ -182,8 +182,8 @@ async function goToLine(line) {
     // the extension starts the server once a record is open; from the package when EXPECT_SERVER is its folder
     const deadline = Date.now() + T;
     for (;;) {
-      const servers = execFileSync('ps', ['-eo', 'args=']).toString().split('\n').filter((l) => /bcdc-lsp(\.exe)? serve\b/.test(l));
-      const ours = servers.find((l) => l.startsWith(EXPECT_SERVER));
+      const servers = execFileSync('ps', ['-eo', 'args=']).toString().split('\n').filter((l) => /bcdc-lsp.* serve\b/.test(l));
+      const ours = servers.find((l) => l.startsWith(EXPECT_SERVER) && / serve\b/.test(l));
       if (ours) return ours;
       if (Date.now() > deadline) throw new Error(`no "bcdc-lsp serve" from ${EXPECT_SERVER}; running: ${JSON.stringify(servers)}`);
       await page.waitForTimeout(300);

@@ -269,3 +269,14 @@ fn an_untitled_json_buffer_is_read_as_json() {
     assert!(codes(&d).contains(&"syntax".to_string()), "{d:#}");
     lsp.shutdown();
 }
+
+#[test]
+fn a_buffer_in_the_record_language_is_a_record_before_it_says_so() {
+    let (mut lsp, _) = Lsp::start(utf16(), json!({}));
+    let uri = "untitled:Untitled-2";
+    // no `type: bcdc_dataset` and no record file name: the language id decides
+    lsp.open(uri, "bcdc-yaml", "security_class: SECRET\n");
+    let d = lsp.diagnostics(uri);
+    assert!(codes(&d).contains(&"invalid-choice".to_string()), "{d:#}");
+    lsp.shutdown();
+}

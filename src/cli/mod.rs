@@ -9,10 +9,17 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// `--version`: the crate's version and which schema is built in (see build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\nschema: ",
+    env!("BCDC_EMBEDDED_SCHEMA")
+);
+
 #[derive(Parser, Debug)]
 #[command(
     name = "bcdc-lsp",
-    version,
+    version = VERSION,
     about = "Check, complete and publish BC Data Catalogue record files"
 )]
 pub struct Cli {

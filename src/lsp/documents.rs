@@ -17,8 +17,15 @@ pub struct CatalogueMark {
     pub text: String,
 }
 
+/// The language id the VS Code extension gives YAML record files, so that
+/// editor settings can be scoped to records alone. A document in it is a
+/// record whatever its name or content.
+const RECORD_YAML_LANGUAGE: &str = "bcdc-yaml";
+
 pub struct OpenDoc {
     pub uri: Uri,
+    /// The editor said it is a record (its language id), before any content does.
+    record_language: bool,
     pub catalogue: Vec<CatalogueMark>,
     /// The record's `publish_state` on the catalogue (for a record with an
     /// id, once asked): the state machine's moves start from it.
@@ -39,10 +46,11 @@ impl OpenDoc {
     pub fn new(uri: Uri, language_id: &str, version: i32, text: &str) -> OpenDoc {
         let format = match language_id {
             "json" | "jsonc" => Format::Json,
-            "yaml" => Format::Yaml,
+            "yaml" | RECORD_YAML_LANGUAGE => Format::Yaml,
             _ => Format::from_path(uri.as_str()),
         };
         OpenDoc {
+            record_language: language_id == RECORD_YAML_LANGUAGE,
             doc: Document::parse(text, format),
             catalogue: Vec::new(),
             catalogue_state: CatalogueState::Unknown,
@@ -62,7 +70,7 @@ impl OpenDoc {
 
     /// Whether the server analyses this document at all.
     pub fn is_record(&self, schema: &Schema) -> bool {
-        check::is_record(self.uri.as_str(), &self.doc, schema)
+        self.record_language || check::is_record(self.uri.as_str(), &self.doc, schema)
     }
 }
 

@@ -9,7 +9,8 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { redactingChannel } from './redact';
-import { INSTALL_HINT, findServer } from './serverPath';
+import { RECORD_YAML_LANGUAGE } from './recordFile';
+import { INSTALL_HINT, bundledServerPath, findServer } from './serverPath';
 import { ServerSettings } from './settings';
 import { ServerStatus } from './status';
 
@@ -28,6 +29,8 @@ export class BcdcClient implements vscode.Disposable {
   private toldMissing = false;
 
   constructor(
+    /** the extension's folder: a platform package carries the server in server/ */
+    private readonly extensionDir: string,
     private readonly output: vscode.LogOutputChannel,
     private readonly settings: () => Promise<ServerSettings>,
     private readonly onStatus: (status: ServerStatus) => void,
@@ -90,7 +93,8 @@ export class BcdcClient implements vscode.Disposable {
 
   private async launch(): Promise<LanguageClient | undefined> {
     const config = vscode.workspace.getConfiguration('bcdc');
-    const found = findServer(config.get<string>('server.path'), process.env.PATH);
+    const bundled = config.get<boolean>('server.bundled', true) ? bundledServerPath(this.extensionDir) : undefined;
+    const found = findServer(config.get<string>('server.path'), bundled, process.env.PATH);
     if ('problem' in found) {
       this.output.error(`${found.problem} ${INSTALL_HINT}`);
       if (this.toldMissing) return undefined;
@@ -103,13 +107,16 @@ export class BcdcClient implements vscode.Disposable {
         });
       return undefined;
     }
-    this.output.info(`starting ${found.path} serve`);
+    const from = { setting: 'set in bcdc.server.path', bundled: 'the one in this extension', PATH: 'from PATH' }[found.source];
+    this.output.info(`starting ${found.path} serve (${from})`);
     const serverOptions: ServerOptions = { command: found.path, args: ['serve'], transport: TransportKind.stdio };
     const clientOptions: LanguageClientOptions = {
       // the server itself ignores YAML/JSON documents that are not records
       documentSelector: [
+        { scheme: 'file', language: RECORD_YAML_LANGUAGE },
         { scheme: 'file', language: 'yaml' },
         { scheme: 'file', language: 'json' },
+        { scheme: 'untitled', language: RECORD_YAML_LANGUAGE },
         { scheme: 'untitled', language: 'yaml' },
         { scheme: 'untitled', language: 'json' },
       ],

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { apiKeySecretName, resolveCatalogue } from './catalogue';
 import { BcdcClient } from './client';
 import { Commands } from './commands';
-import { isRecord } from './recordFile';
+import { RECORD_YAML_LANGUAGE, isRecord, isYamlRecordByContent } from './recordFile';
 import { ServerSettings, serverSettings } from './settings';
 import { StatusBar } from './statusBar';
 
@@ -29,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   let bar: StatusBar | undefined = undefined;
   let commands: Commands | undefined = undefined;
   const bcdc = new BcdcClient(
+    context.extensionPath,
     output,
     settings,
     (status) => bar?.onServerStatus(status),
@@ -42,24 +43,48 @@ export function activate(context: vscode.ExtensionContext): void {
   const startIfRecord = (doc: vscode.TextDocument) => {
     if (!bcdc.running && isRecord(doc.fileName, doc.languageId, doc.getText())) void bcdc.start();
   };
-  vscode.workspace.textDocuments.forEach(startIfRecord);
+  // A plain .yaml file that says `type: bcdc_dataset` gets the record language (and so its editor defaults),
+  // once per file and session: a user who picks YAML again keeps it.
+  const relabelled = new Set<string>();
+  const giveRecordLanguage = (doc: vscode.TextDocument) => {
+    if (!vscode.workspace.getConfiguration('bcdc').get<boolean>('detectRecordLanguage', true)) return;
+    const key = doc.uri.toString();
+    if (relabelled.has(key) || !isYamlRecordByContent(doc.fileName, doc.languageId, doc.getText())) return;
+    relabelled.add(key);
+    void vscode.languages.setTextDocumentLanguage(doc, RECORD_YAML_LANGUAGE);
+  };
+  // The Red Hat YAML extension also serves .yaml files of other languages (its document selector has a
+  // file-name pattern) but starts only for `yaml` ones: start it for records too, so it keeps them.
+  const startYamlExtension = (doc: vscode.TextDocument) => {
+    if (doc.languageId !== RECORD_YAML_LANGUAGE) return;
+    const yaml = vscode.extensions.getExtension('redhat.vscode-yaml');
+    if (yaml && !yaml.isActive) void yaml.activate();
+  };
+  const onOpen = (doc: vscode.TextDocument) => {
+    giveRecordLanguage(doc);
+    startYamlExtension(doc);
+    startIfRecord(doc);
+  };
+  vscode.workspace.textDocuments.forEach(onOpen);
 
   context.subscriptions.push(
     output,
     bcdc,
     bar,
     ...commands.register(),
-    vscode.workspace.onDidOpenTextDocument(startIfRecord),
+    vscode.workspace.onDidOpenTextDocument(onOpen),
     vscode.workspace.onDidCloseTextDocument((doc) => bar.forget(doc.uri)),
     vscode.window.onDidChangeActiveTextEditor(() => bar.refresh()),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document !== vscode.window.activeTextEditor?.document) return;
-      startIfRecord(e.document); // e.g. `type: bcdc_dataset` was just typed into a new file
+      // e.g. `type: bcdc_dataset` was just typed into a new file
+      giveRecordLanguage(e.document);
+      startIfRecord(e.document);
       bar.refresh();
     }),
     vscode.languages.onDidChangeDiagnostics(() => bar.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('bcdc.server.path')) void bcdc.restart();
+      if (e.affectsConfiguration('bcdc.server.path') || e.affectsConfiguration('bcdc.server.bundled')) void bcdc.restart();
       else if (e.affectsConfiguration('bcdc.catalogue') || e.affectsConfiguration('bcdc.schema.path')) void bcdc.pushSettings();
       if (e.affectsConfiguration('bcdc.catalogue')) bar.refresh();
     }),

@@ -3,8 +3,10 @@
 // Env: CS_URL, WS_DIR (the workspace folder on disk), INVALID_FILE / VALID_FILE (file names in WS_DIR),
 //      RECORD_NAME (the valid record's unique `name`), CATALOGUE_LABEL (host shown in the status bar),
 //      CKAN_URL + CKAN_TOKEN (to check the published dataset and to type into "BCDC: Set API key"),
+//      EXPECT_SERVER (the server that must run: its path, or the folder it must be in),
 //      SHOTS_DIR, CHROMIUM (/usr/bin/chromium), CHROMIUM_PROFILE (a fresh dir), SKIP_PUBLISH (1 = no CKAN), STEP_TIMEOUT_MS (30000).
 // Prints "STEP <name> ok|FAIL <ms since start> <detail>" per step, then "RESULT PASS|FAIL"; exit 0 = all passed.
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
@@ -23,6 +25,8 @@ const CATALOGUE_LABEL = env('CATALOGUE_LABEL');
 const CKAN_URL = env('CKAN_URL').replace(/\/+$/, '');
 const CKAN_TOKEN = env('CKAN_TOKEN');
 const SHOTS = env('SHOTS_DIR');
+const EXPECT_SERVER = env('EXPECT_SERVER');
+const RECORD_LANGUAGE = 'BCDC record (YAML)'; // the record language's name in the status bar
 const PROFILE = env('CHROMIUM_PROFILE');
 const T = Number(process.env.STEP_TIMEOUT_MS || 30000);
 const SKIP_PUBLISH = process.env.SKIP_PUBLISH === '1'; // no CKAN: the publish steps report SKIP
@@ -103,6 +107,44 @@ async function runCommand(title) {
   await page.keyboard.press('Enter');
 }
 
+/** The active editor's language, as the status bar names it. */
+async function languageMode(expected) {
+  const item = page.locator('[id="status.editor.mode"]');
+  await item.waitFor({ timeout: T });
+  await page.waitForFunction(
+    (name) => document.querySelector('[id="status.editor.mode"]')?.textContent.trim() === name,
+    expected,
+    { timeout: T },
+  ).catch(() => undefined);
+  const text = squash(await item.innerText());
+  if (text !== expected) throw new Error(`language mode is ${JSON.stringify(text)}, expected ${JSON.stringify(expected)}`);
+  return text;
+}
+
+/**
+ * Types `key: ` and `quote` (none, or `"`, which the editor closes) on `line` of the active editor, closes the
+ * list those trigger characters opened, then types `prefix` of a value: the completion list must open by
+ * itself (no Ctrl+Space) and offer `expected`, which is accepted. `file` names the screenshot.
+ */
+async function completeWhileTyping(file, line, key, quote, prefix, expected) {
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await goToLine(line);
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.type(`${key}: ${quote}`, { delay: 15 });
+  // the list the trigger characters open (asynchronously): close it, so that what follows must open its own
+  await page.locator('.suggest-widget:visible').waitFor({ timeout: 3000 }).catch(() => undefined);
+  await page.keyboard.press('Escape');
+  await page.locator('.suggest-widget:visible').waitFor({ state: 'hidden', timeout: T });
+  await page.keyboard.type(prefix, { delay: 60 });
+  const row = page.locator(`.suggest-widget:visible .monaco-list-row:has-text("${expected}")`).first();
+  await row.waitFor({ timeout: T });
+  const labels = (await page.locator('.suggest-widget .monaco-list-row').allInnerTexts()).map(squash);
+  await shot(`moment-completion-while-typing-${file}`);
+  await row.click();
+  return labels;
+}
+
 async function goToLine(line) {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
@@ -135,6 +177,18 @@ async function goToLine(line) {
   const securityLine = fs.readFileSync(path.join(WS_DIR, INVALID_FILE), 'utf8').split('\n').findIndex((l) => l.startsWith('security_class: SECRET')) + 1;
   if (!securityLine) throw new Error(`${INVALID_FILE} has no "security_class: SECRET" line`);
   if (ok) ok = await step('open_invalid_record', async () => { await quickOpen(INVALID_FILE); return INVALID_FILE; });
+  if (ok) await step('record_language_mode', () => languageMode(RECORD_LANGUAGE));
+  if (ok) await step('server_is_the_expected_one', async () => {
+    // the extension starts the server once a record is open; from the package when EXPECT_SERVER is its folder
+    const deadline = Date.now() + T;
+    for (;;) {
+      const servers = execFileSync('ps', ['-eo', 'args=']).toString().split('\n').filter((l) => /bcdc-lsp.* serve\b/.test(l));
+      const ours = servers.find((l) => l.startsWith(EXPECT_SERVER) && / serve\b/.test(l));
+      if (ours) return ours;
+      if (Date.now() > deadline) throw new Error(`no "bcdc-lsp serve" from ${EXPECT_SERVER}; running: ${JSON.stringify(servers)}`);
+      await page.waitForTimeout(300);
+    }
+  });
   if (ok) {
     await step('status_bar_shows_catalogue', () => waitStatus(new RegExp(`BCDC ${CATALOGUE_LABEL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)));
     await step('problems_panel_invalid_choice', async () => {
@@ -146,22 +200,9 @@ async function goToLine(line) {
     });
     await step('status_bar_counts_problems', () => waitStatus(/\d+ problems?/));
 
-    // 2. Completion after `security_class: ` offers the dropdown values.
-    await step('completion_security_class_values', async () => {
-      await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
-      await goToLine(securityLine);
-      await page.keyboard.press('End');
-      await page.keyboard.press('Shift+Home');
-      await page.keyboard.type('security_class: ', { delay: 15 });
-      await page.keyboard.press('Escape'); // drop any suggestion opened while typing, then ask explicitly
-      await page.keyboard.press('Control+Space');
-      await page.locator('.suggest-widget:visible .monaco-list-row:has-text("PROTECTED A")').first().waitFor({ timeout: T });
-      const labels = (await page.locator('.suggest-widget .monaco-list-row').allInnerTexts()).map(squash);
-      await shot('moment-completion-list');
-      // accept it: the wrong value is gone, so the server's diagnostic must go too
-      await page.locator('.suggest-widget .monaco-list-row:has-text("PROTECTED A")').first().click();
-      return labels;
-    });
+    // 2. Typing a value of `security_class` opens its dropdown values by itself (the record language's
+    //    editor defaults); accepting one clears the server's diagnostic.
+    await step('completion_opens_while_typing_value', () => completeWhileTyping(INVALID_FILE, securityLine, 'security_class', '"', 'PROT', 'PROTECTED A'));
     await step('accepted_value_clears_diagnostic', async () => {
       await page.waitForFunction(
         () => !document.querySelector('.editor-group-container.active .monaco-editor .squiggly-error'),
@@ -169,10 +210,29 @@ async function goToLine(line) {
         { timeout: T },
       );
       const text = await editorText();
-      if (!/^security_class: PROTECTED A\s*$/m.test(text)) throw new Error(`line not completed: ${text.match(/^security_class:.*$/m)}`);
-      return 'security_class: PROTECTED A';
+      if (!/^security_class: "PROTECTED A"\s*$/m.test(text)) throw new Error(`line not completed: ${text.match(/^security_class:.*$/m)}`);
+      return 'security_class: "PROTECTED A"';
     });
   }
+
+  // 2b. A plain .yaml file that says `type: bcdc_dataset` gets the record language and the same completion;
+  //     a YAML file that is no record stays YAML.
+  if (ok) await step('plain_yaml_record_gets_record_language', async () => {
+    await quickOpen('plain-record.yaml');
+    const mode = await languageMode(RECORD_LANGUAGE);
+    await page.waitForSelector('.editor-group-container.active .monaco-editor .squiggly-error', { timeout: T });
+    return mode;
+  });
+  if (ok) await step('plain_yaml_record_completes_while_typing', async () => {
+    const line = fs.readFileSync(path.join(WS_DIR, 'plain-record.yaml'), 'utf8').split('\n').findIndex((l) => l.startsWith('security_class:')) + 1;
+    const labels = await completeWhileTyping('plain-record.yaml', line, 'security_class', '"', 'PROT', 'PROTECTED A');
+    await page.waitForFunction(() => !document.querySelector('.editor-group-container.active .monaco-editor .squiggly-error'), null, { timeout: T });
+    return labels;
+  });
+  if (ok) await step('other_yaml_stays_yaml', async () => {
+    await quickOpen('notes.yaml');
+    return languageMode('YAML');
+  });
 
   // 3. The API key goes in through "BCDC: Set API key" (SecretStorage), never through settings.json.
   if (ok) ok = await step('set_api_key_command', async () => {

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # End-to-end test of the VS Code extension in real VS Code (code-server 4.139.1) driven by headless Chromium:
-# packages the .vsix, installs it into a fresh profile, opens record fixtures and checks diagnostics in the
-# Problems panel, completion of dropdown values, "BCDC: Set API key" (SecretStorage), and "BCDC: Publish
-# record" / "Update record" / "Pull record…" against a real CKAN (the new id lands in the file, the catalogue
-# has the dataset and the update), the production modal and the missing-server notification.
+# installs the .vsix into a fresh profile, opens record fixtures and checks the record language, diagnostics in
+# the Problems panel, dropdown completion that opens while a value is typed, "BCDC: Set API key" (SecretStorage),
+# and "BCDC: Publish record" / "Update record" / "Pull record…" against a real CKAN (the new id lands in the
+# file, the catalogue has the dataset and the update; it is purged at the end), the production modal and the missing-server notification.
 #
-#   BCDC_LSP=/abs/path/bcdc-lsp BCDC_TEST_CKAN_URL=http://127.0.0.1:5000 BCDC_TEST_CKAN_TOKEN=... \
-#   BCDC_TEST_CKAN_ORG=lsp-test-org bash editors/vscode/test/e2e.sh
+# Either the platform package with its own server (what users install; what CI tests). code-server then runs
+# with no bcdc-lsp, cargo or rustc on PATH, and the test checks that the server running is the packaged one:
+#   BCDC_VSIX=/abs/path/bcdc-lsp-linux-x64-X.Y.Z.vsix (from scripts/dist.sh) BCDC_TEST_CKAN_URL=http://127.0.0.1:5000 \
+#   BCDC_TEST_CKAN_TOKEN=... BCDC_TEST_CKAN_ORG=lsp-test-org bash editors/vscode/test/e2e.sh
+# or a server binary (quick while developing): the test packages the platform-neutral .vsix and sets
+# bcdc.server.path:
+#   BCDC_LSP=/abs/path/bcdc-lsp BCDC_TEST_CKAN_URL=... BCDC_TEST_CKAN_TOKEN=... BCDC_TEST_CKAN_ORG=... bash editors/vscode/test/e2e.sh
 #
 # Other env: TOOLS (/tmp/bcdc-tools; $TOOLS/tools.env is sourced if present; tests/harness/editors/install.sh
 # installs Node 24, code-server, playwright-core and Chromium there), SHOTS_DIR (<repo>/target/e2e-shots/vscode),
@@ -25,9 +30,16 @@ die() { echo "e2e.sh: $*" >&2; exit 1; }
 T_ALL=$(date +%s%N)
 
 # ---------- inputs and tools (checked, never installed here) ----------
-[ -n "${BCDC_LSP:-}" ] || die "set BCDC_LSP to the absolute path of the bcdc-lsp binary (e.g. \$PWD/target/debug/bcdc-lsp)"
-case "$BCDC_LSP" in /*) ;; *) die "BCDC_LSP must be an absolute path (got $BCDC_LSP)";; esac
-[ -x "$BCDC_LSP" ] || die "BCDC_LSP=$BCDC_LSP is not an executable file (run cargo build first)"
+if [ -n "${BCDC_VSIX:-}" ]; then
+  case "$BCDC_VSIX" in /*) ;; *) die "BCDC_VSIX must be an absolute path (got $BCDC_VSIX)";; esac
+  [ -f "$BCDC_VSIX" ] || die "BCDC_VSIX=$BCDC_VSIX does not exist (scripts/dist.sh makes it)"
+  python3 -c 'import sys, zipfile; sys.exit("extension/server/bcdc-lsp" not in zipfile.ZipFile(sys.argv[1]).namelist())' "$BCDC_VSIX" \
+    || die "$BCDC_VSIX carries no server (extension/server/bcdc-lsp): build it with scripts/dist.sh"
+else
+  [ -n "${BCDC_LSP:-}" ] || die "set BCDC_VSIX to a platform .vsix (scripts/dist.sh), or BCDC_LSP to the absolute path of a bcdc-lsp binary (e.g. \$PWD/target/debug/bcdc-lsp)"
+  case "$BCDC_LSP" in /*) ;; *) die "BCDC_LSP must be an absolute path (got $BCDC_LSP)";; esac
+  [ -x "$BCDC_LSP" ] || die "BCDC_LSP=$BCDC_LSP is not an executable file (run cargo build first)"
+fi
 # Without a CKAN (BCDC_TEST_CKAN_* unset, see tests/harness/ckan/env.sh) the publish steps are skipped,
 # saying so; in CI they are required.
 SKIP_PUBLISH=0
@@ -54,7 +66,7 @@ missing=()
 [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]}. Run tests/harness/editors/install.sh (TOOLS=$TOOLS)."
 export PATH="$NODE_BIN:$PATH"
 
-# ---------- 1. package the real .vsix ----------
+# ---------- 1. the real .vsix ----------
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/bcdc-vscode-e2e.XXXXXX")"
 CS_PID=""
 cleanup() {
@@ -65,6 +77,13 @@ cleanup() {
   fi
   # Chromium (launched by playwright, possibly in its own group): only processes using this run's profile
   for pid in $(pgrep -f -- "$RUN/chromium-profile" || true); do kill "$pid" 2>/dev/null || true; done
+  # the dataset the test published, also after a failed step: the shared CKAN stays as it was
+  if [ "$SKIP_PUBLISH" = 0 ] && [ -n "${RECORD_NAME:-}" ]; then
+    if curl -s -m 20 -X POST -H @- -H 'Content-Type: application/json' -d "{\"id\": \"$RECORD_NAME\"}" \
+      "$CKAN_URL/api/3/action/dataset_purge" <<<"Authorization: $BCDC_TEST_CKAN_TOKEN" | grep -q '"success": *true'; then
+      echo "purged the test dataset $RECORD_NAME"
+    fi
+  fi
   if [ "${KEEP:-0}" = 1 ]; then echo "run dir kept: $RUN"; else rm -rf "$RUN"; fi
   # the record this run published, purged (a sysadmin's token): the CKAN is left as it was found
   if [ "$SKIP_PUBLISH" = 0 ] && [ -n "${RECORD_NAME:-}" ]; then
@@ -74,8 +93,16 @@ cleanup() {
 }
 trap cleanup EXIT
 t=$(date +%s%N)
-VSIX="$(bash "$EXT/package.sh" "$RUN/bcdc-lsp.vsix" 2>"$RUN/package.log")" || { cat "$RUN/package.log"; die "packaging failed"; }
-echo "package .vsix: $(ms "$t") ms ($(du -k "$VSIX" | cut -f1) KB)"
+if [ -n "${BCDC_VSIX:-}" ]; then
+  VSIX="$BCDC_VSIX"
+  # the unit tests below need the extension's npm dependencies
+  (cd "$EXT" && { [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; } \
+    || npm ci --no-audit --no-fund --loglevel=error) >"$RUN/package.log" 2>&1 || { cat "$RUN/package.log"; die "npm ci failed"; }
+  echo "platform .vsix: $VSIX ($(du -k "$VSIX" | cut -f1) KB)"
+else
+  VSIX="$(bash "$EXT/package.sh" "$RUN/bcdc-lsp.vsix" 2>"$RUN/package.log")" || { cat "$RUN/package.log"; die "packaging failed"; }
+  echo "package .vsix: $(ms "$t") ms ($(du -k "$VSIX" | cut -f1) KB)"
+fi
 # the extension's unit tests ride along (package.sh installed their dependencies; about 2 s)
 t=$(date +%s%N)
 if (cd "$EXT" && NO_COLOR=1 npx --no-install vitest run >"$RUN/unit.log" 2>&1); then
@@ -87,13 +114,16 @@ fi
 # ---------- 2. fresh profile and workspace ----------
 mkdir -p "$RUN/ud/User" "$RUN/ed" "$RUN/ws"
 RECORD_NAME="vscode-e2e-$(date +%s)-$RANDOM"
-cp "$HERE/fixtures/bad-choice.bcdc.yaml" "$RUN/ws/"
+cp "$HERE/fixtures/bad-choice.bcdc.yaml" "$HERE/fixtures/notes.yaml" "$RUN/ws/"
+# the same record in a plain .yaml file: a record by its `type: bcdc_dataset` alone
+sed -e 's/^name: .*/name: vscode-e2e-plain/' "$HERE/fixtures/bad-choice.bcdc.yaml" > "$RUN/ws/plain-record.yaml"
 sed -e "s/^name: .*/name: $RECORD_NAME/" -e "s/^owner_org: .*/owner_org: $BCDC_TEST_CKAN_ORG/" \
   "$HERE/fixtures/new-record.bcdc.yaml" > "$RUN/ws/new-record.bcdc.yaml"
 chmod -R u+w "$RUN/ws"
-python3 - "$RUN/ud/User/settings.json" "$BCDC_LSP" "$CKAN_URL" <<'PY'
+SERVER_SETTING=""; [ -n "${BCDC_VSIX:-}" ] || SERVER_SETTING="$BCDC_LSP"
+python3 - "$RUN/ud/User/settings.json" "$SERVER_SETTING" "$CKAN_URL" <<'PY'
 import json, sys
-path, server, catalogue = sys.argv[1:]
+path, server, catalogue = sys.argv[1:]   # server: empty = the one in the package
 settings = {
     "telemetry.telemetryLevel": "off",
     "workbench.startupEditor": "none",
@@ -107,9 +137,12 @@ settings = {
     "chat.disableAIFeatures": True,
     "window.restoreWindows": "none",
     "files.autoSave": "off",
-    "bcdc.server.path": server,
+    # a user who keeps YAML quiet inside values: records must still complete while a value is typed
+    "[yaml]": {"editor.quickSuggestions": {"other": "on", "comments": "off", "strings": "off"}},
     "bcdc.catalogue": catalogue,
 }
+if server:
+    settings["bcdc.server.path"] = server
 json.dump(settings, open(path, "w"), indent=2)
 PY
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -120,12 +153,29 @@ t=$(date +%s%N)
 echo "install extension: $(ms "$t") ms"
 
 # ---------- 3. code-server on 127.0.0.1 ----------
+# With the platform package: no bcdc-lsp, cargo or rustc on code-server's PATH (as on a metadata editor's
+# machine), so only the packaged server can run.
+CS_PATH="$PATH"
+EXPECT_SERVER="${BCDC_LSP:-}"
+if [ -n "${BCDC_VSIX:-}" ]; then
+  CS_PATH=""
+  IFS=: read -ra dirs <<<"$PATH"
+  for d in "${dirs[@]}"; do
+    [ -n "$d" ] && [ "$d" != "${CARGO_HOME:-$HOME/.cargo}/bin" ] || continue
+    [ -e "$d/bcdc-lsp" ] || [ -e "$d/cargo" ] || [ -e "$d/rustc" ] || [ -e "$d/rustup" ] || CS_PATH="${CS_PATH:+$CS_PATH:}$d"
+  done
+  for tool in bcdc-lsp cargo rustc rustup; do
+    if PATH="$CS_PATH" command -v "$tool" >/dev/null; then die "$tool is still on the PATH for code-server: $(PATH="$CS_PATH" command -v "$tool")"; fi
+  done
+  echo "code-server PATH has no bcdc-lsp, cargo, rustc or rustup: $CS_PATH"
+  EXPECT_SERVER="$RUN/ed/"   # the server inside the installed extension
+fi
 t=$(date +%s%N)
 # The token reaches the server only through "BCDC: Set API key" (SecretStorage): code-server, its extension host
 # and bcdc-lsp get no BCDC_TEST_CKAN_TOKEN / BCDC_API_KEY in their environment and a fresh HOME / config dir
 # (no bcdc-lsp/config.toml), which also keeps code-server's own state inside the run dir.
 mkdir -p "$RUN/home"
-env -u BCDC_TEST_CKAN_TOKEN -u BCDC_API_KEY HOME="$RUN/home" XDG_CONFIG_HOME="$RUN/home/.config" \
+env -u BCDC_TEST_CKAN_TOKEN -u BCDC_API_KEY -u CARGO_HOME -u RUSTUP_HOME PATH="$CS_PATH" HOME="$RUN/home" XDG_CONFIG_HOME="$RUN/home/.config" \
   XDG_CACHE_HOME="$RUN/home/.cache" XDG_DATA_HOME="$RUN/home/.local/share" \
   setsid "$CS" "${CSARGS[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override --ignore-last-opened "$RUN/ws" > "$RUN/code-server.log" 2>&1 &
@@ -139,7 +189,7 @@ mkdir -p "$SHOTS_DIR" && rm -f "$SHOTS_DIR"/[0-9][0-9]-*.png "$SHOTS_DIR"/moment
 t=$(date +%s%N)
 HOST_LABEL="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).netloc)' "$CKAN_URL")"
 set +e
-CS_URL="http://127.0.0.1:$PORT/?folder=$RUN/ws" WS_DIR="$RUN/ws" RECORD_NAME="$RECORD_NAME" CATALOGUE_LABEL="$HOST_LABEL" \
+CS_URL="http://127.0.0.1:$PORT/?folder=$RUN/ws" WS_DIR="$RUN/ws" RECORD_NAME="$RECORD_NAME" CATALOGUE_LABEL="$HOST_LABEL" EXPECT_SERVER="$EXPECT_SERVER" \
   SKIP_PUBLISH="$SKIP_PUBLISH" CKAN_URL="$CKAN_URL" CKAN_TOKEN="$BCDC_TEST_CKAN_TOKEN" SHOTS_DIR="$SHOTS_DIR" CHROMIUM="$CHROMIUM" \
   CHROMIUM_PROFILE="$RUN/chromium-profile" NODE_PATH="$PW_MODULES" timeout 400 node "$HERE/drive.js"
 rc=$?

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { apiKeySecretName, catalogueUrlProblem, resolveCatalogue } from '../../src/catalogue';
-import { hasRecordId, isRecord } from '../../src/recordFile';
+import * as fs from 'fs';
+import { hasRecordId, isRecord, isYamlRecordByContent } from '../../src/recordFile';
 import { redactSecrets } from '../../src/redact';
-import { findServer } from '../../src/serverPath';
+import { bundledServerPath, findServer } from '../../src/serverPath';
 import { serverSettings } from '../../src/settings';
 import { statusText } from '../../src/status';
 
@@ -31,6 +32,14 @@ describe('record files', () => {
     expect(isRecord('/a/x.yaml', 'yaml', 'nested:\n  type: bcdc_dataset\n')).toBe(false);
     expect(isRecord('/a/x.json', 'json', '{"type": "bcdc_dataset"}')).toBe(true);
     expect(isRecord('/a/x.bcdc.yaml', 'plaintext', '')).toBe(false);
+    expect(isRecord('Untitled-1', 'bcdc-yaml', '')).toBe(true); // the record language says so
+  });
+  it('gives the record language to plain YAML files that say they are records, not to others', () => {
+    expect(isYamlRecordByContent('/a/x.yaml', 'yaml', 'type: bcdc_dataset\n')).toBe(true);
+    expect(isYamlRecordByContent('/a/x.yaml', 'yaml', 'type: other\n')).toBe(false);
+    expect(isYamlRecordByContent('/a/x.json', 'json', '{"type": "bcdc_dataset"}')).toBe(false); // JSON keeps json
+    // a record name in `yaml` was put there by the user (files.associations): leave it
+    expect(isYamlRecordByContent('/a/x.bcdc.yaml', 'yaml', 'type: bcdc_dataset\n')).toBe(false);
   });
   it('sees whether a record was published (has a top-level id)', () => {
     expect(hasRecordId('yaml', 'id: 9ffb4858\nname: a\n')).toBe(true);
@@ -41,13 +50,39 @@ describe('record files', () => {
 
 describe('server lookup', () => {
   const exists = (files: string[]) => (f: string) => files.includes(f);
+  const bundled = bundledServerPath('/ext', 'linux');
   it('prefers bcdc.server.path, and says when it is wrong', () => {
-    expect(findServer('/opt/bcdc-lsp', '/usr/bin', exists(['/opt/bcdc-lsp', '/usr/bin/bcdc-lsp']))).toEqual({ path: '/opt/bcdc-lsp' });
-    expect(findServer('/opt/nope', '/usr/bin', exists(['/usr/bin/bcdc-lsp']))).toEqual({ problem: expect.stringContaining('/opt/nope') });
+    const all = exists(['/opt/bcdc-lsp', bundled, '/usr/bin/bcdc-lsp']);
+    expect(findServer('/opt/bcdc-lsp', bundled, '/usr/bin', all)).toEqual({ path: '/opt/bcdc-lsp', source: 'setting' });
+    expect(findServer('/opt/nope', bundled, '/usr/bin', all)).toEqual({ problem: expect.stringContaining('/opt/nope') });
   });
-  it('falls back to PATH, else reports it missing', () => {
-    expect(findServer('', '/a:/b', exists(['/b/bcdc-lsp']), 'linux')).toEqual({ path: '/b/bcdc-lsp' });
-    expect(findServer(undefined, '/a', exists([]), 'linux')).toEqual({ problem: expect.stringContaining('not found on PATH') });
+  it('then takes the server the package carries, before PATH', () => {
+    expect(bundled).toBe('/ext/server/bcdc-lsp');
+    expect(bundledServerPath('C:\\ext', 'win32')).toMatch(/server.bcdc-lsp\.exe$/);
+    expect(findServer('', bundled, '/usr/bin', exists([bundled, '/usr/bin/bcdc-lsp']), 'linux')).toEqual({ path: bundled, source: 'bundled' });
+  });
+  it('falls back to PATH (no server in the package, or bcdc.server.bundled off), else reports it missing', () => {
+    expect(findServer('', bundled, '/a:/b', exists(['/b/bcdc-lsp']), 'linux')).toEqual({ path: '/b/bcdc-lsp', source: 'PATH' });
+    expect(findServer('', undefined, '/a:/b', exists([bundled, '/b/bcdc-lsp']), 'linux')).toEqual({ path: '/b/bcdc-lsp', source: 'PATH' });
+    expect(findServer(undefined, bundled, '/a', exists([]), 'linux')).toEqual({ problem: expect.stringContaining('carries none') });
+    expect(findServer(undefined, undefined, '/a', exists([]), 'linux')).toEqual({ problem: expect.stringContaining('not found on PATH') });
+  });
+});
+
+describe('manifest', () => {
+  const manifest = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  it('scopes its editor defaults to the record language only, never to yaml or json', () => {
+    expect(Object.keys(manifest.contributes.configurationDefaults)).toEqual(['[bcdc-yaml]']);
+    expect(manifest.contributes.configurationDefaults['[bcdc-yaml]']['editor.quickSuggestions']).toMatchObject({ strings: 'on' });
+  });
+  it('packages what the manifest points to (language configuration, grammar, server)', () => {
+    const ignore = fs.readFileSync(new URL('../../.vscodeignore', import.meta.url), 'utf8').split('\n');
+    for (const language of manifest.contributes.languages.filter((l: { configuration?: string }) => l.configuration)) {
+      expect(ignore).toContain(`!${language.configuration.replace(/^\.\//, '')}`);
+    }
+    expect(ignore).toContain('!syntaxes/*.json');
+    expect(ignore).toContain('!server/bcdc-lsp');
+    expect(ignore).toContain('!server/bcdc-lsp.exe');
   });
 });
 

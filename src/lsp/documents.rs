@@ -24,6 +24,8 @@ pub struct OpenDoc {
     pub catalogue_state: Option<String>,
     pub version: i32,
     pub doc: Document,
+    /// Results of the last checks, reused by the next one.
+    pub check_cache: check::Cache,
     /// Diagnostics of the last analysis (for code actions), with its version.
     pub diagnostics: Vec<Diagnostic>,
     pub analysed: Option<i32>,
@@ -43,6 +45,7 @@ impl OpenDoc {
         };
         OpenDoc {
             doc: Document::parse(text, format),
+            check_cache: check::Cache::default(),
             catalogue: Vec::new(),
             catalogue_state: None,
             uri,

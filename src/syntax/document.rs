@@ -6,7 +6,7 @@
 //! `segment`): an edit reparses the segments whose text changed and reuses
 //! the others' values, moved to where their text now is.
 
-use super::parse::{self, Parsed};
+use super::parse;
 use super::segment::{self, Kind, Span};
 use super::{Entry, Format, Node, SyntaxError, SyntaxErrorKind, Value};
 use ropey::Rope;
@@ -26,6 +26,9 @@ pub struct Document {
     state: State,
     root: Option<Node>,
     errors: Vec<SyntaxError>,
+    /// For each top-level entry whose value is a list (by its index among
+    /// the entries), its items' fingerprints.
+    item_fingerprints: Vec<(usize, Vec<u64>)>,
     dirty: bool,
     segment_min_bytes: usize,
 }
@@ -47,15 +50,22 @@ struct SegmentInfo {
     count: usize,
     /// Relative to `start`.
     errors: Vec<SyntaxError>,
+    /// The fingerprints of its list items.
+    fingerprints: Vec<u64>,
 }
 
-/// Old segments' values by kind and content hash, with where they were
-/// and their (relative) errors.
-type Reusable = HashMap<(Kind, u64), VecDeque<(usize, Piece, Vec<SyntaxError>)>>;
+/// Old segments' values by kind and content hash, with where they were.
+type Reusable = HashMap<(Kind, u64), VecDeque<(usize, Parsed)>>;
 
-/// A segment's values and (relative) errors; `None` when it needs the
-/// whole document (anchors and aliases).
-type SegmentParse = Option<(Piece, Vec<SyntaxError>)>;
+/// A segment's values, (relative) errors and item fingerprints.
+struct Parsed {
+    piece: Piece,
+    errors: Vec<SyntaxError>,
+    fingerprints: Vec<u64>,
+}
+
+/// `None` when the segment needs the whole document (anchors and aliases).
+type SegmentParse = Option<Parsed>;
 
 /// A segment's values, taken out of an old root for reuse.
 enum Piece {
@@ -81,6 +91,7 @@ impl Document {
             state: State::Unparsed,
             root: None,
             errors: Vec::new(),
+            item_fingerprints: Vec::new(),
             dirty: true,
             segment_min_bytes,
         };
@@ -103,6 +114,18 @@ impl Document {
 
     pub fn syntax_errors(&self) -> &[SyntaxError] {
         &self.errors
+    }
+
+    /// The fingerprints (see [`Node::fingerprint`]) of the items of the
+    /// list that is the value of the root mapping's `entry`-th entry, in
+    /// order; `None` when that value is not a list. Analyses keep results
+    /// per item by them. Items of reused segments keep theirs, so this
+    /// costs nothing per edit.
+    pub fn item_fingerprints(&self, entry: usize) -> Option<&[u64]> {
+        self.item_fingerprints
+            .iter()
+            .find(|(i, _)| *i == entry)
+            .map(|(_, f)| f.as_slice())
     }
 
     /// The first line (without its line break): where problems of the
@@ -180,13 +203,20 @@ impl Document {
             State::Whole(tree) => tree,
             _ => None,
         };
-        let Parsed {
+        let parse::Parsed {
             tree,
             root,
             mut errors,
             ..
         } = parse::parse_text(&text, self.format, old.as_ref());
         sort_errors(&mut errors);
+        self.item_fingerprints = root
+            .iter()
+            .flat_map(|r| r.as_map().unwrap_or(&[]).iter().enumerate())
+            .filter_map(|(i, e)| {
+                Some((i, e.value.as_seq()?.iter().map(Node::fingerprint).collect()))
+            })
+            .collect();
         self.state = State::Whole(tree);
         self.root = root;
         self.errors = errors;
@@ -205,12 +235,12 @@ impl Document {
             let reused = reusable
                 .get_mut(&(span.kind, hash))
                 .and_then(VecDeque::pop_front);
-            results.push(reused.map(|(old_start, mut piece, errors)| {
+            results.push(reused.map(|(old_start, mut parsed)| {
                 let delta = span.range.start as isize - old_start as isize;
                 if delta != 0 {
-                    piece.shift(delta);
+                    parsed.piece.shift(delta);
                 }
-                (piece, errors)
+                parsed
             }));
             hashes.push(hash);
         }
@@ -224,13 +254,18 @@ impl Document {
         let mut infos = Vec::with_capacity(spans.len());
         let mut pieces = Vec::with_capacity(spans.len());
         for ((span, hash), result) in spans.iter().zip(hashes).zip(results) {
-            let (piece, errors) = result.expect("every segment was reused or parsed");
+            let Parsed {
+                piece,
+                errors,
+                fingerprints,
+            } = result.expect("every segment was reused or parsed");
             infos.push(SegmentInfo {
                 kind: span.kind,
                 hash,
                 start: span.range.start,
                 count: piece.len(),
                 errors,
+                fingerprints,
             });
             pieces.push(piece);
         }
@@ -278,8 +313,11 @@ impl Document {
             };
             out.entry((info.kind, info.hash)).or_default().push_back((
                 info.start,
-                piece,
-                info.errors,
+                Parsed {
+                    piece,
+                    errors: info.errors,
+                    fingerprints: info.fingerprints,
+                },
             ));
         }
         out
@@ -289,7 +327,8 @@ impl Document {
     fn assemble(&mut self, text: &str, spans: &[Span], pieces: Vec<Piece>, infos: &[SegmentInfo]) {
         let mut entries: Vec<Entry> = Vec::new();
         let mut list_entry: Option<usize> = None;
-        for (span, piece) in spans.iter().zip(pieces) {
+        let mut fingerprints: Vec<(usize, Vec<u64>)> = Vec::new();
+        for ((span, piece), info) in spans.iter().zip(pieces).zip(infos) {
             match piece {
                 Piece::Entries(mut es) => {
                     if span.kind == Kind::ListHeader {
@@ -309,6 +348,7 @@ impl Document {
                             };
                         }
                         list_entry = Some(entries.len() + es.len() - 1);
+                        fingerprints.push((entries.len() + es.len() - 1, Vec::new()));
                     }
                     entries.extend(es);
                 }
@@ -319,6 +359,9 @@ impl Document {
                         }
                         if let Value::Seq(all) = &mut list.value.value {
                             all.extend(items);
+                        }
+                        if let Some((_, f)) = fingerprints.last_mut() {
+                            f.extend_from_slice(&info.fingerprints);
                         }
                     }
                 }
@@ -341,6 +384,7 @@ impl Document {
         }
         sort_errors(&mut errors);
         self.errors = errors;
+        self.item_fingerprints = fingerprints;
         self.root = match (entries.first(), entries.last()) {
             (Some(first), Some(last)) => Some(Node {
                 range: first.key_range.start..last.range().end,
@@ -414,7 +458,7 @@ fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, 
 /// Parses one segment on its own; its values get absolute ranges, its
 /// errors stay relative. `None` when it uses anchors or aliases.
 fn parse_segment(text: &str, kind: Kind, start: usize) -> SegmentParse {
-    let Parsed {
+    let parse::Parsed {
         root,
         mut errors,
         uses_aliases,
@@ -457,7 +501,15 @@ fn parse_segment(text: &str, kind: Kind, start: usize) -> SegmentParse {
         }
     };
     piece.shift(start as isize);
-    Some((piece, errors))
+    let fingerprints = match &piece {
+        Piece::Items(items) => items.iter().map(Node::fingerprint).collect(),
+        Piece::Entries(_) => Vec::new(),
+    };
+    Some(Parsed {
+        piece,
+        errors,
+        fingerprints,
+    })
 }
 
 fn sort_errors(errors: &mut Vec<SyntaxError>) {

@@ -14,6 +14,8 @@ mod segment;
 mod yaml;
 
 pub use document::Document;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 /// Deeper nesting than this is reported and cut off (records are ~5 deep).
@@ -195,6 +197,36 @@ impl Node {
                     .map(|e| (e.key.clone(), e.value.to_json()))
                     .collect(),
             ),
+        }
+    }
+
+    /// A hash of the value, its keys and everything under it, but not of
+    /// the ranges: equal values in different places have equal
+    /// fingerprints.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        self.hash_value(&mut h);
+        h.finish()
+    }
+
+    fn hash_value(&self, h: &mut DefaultHasher) {
+        std::mem::discriminant(&self.value).hash(h);
+        match &self.value {
+            Value::Null | Value::Missing => {}
+            Value::Bool(b) => b.hash(h),
+            Value::Number(n) => n.hash(h),
+            Value::String(s) => s.hash(h),
+            Value::Map(entries) => {
+                entries.len().hash(h);
+                for e in entries {
+                    e.key.hash(h);
+                    e.value.hash_value(h);
+                }
+            }
+            Value::Seq(items) => {
+                items.len().hash(h);
+                items.iter().for_each(|n| n.hash_value(h));
+            }
         }
     }
 

@@ -37,15 +37,42 @@ enum State {
     Unparsed,
     /// Parsed whole; the tree has been told of every edit since.
     Whole(Option<Tree>),
-    /// Parsed in segments, whose values make up `root` in order.
-    Segmented(Vec<SegmentInfo>),
+    /// Parsed in segments, whose values make up `root` in order; `changed`
+    /// covers the edits since.
+    Segmented {
+        spans: Vec<Span>,
+        infos: Vec<SegmentInfo>,
+        changed: Option<Changed>,
+    },
+}
+
+/// The text edited since the last parse: `[lo, new_hi)` replaced what was
+/// `[lo, old_hi)`; the text before and after is as it was.
+#[derive(Clone, Copy)]
+struct Changed {
+    lo: usize,
+    old_hi: usize,
+    new_hi: usize,
+}
+
+impl Changed {
+    /// Adds an edit of `[start, end)` (in the current text) to `len` bytes.
+    fn add(this: Option<Changed>, start: usize, end: usize, len: usize) -> Changed {
+        let (lo, old_hi, new_hi) = match this {
+            Some(c) => (c.lo, c.old_hi, c.new_hi),
+            None => (start, start, start),
+        };
+        let until = end.max(new_hi);
+        Changed {
+            lo: lo.min(start),
+            old_hi: old_hi + (until - new_hi),
+            new_hi: until + len - (end - start),
+        }
+    }
 }
 
 struct SegmentInfo {
-    kind: Kind,
     hash: u64,
-    /// Where the segment's text started when it was parsed.
-    start: usize,
     /// How many top-level entries (or list items) it gave.
     count: usize,
     /// Relative to `start`.
@@ -53,9 +80,6 @@ struct SegmentInfo {
     /// The fingerprints of its list items.
     fingerprints: Vec<u64>,
 }
-
-/// Old segments' values by kind and content hash, with where they were.
-type Reusable = HashMap<(Kind, u64), VecDeque<(usize, Parsed)>>;
 
 /// A segment's values, (relative) errors and item fingerprints.
 struct Parsed {
@@ -161,6 +185,9 @@ impl Document {
         self.text.remove(start_char..end_char);
         self.text.insert(start_char, new_text);
         let new_end = start + new_text.len();
+        if let State::Segmented { changed, .. } = &mut self.state {
+            *changed = Some(Changed::add(*changed, start, old_end, new_text.len()));
+        }
         if let State::Whole(Some(tree)) = &mut self.state {
             let new_end_position = {
                 let row = self.text.byte_to_line(new_end);
@@ -192,12 +219,11 @@ impl Document {
         self.dirty = false;
         // tree-sitter reads contiguous text much faster than rope chunks
         let text = self.text.to_string();
-        if self.format == Format::Yaml && text.len() >= self.segment_min_bytes {
-            if let Some(spans) = segment::split(&text) {
-                if self.reparse_segmented(&text, &spans) {
-                    return;
-                }
-            }
+        if self.format == Format::Yaml
+            && text.len() >= self.segment_min_bytes
+            && self.reparse_segmented(&text)
+        {
+            return;
         }
         let old = match std::mem::replace(&mut self.state, State::Unparsed) {
             State::Whole(tree) => tree,
@@ -222,21 +248,67 @@ impl Document {
         self.errors = errors;
     }
 
-    /// Returns false (changing nothing) when a segment uses YAML anchors or
-    /// aliases, which need the whole document.
-    fn reparse_segmented(&mut self, text: &str, spans: &[Span]) -> bool {
-        let mut reusable = self.take_pieces();
+    /// Returns false (leaving the state unparsed) when the text is not
+    /// shaped for segments or a segment uses YAML anchors or aliases,
+    /// which need the whole document.
+    fn reparse_segmented(&mut self, text: &str) -> bool {
+        let (old_spans, infos, changed) = match std::mem::replace(&mut self.state, State::Unparsed)
+        {
+            State::Segmented {
+                spans,
+                infos,
+                changed,
+            } => (spans, infos, changed),
+            _ => (Vec::new(), Vec::new(), None),
+        };
+        let split = match changed {
+            Some(c) if !old_spans.is_empty() => {
+                let delta = c.new_hi as isize - c.old_hi as isize;
+                segment::resplit(text, &old_spans, c.lo, c.new_hi, delta)
+            }
+            _ => segment::split(text).map(|spans| {
+                let n = spans.len();
+                (spans, 0..n)
+            }),
+        };
+        let Some((spans, fresh)) = split else {
+            return false;
+        };
+        // the old segments before and after the edited ones, and those replaced
+        let after = spans.len() - fresh.end;
+        let replaced = fresh.start..old_spans.len() - after;
+        let old_hashes: Vec<u64> = infos.iter().map(|i| i.hash).collect();
+        let mut old = self.take_pieces(&old_spans, infos);
+        // a replaced segment's text may come back (an undo, a whole-text change)
+        let mut by_content: HashMap<(Kind, u64), VecDeque<usize>> = HashMap::new();
+        for i in replaced.clone() {
+            by_content
+                .entry((old_spans[i].kind, old_hashes[i]))
+                .or_default()
+                .push_back(i);
+        }
         let mut hashes = Vec::with_capacity(spans.len());
         let mut results: Vec<SegmentParse> = Vec::with_capacity(spans.len());
-        for span in spans {
-            let mut h = DefaultHasher::new();
-            h.write(text[span.range.clone()].as_bytes());
-            let hash = h.finish();
-            let reused = reusable
-                .get_mut(&(span.kind, hash))
-                .and_then(VecDeque::pop_front);
-            results.push(reused.map(|(old_start, mut parsed)| {
-                let delta = span.range.start as isize - old_start as isize;
+        for (i, span) in spans.iter().enumerate() {
+            let from = if i < fresh.start {
+                Some(i)
+            } else if i >= fresh.end {
+                Some(replaced.end + (i - fresh.end))
+            } else {
+                None
+            };
+            let (hash, reused) = match from {
+                Some(j) => (old_hashes[j], old[j].take().map(|p| (j, p))),
+                None => {
+                    let hash = hash_of(&text[span.range.clone()]);
+                    let j = by_content
+                        .get_mut(&(span.kind, hash))
+                        .and_then(VecDeque::pop_front);
+                    (hash, j.and_then(|j| old[j].take().map(|p| (j, p))))
+                }
+            };
+            results.push(reused.map(|(j, mut parsed)| {
+                let delta = span.range.start as isize - old_spans[j].range.start as isize;
                 if delta != 0 {
                     parsed.piece.shift(delta);
                 }
@@ -245,7 +317,7 @@ impl Document {
             hashes.push(hash);
         }
         let todo: Vec<usize> = (0..spans.len()).filter(|&i| results[i].is_none()).collect();
-        for (i, parsed) in parse_segments(text, spans, &todo) {
+        for (i, parsed) in parse_segments(text, &spans, &todo) {
             match parsed {
                 Some(parsed) => results[i] = Some(parsed),
                 None => return false,
@@ -253,74 +325,67 @@ impl Document {
         }
         let mut infos = Vec::with_capacity(spans.len());
         let mut pieces = Vec::with_capacity(spans.len());
-        for ((span, hash), result) in spans.iter().zip(hashes).zip(results) {
+        for (hash, result) in hashes.into_iter().zip(results) {
             let Parsed {
                 piece,
                 errors,
                 fingerprints,
             } = result.expect("every segment was reused or parsed");
             infos.push(SegmentInfo {
-                kind: span.kind,
                 hash,
-                start: span.range.start,
                 count: piece.len(),
                 errors,
                 fingerprints,
             });
             pieces.push(piece);
         }
-        self.assemble(text, spans, pieces, &infos);
-        self.state = State::Segmented(infos);
+        self.assemble(text, &spans, pieces, &infos);
+        self.state = State::Segmented {
+            spans,
+            infos,
+            changed: None,
+        };
         true
     }
 
-    /// Takes the values of the last segmented parse out of `root`, keyed by
-    /// segment kind and content.
-    fn take_pieces(&mut self) -> Reusable {
-        let mut out = Reusable::new();
-        let State::Segmented(infos) = std::mem::replace(&mut self.state, State::Unparsed) else {
-            return out;
+    /// Takes the values of the last segmented parse out of `root`, one per
+    /// old segment.
+    fn take_pieces(&mut self, spans: &[Span], infos: Vec<SegmentInfo>) -> Vec<Option<Parsed>> {
+        let entries = match self.root.take() {
+            Some(Node {
+                value: Value::Map(entries),
+                ..
+            }) => entries,
+            _ => Vec::new(),
         };
-        let Some(Node {
-            value: Value::Map(entries),
-            ..
-        }) = self.root.take()
-        else {
-            return out;
-        };
-        let mut entries = VecDeque::from(entries);
-        let mut items: VecDeque<Node> = VecDeque::new();
-        for info in infos {
-            let piece = match info.kind {
-                Kind::Entry => {
-                    Piece::Entries(entries.drain(..info.count.min(entries.len())).collect())
-                }
-                Kind::ListHeader => {
-                    let mut header: Vec<Entry> =
-                        entries.drain(..info.count.min(entries.len())).collect();
-                    if let Some(last) = header.last_mut() {
-                        if let Value::Seq(list) =
-                            std::mem::replace(&mut last.value.value, Value::Missing)
-                        {
-                            items = VecDeque::from(list);
+        let mut entries = entries.into_iter();
+        let mut items = Vec::new().into_iter();
+        spans
+            .iter()
+            .zip(infos)
+            .map(|(span, info)| {
+                let piece = match span.kind {
+                    Kind::Entry => Piece::Entries(entries.by_ref().take(info.count).collect()),
+                    Kind::ListHeader => {
+                        let mut header: Vec<Entry> = entries.by_ref().take(info.count).collect();
+                        if let Some(last) = header.last_mut() {
+                            if let Value::Seq(list) =
+                                std::mem::replace(&mut last.value.value, Value::Missing)
+                            {
+                                items = list.into_iter();
+                            }
                         }
+                        Piece::Entries(header)
                     }
-                    Piece::Entries(header)
-                }
-                Kind::ListItem => {
-                    Piece::Items(items.drain(..info.count.min(items.len())).collect())
-                }
-            };
-            out.entry((info.kind, info.hash)).or_default().push_back((
-                info.start,
-                Parsed {
+                    Kind::ListItem => Piece::Items(items.by_ref().take(info.count).collect()),
+                };
+                Some(Parsed {
                     piece,
                     errors: info.errors,
                     fingerprints: info.fingerprints,
-                },
-            ));
-        }
-        out
+                })
+            })
+            .collect()
     }
 
     /// Builds `root` and `errors` from the segments' values in order.
@@ -369,9 +434,11 @@ impl Document {
         }
         let mut errors: Vec<SyntaxError> = infos
             .iter()
-            .flat_map(|info| {
-                info.errors.iter().map(|e| SyntaxError {
-                    range: e.range.start + info.start..e.range.end + info.start,
+            .zip(spans)
+            .flat_map(|(info, span)| {
+                let start = span.range.start;
+                info.errors.iter().map(move |e| SyntaxError {
+                    range: e.range.start + start..e.range.end + start,
                     ..e.clone()
                 })
             })
@@ -510,6 +577,12 @@ fn parse_segment(text: &str, kind: Kind, start: usize) -> SegmentParse {
         errors,
         fingerprints,
     })
+}
+
+fn hash_of(text: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    h.write(text.as_bytes());
+    h.finish()
 }
 
 fn sort_errors(errors: &mut Vec<SyntaxError>) {

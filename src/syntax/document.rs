@@ -79,6 +79,9 @@ struct SegmentInfo {
     errors: Vec<SyntaxError>,
     /// The fingerprints of its list items.
     fingerprints: Vec<u64>,
+    /// For a list header, the value its key parsed with, which the list
+    /// of the items after it replaces in `root`.
+    header_value: Option<Node>,
 }
 
 /// A segment's values, (relative) errors and item fingerprints.
@@ -336,10 +339,11 @@ impl Document {
                 count: piece.len(),
                 errors,
                 fingerprints,
+                header_value: None,
             });
             pieces.push(piece);
         }
-        self.assemble(text, &spans, pieces, &infos);
+        self.assemble(text, &spans, pieces, &mut infos);
         self.state = State::Segmented {
             spans,
             infos,
@@ -364,13 +368,16 @@ impl Document {
             .iter()
             .zip(infos)
             .map(|(span, info)| {
+                if span.kind != Kind::ListItem {
+                    items = Vec::new().into_iter();
+                }
                 let piece = match span.kind {
                     Kind::Entry => Piece::Entries(entries.by_ref().take(info.count).collect()),
                     Kind::ListHeader => {
                         let mut header: Vec<Entry> = entries.by_ref().take(info.count).collect();
-                        if let Some(last) = header.last_mut() {
+                        if let (Some(last), Some(parsed)) = (header.last_mut(), info.header_value) {
                             if let Value::Seq(list) =
-                                std::mem::replace(&mut last.value.value, Value::Missing)
+                                std::mem::replace(&mut last.value, parsed).value
                             {
                                 items = list.into_iter();
                             }
@@ -379,6 +386,10 @@ impl Document {
                     }
                     Kind::ListItem => Piece::Items(items.by_ref().take(info.count).collect()),
                 };
+                // items of a header that did not parse were left out
+                if piece.len() < info.count {
+                    return None;
+                }
                 Some(Parsed {
                     piece,
                     errors: info.errors,
@@ -389,31 +400,41 @@ impl Document {
     }
 
     /// Builds `root` and `errors` from the segments' values in order.
-    fn assemble(&mut self, text: &str, spans: &[Span], pieces: Vec<Piece>, infos: &[SegmentInfo]) {
+    fn assemble(
+        &mut self,
+        text: &str,
+        spans: &[Span],
+        pieces: Vec<Piece>,
+        infos: &mut [SegmentInfo],
+    ) {
         let mut entries: Vec<Entry> = Vec::new();
         let mut list_entry: Option<usize> = None;
         let mut fingerprints: Vec<(usize, Vec<u64>)> = Vec::new();
-        for ((span, piece), info) in spans.iter().zip(pieces).zip(infos) {
+        for (i, ((span, piece), info)) in spans.iter().zip(pieces).zip(infos.iter_mut()).enumerate()
+        {
             match piece {
                 Piece::Entries(mut es) => {
-                    if span.kind == Kind::ListHeader {
-                        if let Some(last) = es.last_mut() {
-                            // the list starts at its first `-`
-                            let first_dash = spans
-                                .iter()
-                                .skip_while(|s| s.range.start <= span.range.start)
-                                .find(|s| s.kind == Kind::ListItem)
-                                .map_or(span.range.end, |s| {
-                                    s.range.start + text[s.range.clone()].len()
-                                        - text[s.range.clone()].trim_start().len()
-                                });
-                            last.value = Node {
+                    list_entry = None;
+                    // a header's items follow it (a header that does not
+                    // parse, or has no items, keeps what it parsed as)
+                    let first_item = spans.get(i + 1).filter(|s| s.kind == Kind::ListItem);
+                    if let (Kind::ListHeader, Some(last), Some(item)) =
+                        (span.kind, es.last_mut(), first_item)
+                    {
+                        // the list starts at its first `-`
+                        let item_text = &text[item.range.clone()];
+                        let first_dash =
+                            item.range.start + item_text.len() - item_text.trim_start().len();
+                        info.header_value = Some(std::mem::replace(
+                            &mut last.value,
+                            Node {
                                 range: first_dash..first_dash,
                                 value: Value::Seq(Vec::new()),
-                            };
-                        }
-                        list_entry = Some(entries.len() + es.len() - 1);
-                        fingerprints.push((entries.len() + es.len() - 1, Vec::new()));
+                            },
+                        ));
+                        let at = entries.len() + es.len() - 1;
+                        list_entry = Some(at);
+                        fingerprints.push((at, Vec::new()));
                     }
                     entries.extend(es);
                 }

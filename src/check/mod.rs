@@ -12,7 +12,7 @@ pub mod suggest;
 use crate::schema::{
     Field, FieldKind, Schema, CONDITIONAL_MARK, CORE_DATASET_KEYS, CORE_RESOURCE_KEYS,
 };
-use crate::syntax::{self, Document, Node, SyntaxErrorKind, Value};
+use crate::syntax::{self, Document, Node, Spot, SyntaxErrorKind, Value};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::ValidationError;
 use serde_json::Value as J;
@@ -233,48 +233,14 @@ impl Checker<'_> {
         }
     }
 
-    /// Where a value problem is shown: the value, or the key when the value
-    /// is empty.
+    /// Where a value problem is shown.
     fn value_range(&self, pointer: &str) -> Range<usize> {
-        let Some(root) = self.root else {
-            return self.doc.first_line();
-        };
-        match (root.pointer(pointer), root.pointer_entry(pointer)) {
-            (Some(n), Some(e)) if n.range.is_empty() => e.key_range.clone(),
-            (Some(n), _) if !n.range.is_empty() => n.range.clone(),
-            (_, Some(e)) => e.key_range.clone(),
-            _ => self.object_range(pointer),
-        }
+        self.doc.locate(pointer, Spot::Value)
     }
 
-    /// Where a problem of a whole object is shown: the key that holds it,
-    /// or a list entry's first key, or the first line for the record.
+    /// Where a problem of a whole object is shown.
     fn object_range(&self, pointer: &str) -> Range<usize> {
-        if pointer.is_empty() {
-            return self.doc.first_line();
-        }
-        let Some(root) = self.root else {
-            return self.doc.first_line();
-        };
-        if let Some(node) = root.pointer(pointer) {
-            if let Some(first) = node.as_map().and_then(|m| m.first()) {
-                if root.pointer_entry(pointer).is_none() {
-                    return first.key_range.clone();
-                }
-            }
-            if let Some(e) = root.pointer_entry(pointer) {
-                return e.key_range.clone();
-            }
-            if !node.range.is_empty() {
-                return node.range.clone();
-            }
-            // an empty list item: the `-` before it
-            return node.range.start.saturating_sub(1)..node.range.start;
-        }
-        match syntax::split_pointer(pointer) {
-            Some((parent, _)) => self.object_range(parent),
-            None => self.doc.first_line(),
-        }
+        self.doc.locate(pointer, Spot::Object)
     }
 
     fn missing(

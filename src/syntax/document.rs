@@ -17,6 +17,21 @@ use std::hash::Hasher;
 use std::ops::Range;
 use tree_sitter::{InputEdit, Point, Tree};
 
+/// What [`Document::locate`] shows a problem on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spot {
+    /// The value itself (a whole list or mapping too); its key when it has
+    /// no value yet; a list item's text. For problems of a value's type,
+    /// choice or format.
+    Value,
+    /// A scalar's value; the key of a list or mapping or of an empty
+    /// value; a list item's first key. For the catalogue's field errors.
+    Field,
+    /// The key that holds an object, a list item's first key (or the `-`
+    /// of an empty item). For what is missing from or unknown in an object.
+    Object,
+}
+
 /// YAML records at least this large are parsed in segments.
 pub const SEGMENT_MIN_BYTES: usize = 64 * 1024;
 
@@ -160,6 +175,57 @@ impl Document {
     pub fn first_line(&self) -> Range<usize> {
         let head = self.slice(0..self.text.len_bytes().min(4096));
         0..head.find(['\n', '\r']).unwrap_or(head.len())
+    }
+
+    /// Where a problem at a JSON pointer is shown; `spot` says on what.
+    /// When nothing is at the pointer, its nearest ancestor that exists is
+    /// shown as an object (or, for [`Spot::Field`], as a field); the record
+    /// as a whole is shown on the first line.
+    pub fn locate(&self, pointer: &str, spot: Spot) -> Range<usize> {
+        let Some(root) = self.root() else {
+            return self.first_line();
+        };
+        let mut pointer = pointer;
+        let mut spot = spot;
+        loop {
+            if pointer.is_empty() {
+                return self.first_line();
+            }
+            match (root.pointer(pointer), root.pointer_entry(pointer)) {
+                (Some(node), Some(entry)) => {
+                    let on_value = !node.range.is_empty()
+                        && match spot {
+                            Spot::Value => true,
+                            Spot::Field => node.as_map().is_none() && node.as_seq().is_none(),
+                            Spot::Object => false,
+                        };
+                    return if on_value {
+                        node.range.clone()
+                    } else {
+                        entry.key_range.clone()
+                    };
+                }
+                // a list item
+                (Some(node), None) => {
+                    let first_key = node.as_map().and_then(<[_]>::first);
+                    return match (first_key, spot) {
+                        (_, Spot::Value) | (None, _) if !node.range.is_empty() => {
+                            node.range.clone()
+                        }
+                        (Some(first), _) => first.key_range.clone(),
+                        (None, Spot::Field) => self.first_line(),
+                        // an empty item: the `-` before it
+                        (None, _) => node.range.start.saturating_sub(1)..node.range.start,
+                    };
+                }
+                _ => {
+                    pointer = pointer.rfind('/').map_or("", |i| &pointer[..i]);
+                    if spot == Spot::Value {
+                        spot = Spot::Object;
+                    }
+                }
+            }
+        }
     }
 
     /// The text of a byte range (borrowed when it lies in one rope chunk);

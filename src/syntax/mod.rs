@@ -13,7 +13,7 @@ mod scalar;
 mod segment;
 mod yaml;
 
-pub use document::Document;
+pub use document::{Document, Spot};
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;

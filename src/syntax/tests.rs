@@ -218,3 +218,30 @@ fn anchors_fall_back_to_the_whole_document() {
         serde_json::json!(1)
     );
 }
+
+#[test]
+fn locate_shows_each_spot() {
+    let text = "# c\ntitle: T\nkeys: [a, b]\nempty:\nlist:\n  - name: A\n  - \n  - x\n";
+    let doc = yaml(text);
+    let at = |p: &str, spot| &text[doc.locate(p, spot)];
+    // a scalar: its value, whatever the spot, but an object's key
+    assert_eq!(at("/title", Spot::Value), "T");
+    assert_eq!(at("/title", Spot::Field), "T");
+    assert_eq!(at("/title", Spot::Object), "title");
+    // a list: the whole value, or its key
+    assert_eq!(at("/keys", Spot::Value), "[a, b]");
+    assert_eq!(at("/keys", Spot::Field), "keys");
+    // an empty value: its key
+    assert_eq!(at("/empty", Spot::Value), "empty");
+    // list items: the item, its first key, or the `-` of an empty one
+    assert_eq!(at("/list/0", Spot::Value), "name: A");
+    assert_eq!(at("/list/0", Spot::Field), "name");
+    assert_eq!(at("/list/1", Spot::Object), "-");
+    assert_eq!(at("/list/1", Spot::Field), "# c");
+    assert_eq!(at("/list/2", Spot::Field), "x");
+    // nothing there: the nearest ancestor, as an object or a field
+    assert_eq!(at("/list/0/role", Spot::Value), "name");
+    assert_eq!(at("/title/x", Spot::Object), "title");
+    assert_eq!(at("/title/x", Spot::Field), "T");
+    assert_eq!(at("/missing", Spot::Value), "# c");
+}

@@ -8,7 +8,8 @@
 
 use super::parse;
 use super::segment::{self, Kind, Span};
-use super::{Entry, Format, Node, SyntaxError, SyntaxErrorKind, Value};
+use super::yaml::{Anchor, AnchorUse, Scope};
+use super::{Entry, Format, Node, SyntaxError, SyntaxErrorKind, Value, MAX_ALIAS_NODES};
 use ropey::Rope;
 use std::borrow::Cow;
 use std::collections::hash_map::DefaultHasher;
@@ -94,20 +95,20 @@ struct SegmentInfo {
     errors: Vec<SyntaxError>,
     /// The fingerprints of its list items.
     fingerprints: Vec<u64>,
+    anchors: AnchorUse,
     /// For a list header, the value its key parsed with, which the list
     /// of the items after it replaces in `root`.
     header_value: Option<Node>,
 }
 
-/// A segment's values, (relative) errors and item fingerprints.
+/// A segment's values, (relative) errors, item fingerprints and what it
+/// did with YAML anchors.
 struct Parsed {
     piece: Piece,
     errors: Vec<SyntaxError>,
     fingerprints: Vec<u64>,
+    anchors: AnchorUse,
 }
-
-/// `None` when the segment needs the whole document (anchors and aliases).
-type SegmentParse = Option<Parsed>;
 
 /// A segment's values, taken out of an old root for reuse.
 enum Piece {
@@ -303,7 +304,7 @@ impl Document {
             root,
             mut errors,
             ..
-        } = parse::parse_text(&text, self.format, old.as_ref());
+        } = parse::parse_text(&text, self.format, old.as_ref(), &Scope::empty());
         sort_errors(&mut errors);
         self.item_fingerprints = root
             .iter()
@@ -357,7 +358,7 @@ impl Document {
                 .push_back(i);
         }
         let mut hashes = Vec::with_capacity(spans.len());
-        let mut results: Vec<SegmentParse> = Vec::with_capacity(spans.len());
+        let mut results: Vec<Option<Parsed>> = Vec::with_capacity(spans.len());
         for (i, span) in spans.iter().enumerate() {
             let from = if i < fresh.start {
                 Some(i)
@@ -385,11 +386,44 @@ impl Document {
             }));
             hashes.push(hash);
         }
+        // Many new segments (a record opened or pasted) are parsed on
+        // several threads, without the anchors before them; those that use
+        // such anchors are parsed again below, in order.
         let todo: Vec<usize> = (0..spans.len()).filter(|&i| results[i].is_none()).collect();
-        for (i, parsed) in parse_segments(text, &spans, &todo) {
-            match parsed {
-                Some(parsed) => results[i] = Some(parsed),
-                None => return false,
+        if todo.len() >= PARALLEL_FROM {
+            for (i, parsed) in parse_segments(text, &spans, &todo) {
+                results[i] = Some(parsed);
+            }
+        }
+        // An alias may refer to an anchor of an earlier segment: a segment is
+        // parsed again when an anchor it used now has another value, or the
+        // alias budget left before it changed what it could expand.
+        let mut scope: HashMap<String, Anchor> = HashMap::new();
+        let mut budget = MAX_ALIAS_NODES;
+        for (span, result) in spans.iter().zip(results.iter_mut()) {
+            let stale = result.as_ref().is_none_or(|p| {
+                let a = &p.anchors;
+                let budget_matters = if a.limited {
+                    a.budget != budget
+                } else {
+                    a.spent > budget
+                };
+                budget_matters
+                    || a.used
+                        .iter()
+                        .any(|(name, f)| scope.get(name).map(|x| x.fingerprint) != *f)
+            });
+            if stale {
+                let within = Scope {
+                    anchors: &scope,
+                    budget,
+                };
+                *result = Some(parse_segment(text, span, &within));
+            }
+            let anchors = &result.as_ref().expect("parsed above").anchors;
+            budget = budget.saturating_sub(anchors.spent);
+            for (name, anchor) in &anchors.defined {
+                scope.insert(name.clone(), anchor.clone());
             }
         }
         let mut infos = Vec::with_capacity(spans.len());
@@ -399,12 +433,14 @@ impl Document {
                 piece,
                 errors,
                 fingerprints,
+                anchors,
             } = result.expect("every segment was reused or parsed");
             infos.push(SegmentInfo {
                 hash,
                 count: piece.len(),
                 errors,
                 fingerprints,
+                anchors,
                 header_value: None,
             });
             pieces.push(piece);
@@ -460,6 +496,7 @@ impl Document {
                     piece,
                     errors: info.errors,
                     fingerprints: info.fingerprints,
+                    anchors: info.anchors,
                 })
             })
             .collect()
@@ -571,26 +608,22 @@ impl Piece {
     }
 }
 
-/// Parses the segments at `indices`, on several threads when there are
-/// many (a large record opened or pasted): segments are independent.
-fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, SegmentParse)> {
+/// From this many new segments on, they are parsed on several threads.
+const PARALLEL_FROM: usize = 64;
+
+/// Parses the segments at `indices` (with no anchors before them) on
+/// several threads: segments are independent.
+fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, Parsed)> {
     let parse = |chunk: &[usize]| -> Vec<_> {
         chunk
             .iter()
-            .map(|&i| {
-                let span = &spans[i];
-                (
-                    i,
-                    parse_segment(&text[span.range.clone()], span.kind, span.range.start),
-                )
-            })
+            .map(|&i| (i, parse_segment(text, &spans[i], &Scope::empty())))
             .collect()
     };
-    const PARALLEL_FROM: usize = 64;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(4);
-    if indices.len() < PARALLEL_FROM || threads < 2 {
+    if threads < 2 {
         return parse(indices);
     }
     let chunk = indices.len().div_ceil(threads);
@@ -609,18 +642,17 @@ fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, 
     })
 }
 
-/// Parses one segment on its own; its values get absolute ranges, its
-/// errors stay relative. `None` when it uses anchors or aliases.
-fn parse_segment(text: &str, kind: Kind, start: usize) -> SegmentParse {
+/// Parses one segment on its own, with the anchors of `scope` before it;
+/// its values get absolute ranges, its errors stay relative.
+fn parse_segment(text: &str, span: &Span, scope: &Scope) -> Parsed {
+    let (kind, start) = (span.kind, span.range.start);
+    let text = &text[span.range.clone()];
     let parse::Parsed {
         root,
         mut errors,
-        uses_aliases,
+        anchors,
         ..
-    } = parse::parse_text(text, Format::Yaml, None);
-    if uses_aliases {
-        return None;
-    }
+    } = parse::parse_text(text, Format::Yaml, None, scope);
     let mut piece = match (kind, root) {
         (
             Kind::ListItem,
@@ -659,11 +691,12 @@ fn parse_segment(text: &str, kind: Kind, start: usize) -> SegmentParse {
         Piece::Items(items) => items.iter().map(Node::fingerprint).collect(),
         Piece::Entries(_) => Vec::new(),
     };
-    Some(Parsed {
+    Parsed {
         piece,
         errors,
         fingerprints,
-    })
+        anchors,
+    }
 }
 
 fn hash_of(text: &str) -> u64 {

@@ -139,6 +139,21 @@ impl Node {
         }
     }
 
+    /// Gives this subtree's keys and values `range` (an alias's expansion).
+    pub(crate) fn place_at(&mut self, range: &Range<usize>) {
+        self.range = range.clone();
+        match &mut self.value {
+            Value::Map(entries) => {
+                for e in entries {
+                    e.key_range = range.clone();
+                    e.value.place_at(range);
+                }
+            }
+            Value::Seq(items) => items.iter_mut().for_each(|n| n.place_at(range)),
+            _ => {}
+        }
+    }
+
     pub fn as_map(&self) -> Option<&[Entry]> {
         match &self.value {
             Value::Map(entries) => Some(entries),

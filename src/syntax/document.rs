@@ -34,7 +34,7 @@ pub enum Spot {
 }
 
 /// YAML records at least this large are parsed in segments.
-pub const SEGMENT_MIN_BYTES: usize = 64 * 1024;
+pub const SEGMENT_MIN_BYTES: usize = 16 * 1024;
 
 pub struct Document {
     text: Rope,

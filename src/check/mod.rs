@@ -141,12 +141,17 @@ struct EntryOutcome {
 
 /// Every problem in the document, ordered by position.
 pub fn check(doc: &Document, schema: &Schema) -> Vec<Diagnostic> {
-    check_with(doc, schema, &mut Cache::default())
+    run(doc, schema, None)
 }
 
 /// [`check`], validating again only the list entries that `cache` has no
 /// results for; the results are the same as [`check`]'s.
 pub fn check_with(doc: &Document, schema: &Schema, cache: &mut Cache) -> Vec<Diagnostic> {
+    run(doc, schema, Some(cache))
+}
+
+/// Checks, keeping the list entries' results in `cache` when there is one.
+fn run(doc: &Document, schema: &Schema, cache: Option<&mut Cache>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = doc
         .syntax_errors()
         .iter()
@@ -295,9 +300,42 @@ impl Checker<'_> {
     fn check_entries(
         &self,
         lists: &[instance::EntryList],
-        cache: &mut Cache,
+        cache: Option<&mut Cache>,
         out: &mut Vec<Diagnostic>,
     ) {
+        let validate =
+            |node: &Node, list: &instance::EntryList, validator: &jsonschema::Validator| {
+                let instance = instance::entry(node, list.fields, self.schema);
+                let errors: Vec<_> = validator
+                    .iter_errors(&instance)
+                    .map(ValidationError::to_owned)
+                    .collect();
+                Arc::new(EntryOutcome {
+                    instance: if errors.is_empty() { J::Null } else { instance },
+                    errors,
+                })
+            };
+        let map = |i: usize,
+                   list: &instance::EntryList,
+                   outcome: &EntryOutcome,
+                   out: &mut Vec<Diagnostic>| {
+            if !outcome.errors.is_empty() {
+                let at = syntax::push_pointer(&syntax::push_pointer("", list.key), &i.to_string());
+                for error in &outcome.errors {
+                    self.map_error(error, &at, &outcome.instance, out);
+                }
+            }
+        };
+        let Some(cache) = cache else {
+            for list in lists {
+                if let Some(validator) = self.schema.validators.entry(list.key) {
+                    for (i, node) in list.entries.iter().enumerate() {
+                        map(i, list, &validate(node, list, validator), out);
+                    }
+                }
+            }
+            return;
+        };
         if cache.schema != self.schema.validators.fingerprint {
             *cache = Cache {
                 schema: self.schema.validators.fingerprint,
@@ -331,24 +369,8 @@ impl Checker<'_> {
                         .cloned(),
                     _ => None,
                 };
-                let outcome = known.unwrap_or_else(|| {
-                    let instance = instance::entry(node, list.fields, self.schema);
-                    let errors: Vec<_> = validator
-                        .iter_errors(&instance)
-                        .map(ValidationError::to_owned)
-                        .collect();
-                    Arc::new(EntryOutcome {
-                        instance: if errors.is_empty() { J::Null } else { instance },
-                        errors,
-                    })
-                });
-                if !outcome.errors.is_empty() {
-                    let at =
-                        syntax::push_pointer(&syntax::push_pointer("", list.key), &i.to_string());
-                    for error in &outcome.errors {
-                        self.map_error(error, &at, &outcome.instance, out);
-                    }
-                }
+                let outcome = known.unwrap_or_else(|| validate(node, list, validator));
+                map(i, list, &outcome, out);
                 now.push((fingerprint, outcome));
             }
             kept.insert(list.key.to_string(), now);

@@ -161,9 +161,10 @@ impl Document {
 
     /// The fingerprints (see [`Node::fingerprint`]) of the items of the
     /// list that is the value of the root mapping's `entry`-th entry, in
-    /// order; `None` when that value is not a list. Analyses keep results
-    /// per item by them. Items of reused segments keep theirs, so this
-    /// costs nothing per edit.
+    /// order; `None` when that value is not a list or they are not known
+    /// (a document parsed whole: compute them with [`Node::fingerprint`]).
+    /// Analyses keep results per item by them. Items of reused segments
+    /// keep theirs, so this costs nothing per edit.
     pub fn item_fingerprints(&self, entry: usize) -> Option<&[u64]> {
         self.item_fingerprints
             .iter()
@@ -306,13 +307,7 @@ impl Document {
             ..
         } = parse::parse_text(&text, self.format, old.as_ref(), &Scope::empty());
         sort_errors(&mut errors);
-        self.item_fingerprints = root
-            .iter()
-            .flat_map(|r| r.as_map().unwrap_or(&[]).iter().enumerate())
-            .filter_map(|(i, e)| {
-                Some((i, e.value.as_seq()?.iter().map(Node::fingerprint).collect()))
-            })
-            .collect();
+        self.item_fingerprints.clear();
         self.state = State::Whole(tree);
         self.root = root;
         self.errors = errors;

@@ -1,8 +1,10 @@
 //! Parse + check speed: the typical example, a generated large record
 //! (1,000 resources and 1,000 contacts, ~20,000 lines), and the re-check
-//! after a one-character edit in the large record.
+//! after a one-character edit in the large record: from scratch, and as
+//! the language server does it (keeping the last check's results), also
+//! in a large record whose resources use YAML anchors and aliases.
 
-use bcdc_lsp::check::check;
+use bcdc_lsp::check::{check, check_with, Cache};
 use bcdc_lsp::schema::Schema;
 use bcdc_lsp::syntax::{Document, Format};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -10,7 +12,7 @@ use std::hint::black_box;
 
 #[path = "support/records.rs"]
 mod records;
-use records::{large_record, TYPICAL};
+use records::{large_record, large_record_with_aliases, TYPICAL};
 
 fn bench(c: &mut Criterion) {
     let schema = Schema::embedded();
@@ -46,6 +48,34 @@ fn bench(c: &mut Criterion) {
             check(&doc, &schema)
         })
     });
+    for (name, text) in [
+        ("", large.clone()),
+        (
+            ", with anchors and aliases",
+            large_record_with_aliases(1000),
+        ),
+    ] {
+        let at = text.find("Resource 500").unwrap() + "Resource 500".len();
+        let mut doc = Document::parse(&text, Format::Yaml);
+        let mut cache = Cache::default();
+        check_with(&doc, &schema, &mut cache);
+        let mut toggle = false;
+        g.bench_function(
+            format!("re-check after a one-character edit, keeping results{name}"),
+            |b| {
+                b.iter(|| {
+                    toggle = !toggle;
+                    if toggle {
+                        doc.edit(at..at, "x");
+                    } else {
+                        doc.edit(at..at + 1, "");
+                    }
+                    doc.reparse();
+                    check_with(&doc, &schema, &mut cache)
+                })
+            },
+        );
+    }
     g.finish();
 }
 

@@ -1,6 +1,14 @@
 //! Edit → publishDiagnostics latency of the real server over stdio, with no
 //! debounce: each edit waits for the diagnostics of its own version. Also
-//! the server's resident memory with the typical record open.
+//! the server's CPU time per edit (utime + stime from /proc/<pid>/stat) and
+//! its resident memory.
+//!
+//! The typing session, on records of ~2,000 and ~20,000 lines (100 or
+//! 1,000 contacts and resources): free text typed into the title and into
+//! a resource name in the middle and at the end, a dropdown value deleted
+//! and retyped character by character, a contact and a resource pasted in
+//! and named. Set `BCDC_BENCH_ANCHORS=1` to also type into a large record
+//! whose resources use a YAML anchor and aliases.
 //!
 //! `cargo bench --bench lsp_latency` measures the binary cargo builds with
 //! the bench profile (optimised); `BCDC_LSP_BIN=path` measures another.
@@ -14,77 +22,173 @@ use common::Lsp;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-fn latencies(text: &str, uri: &str, needle: &str, edits: usize) -> (Vec<Duration>, Lsp) {
-    let (mut lsp, _) = Lsp::start(json!({}), json!({}));
-    lsp.open(uri, "yaml", text);
-    lsp.diagnostics(uri);
-    let at = text.find(needle).unwrap() + needle.len();
-    let line = text[..at].matches('\n').count();
-    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let mut out = Vec::with_capacity(edits);
-    for i in 0..edits {
-        // type a character, then delete it: the document stays valid
-        let version = 2 + i as i64;
-        let p = json!({"line": line, "character": col});
-        let p1 = json!({"line": line, "character": col + 1});
-        let change = if i % 2 == 0 {
-            json!([{"range": {"start": p, "end": p}, "text": "x"}])
-        } else {
-            json!([{"range": {"start": p, "end": p1}, "text": ""}])
-        };
-        let t = Instant::now();
-        lsp.change(uri, version, change);
-        lsp.diagnostics_until(uri, version);
-        out.push(t.elapsed());
-    }
-    out.sort();
-    (out, lsp)
+/// An open document and the text the server should have.
+struct Session {
+    lsp: Lsp,
+    uri: String,
+    text: String,
+    version: i64,
+    latencies: Vec<Duration>,
 }
 
-fn report(name: &str, d: &[Duration]) {
-    let q = |p: f64| d[((d.len() - 1) as f64 * p) as usize];
+impl Session {
+    fn open(text: &str, uri: &str) -> Session {
+        let (mut lsp, _) = Lsp::start(json!({}), json!({}));
+        lsp.open(uri, "yaml", text);
+        lsp.diagnostics(uri);
+        Session {
+            lsp,
+            uri: uri.to_string(),
+            text: text.to_string(),
+            version: 1,
+            latencies: Vec::new(),
+        }
+    }
+
+    /// LSP position of a byte offset (the records are ASCII).
+    fn position(&self, at: usize) -> serde_json::Value {
+        let line = self.text[..at].matches('\n').count();
+        let col = at - self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        json!({"line": line, "character": col})
+    }
+
+    /// Replaces `range` with `new`, waits for its diagnostics.
+    fn edit(&mut self, range: std::ops::Range<usize>, new: &str) {
+        self.version += 1;
+        let change = json!([{
+            "range": {"start": self.position(range.start), "end": self.position(range.end)},
+            "text": new,
+        }]);
+        self.text.replace_range(range, new);
+        let t = Instant::now();
+        self.lsp.change(&self.uri, self.version, change);
+        self.lsp.diagnostics_until(&self.uri, self.version);
+        self.latencies.push(t.elapsed());
+    }
+
+    /// Types `word` one character at a time after the first `after`
+    /// (searched from `from`), then deletes it again one at a time.
+    fn type_and_erase(&mut self, after: &str, from: usize, word: &str) {
+        let at = self.text[from..].find(after).unwrap() + from + after.len();
+        for (i, c) in word.char_indices() {
+            self.edit(at + i..at + i, &c.to_string());
+        }
+        for i in (0..word.len()).rev() {
+            self.edit(at + i..at + i + 1, "");
+        }
+    }
+
+    /// Deletes the value after `key: ` (searched from `from`) character by
+    /// character and types it again.
+    fn retype_value(&mut self, key: &str, from: usize) {
+        let at = self.text[from..].find(key).unwrap() + from + key.len();
+        let end = at + self.text[at..].find('\n').unwrap();
+        let value = self.text[at..end].to_string();
+        for i in (0..value.len()).rev() {
+            self.edit(at + i..at + i + 1, "");
+        }
+        for (i, c) in value.char_indices() {
+            self.edit(at + i..at + i, &c.to_string());
+        }
+    }
+
+    /// The server's CPU time so far.
+    fn cpu(&self) -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.lsp.pid())).unwrap();
+        // fields after the command name (which may hold spaces)
+        let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
+        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+        // clock ticks are 1/100 s on Linux
+        Duration::from_millis(ticks * 10)
+    }
+
+    fn rss_mb(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.lsp.pid())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        Some(line.split_whitespace().nth(1)?.parse::<f64>().ok()? / 1024.0)
+    }
+}
+
+/// The typing session on a record with `n` contacts and resources.
+fn typing(name: &str, text: &str, n: usize) {
+    let file: String = name.chars().filter(char::is_ascii_alphanumeric).collect();
+    let mut s = Session::open(text, &format!("file:///bench/{file}.bcdc.yaml"));
+    let cpu = s.cpu();
+    let middle = s.text.find(&format!("name: Resource {}\n", n / 2)).unwrap();
+    let last = s.text.find(&format!("name: Resource {}\n", n - 1)).unwrap();
+    s.type_and_erase("title: Okanagan Lake", 0, " and Kalamalka Lake");
+    s.type_and_erase(&format!("Resource {}", n / 2), middle, " (revised)");
+    s.type_and_erase(&format!("Resource {}", n - 1), last, " (final)");
+    s.retype_value("resource_update_cycle: ", middle);
+    s.retype_value("bcdc_type: ", last);
+    let contacts = s
+        .text
+        .find(&format!("  - name: Contact {}\n", n / 2))
+        .unwrap();
+    s.edit(
+        contacts..contacts,
+        "  - name: New Contact\n    email: new@example.invalid\n    org: lsp-test-org\n    role: pointOfContact\n",
+    );
+    s.type_and_erase("New Contact", contacts, " Smith");
+    let end = s.text.len();
+    let resource = records::resource(n);
+    s.edit(end..end, &resource);
+    s.type_and_erase(&format!("Resource {n}"), end, " extra");
+    let edits = s.latencies.len();
+    let cpu = (s.cpu() - cpu).as_secs_f64() * 1e3 / edits as f64;
+    report(name, text, &mut s.latencies, cpu);
+    if let Some(mb) = s.rss_mb() {
+        println!("  server RSS afterwards: {mb:.1} MB");
+    }
+    s.lsp.shutdown();
+}
+
+fn report(name: &str, text: &str, d: &mut [Duration], cpu_ms: f64) {
+    d.sort();
+    let q = |p: f64| d[((d.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e3;
     println!(
-        "{name}: median {:.2} ms, p90 {:.2} ms, max {:.2} ms over {} edits",
-        q(0.5).as_secs_f64() * 1e3,
-        q(0.9).as_secs_f64() * 1e3,
-        q(1.0).as_secs_f64() * 1e3,
+        "{name} ({} lines): edit → diagnostics median {:.2} ms, p90 {:.2} ms, max {:.2} ms; \
+         server CPU {cpu_ms:.2} ms per edit; {} edits",
+        text.lines().count(),
+        q(0.5),
+        q(0.9),
+        q(1.0),
         d.len()
     );
-}
-
-fn rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo test --benches` lists benchmarks; nothing to list
     }
-    let (typical, lsp) = latencies(
-        records::TYPICAL,
-        "file:///bench/typical.bcdc.yaml",
-        "Okanagan Lake Water",
-        400,
+    // the typical record: one character typed and deleted, 400 times
+    let mut s = Session::open(records::TYPICAL, "file:///bench/typical.bcdc.yaml");
+    let cpu = s.cpu();
+    for _ in 0..200 {
+        s.type_and_erase("Okanagan Lake Water", 0, "x");
+    }
+    let cpu = (s.cpu() - cpu).as_secs_f64() * 1e3 / s.latencies.len() as f64;
+    report("typical record", records::TYPICAL, &mut s.latencies, cpu);
+    if let Some(mb) = s.rss_mb() {
+        println!("  server RSS with the typical record open: {mb:.1} MB");
+    }
+    s.lsp.shutdown();
+    typing(
+        "record of 100 contacts and resources",
+        &records::large_record(100),
+        100,
     );
-    report("typical record, edit → diagnostics", &typical);
-    if let Some(kib) = rss_kib(lsp.pid()) {
-        println!(
-            "server RSS with the typical record open: {:.1} MB",
-            kib as f64 / 1024.0
+    typing(
+        "record of 1,000 contacts and resources",
+        &records::large_record(1000),
+        1000,
+    );
+    if std::env::var_os("BCDC_BENCH_ANCHORS").is_some() {
+        typing(
+            "record of 1,000 contacts and resources with anchors and aliases",
+            &records::large_record_with_aliases(1000),
+            1000,
         );
     }
-    lsp.shutdown();
-    let large = records::large_record(1000);
-    let (d, lsp) = latencies(&large, "file:///bench/large.bcdc.yaml", "Resource 500", 60);
-    report("large record (~20,000 lines), edit → diagnostics", &d);
-    if let Some(kib) = rss_kib(lsp.pid()) {
-        println!(
-            "server RSS with the large record open: {:.1} MB",
-            kib as f64 / 1024.0
-        );
-    }
-    lsp.shutdown();
     std::thread::sleep(Duration::from_millis(10));
 }

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::check::{self, Severity};
 use crate::schema::Schema;
-use crate::syntax::{self, Document, Node};
+use crate::syntax::{Document, Node, Spot};
 
 use super::error::{display_path, CatalogueError};
 use super::record::record_pointer;
@@ -146,33 +146,7 @@ pub fn catalogue_problems(doc: &Document, error: &CatalogueError) -> Vec<Problem
 /// Where a pointer's problem is shown: a scalar's value, a key when the value is a list or
 /// mapping (or empty), a list item's first key, or the nearest ancestor that exists.
 pub fn locate(doc: &Document, pointer: &str) -> Range<usize> {
-    let Some(root) = doc.root() else {
-        return doc.first_line();
-    };
-    let mut pointer = pointer.to_string();
-    loop {
-        if pointer.is_empty() {
-            return doc.first_line();
-        }
-        if let Some(entry) = root.pointer_entry(&pointer) {
-            let scalar = entry.value.as_map().is_none() && entry.value.as_seq().is_none();
-            return if scalar && !entry.value.range.is_empty() {
-                entry.value.range.clone()
-            } else {
-                entry.key_range.clone()
-            };
-        }
-        if let Some(node) = root.pointer(&pointer) {
-            return match node.as_map().and_then(<[_]>::first) {
-                Some(first) => first.key_range.clone(),
-                None if !node.range.is_empty() => node.range.clone(),
-                None => doc.first_line(),
-            };
-        }
-        pointer = syntax::split_pointer(&pointer)
-            .map(|(parent, _)| parent.to_string())
-            .unwrap_or_default();
-    }
+    doc.locate(pointer, Spot::Field)
 }
 
 /// The record file's top-level mapping, or why it cannot be used.

@@ -1,8 +1,10 @@
 //! Random edits, with non-ASCII text and YAML/JSON punctuation: parsing
-//! and checking never panic, and every range lies inside the document, on
-//! character boundaries, whichever way the document is parsed.
+//! and checking never panic, every range lies inside the document, on
+//! character boundaries, whichever way the document is parsed, and a
+//! document kept up to date through edits, checked with the results of
+//! its earlier checks, gives exactly what a fresh parse and check give.
 
-use super::check;
+use super::{check, check_with, Cache};
 use crate::schema::Schema;
 use crate::syntax::{Document, Format, Node, Value};
 use proptest::prelude::*;
@@ -94,8 +96,59 @@ fn run(mut doc: Document, mut model: String, edits: &[(f64, usize, usize)], sche
     }
 }
 
+/// Applies the edits, reparsing and checking (with one cache) after each
+/// or, when `batch`, after every second one; after each check the
+/// document and diagnostics equal a fresh parse's and check's.
+fn run_incremental(
+    fresh: fn(&str) -> Document,
+    mut model: String,
+    edits: &[(f64, usize, usize)],
+    batch: bool,
+    schema: &Schema,
+) {
+    let mut doc = fresh(&model);
+    let mut cache = Cache::default();
+    check_with(&doc, schema, &mut cache);
+    for (n, &(at, del, frag)) in edits.iter().enumerate() {
+        let mut start = (at * model.len() as f64) as usize;
+        while !model.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + del).min(model.len());
+        while !model.is_char_boundary(end) {
+            end += 1;
+        }
+        model.replace_range(start..end, FRAGMENTS[frag]);
+        doc.edit(start..end, FRAGMENTS[frag]);
+        if batch && n % 2 == 0 && n + 1 < edits.len() {
+            continue;
+        }
+        doc.reparse();
+        let diagnostics = check_with(&doc, schema, &mut cache);
+        let scratch = fresh(&model);
+        assert_eq!(doc.root(), scratch.root(), "{model}");
+        assert_eq!(doc.syntax_errors(), scratch.syntax_errors(), "{model}");
+        assert_eq!(diagnostics, check(&scratch, schema), "{model}");
+    }
+}
+
+/// A record with a few more list entries, some alike (reused by content).
+fn longer_record() -> String {
+    let extra =
+        "  - name: Extra\n    url: https://example.invalid/x.csv\n    bcdc_type: document\n";
+    format!("{RECORD}{extra}{extra}  - name: Last\n")
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn incremental_checks_match_fresh_ones(edits in edits(), batch in any::<bool>()) {
+        let schema = Schema::embedded();
+        let record = longer_record();
+        run_incremental(Document::parse_segmented, record.clone(), &edits, batch, &schema);
+        run_incremental(|t| Document::parse(t, Format::Yaml), record, &edits, batch, &schema);
+    }
 
     #[test]
     fn random_edits_to_a_yaml_record(edits in edits()) {

@@ -12,10 +12,13 @@ pub mod suggest;
 use crate::schema::{
     Field, FieldKind, Schema, CONDITIONAL_MARK, CORE_DATASET_KEYS, CORE_RESOURCE_KEYS,
 };
-use crate::syntax::{self, Document, Node, SyntaxErrorKind, Value};
+use crate::syntax::{self, Document, Node, Spot, SyntaxErrorKind, Value};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::ValidationError;
 use serde_json::Value as J;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Stable identifiers of the problems the checker reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -116,8 +119,39 @@ pub fn is_record(path: &str, doc: &Document, schema: &Schema) -> bool {
             .is_some_and(|t| t == schema.dataset_type)
 }
 
+/// What validating the entries of a record's lists of objects found, kept
+/// by the entries' fingerprints so that a check after an edit validates
+/// only the entries that changed. Held by whoever checks the same
+/// document again (the language server keeps one per open document);
+/// results never depend on what it holds.
+#[derive(Default)]
+pub struct Cache {
+    /// The schema's fingerprint the results were computed with.
+    schema: u64,
+    /// By list key: the fingerprint and outcome of each entry, in order.
+    lists: HashMap<String, Vec<(u64, Arc<EntryOutcome>)>>,
+}
+
+/// The JSON Schema errors of one list entry, with pointers relative to it.
+struct EntryOutcome {
+    /// The entry's JSON (kept only when there are errors to map).
+    instance: J,
+    errors: Vec<ValidationError<'static>>,
+}
+
 /// Every problem in the document, ordered by position.
 pub fn check(doc: &Document, schema: &Schema) -> Vec<Diagnostic> {
+    run(doc, schema, None)
+}
+
+/// [`check`], validating again only the list entries that `cache` has no
+/// results for; the results are the same as [`check`]'s.
+pub fn check_with(doc: &Document, schema: &Schema, cache: &mut Cache) -> Vec<Diagnostic> {
+    run(doc, schema, Some(cache))
+}
+
+/// Checks, keeping the list entries' results in `cache` when there is one.
+fn run(doc: &Document, schema: &Schema, cache: Option<&mut Cache>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = doc
         .syntax_errors()
         .iter()
@@ -164,10 +198,11 @@ pub fn check(doc: &Document, schema: &Schema) -> Vec<Diagnostic> {
         schema,
         root: Some(root),
     };
-    let instance = instance::to_json(root, schema, true);
-    for error in schema.validator.iter_errors(&instance) {
-        cx.map_error(&error, &instance, &mut out);
+    let (instance, lists) = instance::without_entries(root, schema);
+    for error in schema.validators.record.iter_errors(&instance) {
+        cx.map_error(&error, "", &instance, &mut out);
     }
+    cx.check_entries(&lists, cache, &mut out);
     cx.check_keywords(&mut out);
     // A state outside the choices is reported once, as a bad choice.
     let bad_choices: Vec<String> = out
@@ -203,48 +238,14 @@ impl Checker<'_> {
         }
     }
 
-    /// Where a value problem is shown: the value, or the key when the value
-    /// is empty.
+    /// Where a value problem is shown.
     fn value_range(&self, pointer: &str) -> Range<usize> {
-        let Some(root) = self.root else {
-            return self.doc.first_line();
-        };
-        match (root.pointer(pointer), root.pointer_entry(pointer)) {
-            (Some(n), Some(e)) if n.range.is_empty() => e.key_range.clone(),
-            (Some(n), _) if !n.range.is_empty() => n.range.clone(),
-            (_, Some(e)) => e.key_range.clone(),
-            _ => self.object_range(pointer),
-        }
+        self.doc.locate(pointer, Spot::Value)
     }
 
-    /// Where a problem of a whole object is shown: the key that holds it,
-    /// or a list entry's first key, or the first line for the record.
+    /// Where a problem of a whole object is shown.
     fn object_range(&self, pointer: &str) -> Range<usize> {
-        if pointer.is_empty() {
-            return self.doc.first_line();
-        }
-        let Some(root) = self.root else {
-            return self.doc.first_line();
-        };
-        if let Some(node) = root.pointer(pointer) {
-            if let Some(first) = node.as_map().and_then(|m| m.first()) {
-                if root.pointer_entry(pointer).is_none() {
-                    return first.key_range.clone();
-                }
-            }
-            if let Some(e) = root.pointer_entry(pointer) {
-                return e.key_range.clone();
-            }
-            if !node.range.is_empty() {
-                return node.range.clone();
-            }
-            // an empty list item: the `-` before it
-            return node.range.start.saturating_sub(1)..node.range.start;
-        }
-        match syntax::split_pointer(pointer) {
-            Some((parent, _)) => self.object_range(parent),
-            None => self.doc.first_line(),
-        }
+        self.doc.locate(pointer, Spot::Object)
     }
 
     fn missing(
@@ -293,13 +294,101 @@ impl Checker<'_> {
         }
     }
 
+    /// Validates each entry of the lists of objects on its own, or takes
+    /// its errors from `cache` when an entry with the same fingerprint was
+    /// validated before, and maps them.
+    fn check_entries(
+        &self,
+        lists: &[instance::EntryList],
+        cache: Option<&mut Cache>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let validate =
+            |node: &Node, list: &instance::EntryList, validator: &jsonschema::Validator| {
+                let instance = instance::entry(node, list.fields, self.schema);
+                let errors: Vec<_> = validator
+                    .iter_errors(&instance)
+                    .map(ValidationError::to_owned)
+                    .collect();
+                Arc::new(EntryOutcome {
+                    instance: if errors.is_empty() { J::Null } else { instance },
+                    errors,
+                })
+            };
+        let map = |i: usize,
+                   list: &instance::EntryList,
+                   outcome: &EntryOutcome,
+                   out: &mut Vec<Diagnostic>| {
+            if !outcome.errors.is_empty() {
+                let at = syntax::push_pointer(&syntax::push_pointer("", list.key), &i.to_string());
+                for error in &outcome.errors {
+                    self.map_error(error, &at, &outcome.instance, out);
+                }
+            }
+        };
+        let Some(cache) = cache else {
+            for list in lists {
+                if let Some(validator) = self.schema.validators.entry(list.key) {
+                    for (i, node) in list.entries.iter().enumerate() {
+                        map(i, list, &validate(node, list, validator), out);
+                    }
+                }
+            }
+            return;
+        };
+        if cache.schema != self.schema.validators.fingerprint {
+            *cache = Cache {
+                schema: self.schema.validators.fingerprint,
+                ..Cache::default()
+            };
+        }
+        let mut kept = HashMap::with_capacity(lists.len());
+        for list in lists {
+            let Some(validator) = self.schema.validators.entry(list.key) else {
+                continue;
+            };
+            let computed: Vec<u64>;
+            let fingerprints = match self.doc.item_fingerprints(list.index) {
+                Some(f) if f.len() == list.entries.len() => f,
+                _ => {
+                    computed = list.entries.iter().map(Node::fingerprint).collect();
+                    &computed
+                }
+            };
+            let old = cache.lists.remove(list.key).unwrap_or_default();
+            // when entries were added or removed, the others moved
+            let mut moved: Option<HashMap<u64, Arc<EntryOutcome>>> = None;
+            let resized = old.len() != list.entries.len();
+            let mut now = Vec::with_capacity(list.entries.len());
+            for (i, (node, &fingerprint)) in list.entries.iter().zip(fingerprints).enumerate() {
+                let known = match old.get(i) {
+                    Some((f, outcome)) if *f == fingerprint => Some(outcome.clone()),
+                    _ if resized => moved
+                        .get_or_insert_with(|| old.iter().cloned().collect())
+                        .get(&fingerprint)
+                        .cloned(),
+                    _ => None,
+                };
+                let outcome = known.unwrap_or_else(|| validate(node, list, validator));
+                map(i, list, &outcome, out);
+                now.push((fingerprint, outcome));
+            }
+            kept.insert(list.key.to_string(), now);
+        }
+        cache.lists = kept;
+    }
+
+    /// Maps one JSON Schema error found in `instance`, which stands at
+    /// pointer `at` in the record.
     fn map_error(
         &self,
-        error: &jsonschema::ValidationError,
+        error: &ValidationError,
+        at: &str,
         instance: &J,
         out: &mut Vec<Diagnostic>,
     ) {
-        let pointer = error.instance_path().as_str().to_string();
+        let relative = error.instance_path().as_str();
+        let pointer = format!("{at}{relative}");
         let schema_path = error.schema_path().as_str();
         let conditional = schema_path.contains(CONDITIONAL_MARK);
         match error.kind() {
@@ -323,7 +412,7 @@ impl Checker<'_> {
                     if let Some(c) = &field.condition {
                         let other = syntax::push_pointer(&pointer, &c.field);
                         let value = instance
-                            .pointer(&other)
+                            .pointer(&syntax::push_pointer(relative, &c.field))
                             .and_then(J::as_str)
                             .unwrap_or_default();
                         d.message = format!(

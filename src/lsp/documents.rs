@@ -32,6 +32,8 @@ pub struct OpenDoc {
     pub catalogue_state: CatalogueState,
     pub version: i32,
     pub doc: Document,
+    /// Results of the last checks, reused by the next one.
+    pub check_cache: check::Cache,
     /// Diagnostics of the last analysis (for code actions), with its version.
     pub diagnostics: Vec<Diagnostic>,
     pub analysed: Option<i32>,
@@ -52,6 +54,7 @@ impl OpenDoc {
         OpenDoc {
             record_language: language_id == RECORD_YAML_LANGUAGE,
             doc: Document::parse(text, format),
+            check_cache: check::Cache::default(),
             catalogue: Vec::new(),
             catalogue_state: CatalogueState::Unknown,
             uri,

@@ -252,7 +252,7 @@ pub fn quick_fixes(shared: &Shared, params: &CodeActionParams) -> Vec<CodeAction
             let diagnostics: &[Diagnostic] = if open.analysed == Some(open.version) {
                 &open.diagnostics
             } else {
-                current = check::check(&open.doc, &schema);
+                current = check::check_with(&open.doc, &schema, &mut open.check_cache);
                 &current
             };
             // the client's diagnostics, matched to the checker's by code,

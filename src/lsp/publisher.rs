@@ -78,7 +78,7 @@ async fn publish(client: &Client, shared: &Shared, uri: &Uri) {
             open.diagnostics.clear();
             return was.then(|| (Vec::new(), open.version, None));
         }
-        let diagnostics = check::check(&open.doc, &schema);
+        let diagnostics = check::check_with(&open.doc, &schema, &mut open.check_cache);
         let mut lsp: Vec<_> = diagnostics
             .iter()
             .map(|d| convert::diagnostic(open.doc.text(), d, enc))

@@ -46,8 +46,33 @@ pub(super) fn json_schema(schema: &Schema) -> J {
             "then": {"properties": {state.name.clone(): {"enum": [start]}}}
         }));
     }
-    dataset["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    dataset["$schema"] = json!(DRAFT);
     dataset
+}
+
+const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Splits the record's schema into the record without the entries of its
+/// lists of objects (`resources`, repeating fields) and each such list's
+/// entry schema, by key: the checker validates entries on their own, so
+/// that it can keep the results of entries that did not change. Together
+/// they say exactly what the whole schema says: `items` applies to each
+/// entry alone.
+pub(super) fn split(mut record: J) -> (J, Vec<(String, J)>) {
+    let mut entries = Vec::new();
+    if let Some(properties) = record.get_mut("properties").and_then(J::as_object_mut) {
+        for (key, property) in properties.iter_mut() {
+            let Some(list) = property.as_object_mut() else {
+                continue;
+            };
+            if list.get("items").and_then(|i| i.get("type")) == Some(&json!("object")) {
+                let mut entry = list.remove("items").expect("checked above");
+                entry["$schema"] = json!(DRAFT);
+                entries.push((key.clone(), entry));
+            }
+        }
+    }
+    (record, entries)
 }
 
 /// An object of `fields`, plus `core` keys CKAN itself accepts (their

@@ -178,7 +178,56 @@ pub struct Schema {
     pub dataset_fields: Vec<Field>,
     pub resource_fields: Vec<Field>,
     pub licences: Vec<Choice>,
-    pub(crate) validator: jsonschema::Validator,
+    pub(crate) validators: Validators,
+}
+
+/// The compiled JSON Schema, in parts (see `compile::split`).
+#[derive(Debug)]
+pub(crate) struct Validators {
+    /// The record, with the entries of its lists of objects left out.
+    pub record: jsonschema::Validator,
+    /// Each list of objects' entry schema, by the list's key.
+    pub entries: Vec<(String, jsonschema::Validator)>,
+    /// A fingerprint of the whole JSON Schema: results computed with one
+    /// schema are not reused with another.
+    pub fingerprint: u64,
+}
+
+/// How every part of the JSON Schema is compiled: formats checked, with CKAN's own
+/// date-time, whole-number and JSON-object text formats.
+fn validator_options() -> jsonschema::ValidationOptions<'static> {
+    jsonschema::options()
+        .should_validate_formats(true)
+        .with_format(formats::DATETIME, formats::datetime)
+        .with_format(formats::DATETIME_TZ, formats::datetime_tz)
+        .with_format(formats::INTEGER, formats::integer)
+        .with_format(formats::JSON_OBJECT, formats::json_object)
+}
+
+impl Validators {
+    fn compile(schema: &J) -> Result<Validators, SchemaError> {
+        let build = |s: &J| {
+            validator_options()
+                .build(s)
+                .map_err(|e| SchemaError(format!("the schema could not be compiled: {e}")))
+        };
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&schema.to_string(), &mut hasher);
+        let (record, entries) = compile::split(schema.clone());
+        Ok(Validators {
+            record: build(&record)?,
+            entries: entries
+                .iter()
+                .map(|(key, s)| Ok((key.clone(), build(s)?)))
+                .collect::<Result<_, SchemaError>>()?,
+            fingerprint: std::hash::Hasher::finish(&hasher),
+        })
+    }
+
+    /// The entry validator of a list of objects at the record's top level.
+    pub fn entry(&self, key: &str) -> Option<&jsonschema::Validator> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
 }
 
 #[derive(Debug)]
@@ -262,23 +311,19 @@ impl Schema {
         resource_fields: Vec<Field>,
         licences: Vec<Choice>,
     ) -> Result<Schema, SchemaError> {
+        let trivial = || jsonschema::validator_for(&serde_json::json!(true));
         let mut schema = Schema {
             dataset_type,
             dataset_fields,
             resource_fields,
             licences,
-            validator: jsonschema::validator_for(&serde_json::json!(true))
-                .expect("the trivial schema compiles"),
+            validators: Validators {
+                record: trivial().expect("the trivial schema compiles"),
+                entries: Vec::new(),
+                fingerprint: 0,
+            },
         };
-        let compiled = compile::json_schema(&schema);
-        schema.validator = jsonschema::options()
-            .should_validate_formats(true)
-            .with_format(formats::DATETIME, formats::datetime)
-            .with_format(formats::DATETIME_TZ, formats::datetime_tz)
-            .with_format(formats::INTEGER, formats::integer)
-            .with_format(formats::JSON_OBJECT, formats::json_object)
-            .build(&compiled)
-            .map_err(|e| SchemaError(format!("the schema could not be compiled: {e}")))?;
+        schema.validators = Validators::compile(&compile::json_schema(&schema))?;
         Ok(schema)
     }
 

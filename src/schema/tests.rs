@@ -227,7 +227,10 @@ fn record_values_are_decoded_where_the_portal_does_not() {
 #[test]
 fn new_kinds_are_checked_by_the_compiled_schema() {
     let s = written_schema();
-    let valid = |record: J| s.validator.is_valid(&record);
+    let whole = super::validator_options()
+        .build(&s.to_json_schema())
+        .unwrap();
+    let valid = |record: J| whole.is_valid(&record);
     let base = serde_json::json!({
         "name": "x1", "owner_org": "o", "notes": "n", "theme": "water", "observed": "2024-02-15T10:00:00Z",
         "code": "c", "contact": "me", "places": [{"city": "V"}], "zone": "Whatever/Zone"

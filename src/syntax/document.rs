@@ -6,9 +6,10 @@
 //! `segment`): an edit reparses the segments whose text changed and reuses
 //! the others' values, moved to where their text now is.
 
-use super::parse::{self, Parsed};
+use super::parse;
 use super::segment::{self, Kind, Span};
-use super::{Entry, Format, Node, SyntaxError, SyntaxErrorKind, Value};
+use super::yaml::{Anchor, AnchorUse, Scope};
+use super::{Entry, Format, Node, SyntaxError, SyntaxErrorKind, Value, MAX_ALIAS_NODES};
 use ropey::Rope;
 use std::borrow::Cow;
 use std::collections::hash_map::DefaultHasher;
@@ -17,8 +18,23 @@ use std::hash::Hasher;
 use std::ops::Range;
 use tree_sitter::{InputEdit, Point, Tree};
 
+/// What [`Document::locate`] shows a problem on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spot {
+    /// The value itself (a whole list or mapping too); its key when it has
+    /// no value yet; a list item's text. For problems of a value's type,
+    /// choice or format.
+    Value,
+    /// A scalar's value; the key of a list or mapping or of an empty
+    /// value; a list item's first key. For the catalogue's field errors.
+    Field,
+    /// The key that holds an object, a list item's first key (or the `-`
+    /// of an empty item). For what is missing from or unknown in an object.
+    Object,
+}
+
 /// YAML records at least this large are parsed in segments.
-pub const SEGMENT_MIN_BYTES: usize = 64 * 1024;
+pub const SEGMENT_MIN_BYTES: usize = 16 * 1024;
 
 pub struct Document {
     text: Rope,
@@ -26,6 +42,9 @@ pub struct Document {
     state: State,
     root: Option<Node>,
     errors: Vec<SyntaxError>,
+    /// For each top-level entry whose value is a list (by its index among
+    /// the entries), its items' fingerprints.
+    item_fingerprints: Vec<(usize, Vec<u64>)>,
     dirty: bool,
     segment_min_bytes: usize,
 }
@@ -34,28 +53,62 @@ enum State {
     Unparsed,
     /// Parsed whole; the tree has been told of every edit since.
     Whole(Option<Tree>),
-    /// Parsed in segments, whose values make up `root` in order.
-    Segmented(Vec<SegmentInfo>),
+    /// Parsed in segments, whose values make up `root` in order; `changed`
+    /// covers the edits since.
+    Segmented {
+        spans: Vec<Span>,
+        infos: Vec<SegmentInfo>,
+        changed: Option<Changed>,
+    },
+}
+
+/// The text edited since the last parse: `[lo, new_hi)` replaced what was
+/// `[lo, old_hi)`; the text before and after is as it was.
+#[derive(Clone, Copy)]
+struct Changed {
+    lo: usize,
+    old_hi: usize,
+    new_hi: usize,
+}
+
+impl Changed {
+    /// Adds an edit of `[start, end)` (in the current text) to `len` bytes.
+    fn add(this: Option<Changed>, start: usize, end: usize, len: usize) -> Changed {
+        let (lo, old_hi, new_hi) = match this {
+            Some(c) => (c.lo, c.old_hi, c.new_hi),
+            None => (start, start, start),
+        };
+        let until = end.max(new_hi);
+        Changed {
+            lo: lo.min(start),
+            old_hi: old_hi + (until - new_hi),
+            new_hi: until + len - (end - start),
+        }
+    }
 }
 
 struct SegmentInfo {
-    kind: Kind,
     hash: u64,
-    /// Where the segment's text started when it was parsed.
-    start: usize,
     /// How many top-level entries (or list items) it gave.
     count: usize,
     /// Relative to `start`.
     errors: Vec<SyntaxError>,
+    /// The fingerprints of its list items.
+    fingerprints: Vec<u64>,
+    anchors: AnchorUse,
+    /// For a list header, the value its key parsed with, which the list
+    /// of the items after it replaces in `root`.
+    header_value: Option<Node>,
 }
 
-/// Old segments' values by kind and content hash, with where they were
-/// and their (relative) errors.
-type Reusable = HashMap<(Kind, u64), VecDeque<(usize, Piece, Vec<SyntaxError>)>>;
-
-/// A segment's values and (relative) errors; `None` when it needs the
-/// whole document (anchors and aliases).
-type SegmentParse = Option<(Piece, Vec<SyntaxError>)>;
+/// A segment's values, (relative) errors, item fingerprints and what it
+/// did with YAML anchors.
+struct Parsed {
+    piece: Piece,
+    errors: Vec<SyntaxError>,
+    fingerprints: Vec<u64>,
+    anchors: AnchorUse,
+}
 
 /// A segment's values, taken out of an old root for reuse.
 enum Piece {
@@ -81,6 +134,7 @@ impl Document {
             state: State::Unparsed,
             root: None,
             errors: Vec::new(),
+            item_fingerprints: Vec::new(),
             dirty: true,
             segment_min_bytes,
         };
@@ -105,11 +159,75 @@ impl Document {
         &self.errors
     }
 
+    /// The fingerprints (see [`Node::fingerprint`]) of the items of the
+    /// list that is the value of the root mapping's `entry`-th entry, in
+    /// order; `None` when that value is not a list or they are not known
+    /// (a document parsed whole: compute them with [`Node::fingerprint`]).
+    /// Analyses keep results per item by them. Items of reused segments
+    /// keep theirs, so this costs nothing per edit.
+    pub fn item_fingerprints(&self, entry: usize) -> Option<&[u64]> {
+        self.item_fingerprints
+            .iter()
+            .find(|(i, _)| *i == entry)
+            .map(|(_, f)| f.as_slice())
+    }
+
     /// The first line (without its line break): where problems of the
     /// record as a whole are shown.
     pub fn first_line(&self) -> Range<usize> {
         let head = self.slice(0..self.text.len_bytes().min(4096));
         0..head.find(['\n', '\r']).unwrap_or(head.len())
+    }
+
+    /// Where a problem at a JSON pointer is shown; `spot` says on what.
+    /// When nothing is at the pointer, its nearest ancestor that exists is
+    /// shown as an object (or, for [`Spot::Field`], as a field); the record
+    /// as a whole is shown on the first line.
+    pub fn locate(&self, pointer: &str, spot: Spot) -> Range<usize> {
+        let Some(root) = self.root() else {
+            return self.first_line();
+        };
+        let mut pointer = pointer;
+        let mut spot = spot;
+        loop {
+            if pointer.is_empty() {
+                return self.first_line();
+            }
+            match (root.pointer(pointer), root.pointer_entry(pointer)) {
+                (Some(node), Some(entry)) => {
+                    let on_value = !node.range.is_empty()
+                        && match spot {
+                            Spot::Value => true,
+                            Spot::Field => node.as_map().is_none() && node.as_seq().is_none(),
+                            Spot::Object => false,
+                        };
+                    return if on_value {
+                        node.range.clone()
+                    } else {
+                        entry.key_range.clone()
+                    };
+                }
+                // a list item
+                (Some(node), None) => {
+                    let first_key = node.as_map().and_then(<[_]>::first);
+                    return match (first_key, spot) {
+                        (_, Spot::Value) | (None, _) if !node.range.is_empty() => {
+                            node.range.clone()
+                        }
+                        (Some(first), _) => first.key_range.clone(),
+                        (None, Spot::Field) => self.first_line(),
+                        // an empty item: the `-` before it
+                        (None, _) => node.range.start.saturating_sub(1)..node.range.start,
+                    };
+                }
+                _ => {
+                    pointer = pointer.rfind('/').map_or("", |i| &pointer[..i]);
+                    if spot == Spot::Value {
+                        spot = Spot::Object;
+                    }
+                }
+            }
+        }
     }
 
     /// The text of a byte range (borrowed when it lies in one rope chunk);
@@ -138,6 +256,9 @@ impl Document {
         self.text.remove(start_char..end_char);
         self.text.insert(start_char, new_text);
         let new_end = start + new_text.len();
+        if let State::Segmented { changed, .. } = &mut self.state {
+            *changed = Some(Changed::add(*changed, start, old_end, new_text.len()));
+        }
         if let State::Whole(Some(tree)) = &mut self.state {
             let new_end_position = {
                 let row = self.text.byte_to_line(new_end);
@@ -169,146 +290,249 @@ impl Document {
         self.dirty = false;
         // tree-sitter reads contiguous text much faster than rope chunks
         let text = self.text.to_string();
-        if self.format == Format::Yaml && text.len() >= self.segment_min_bytes {
-            if let Some(spans) = segment::split(&text) {
-                if self.reparse_segmented(&text, &spans) {
-                    return;
-                }
-            }
+        if self.format == Format::Yaml
+            && text.len() >= self.segment_min_bytes
+            && self.reparse_segmented(&text)
+        {
+            return;
         }
         let old = match std::mem::replace(&mut self.state, State::Unparsed) {
             State::Whole(tree) => tree,
             _ => None,
         };
-        let Parsed {
+        let parse::Parsed {
             tree,
             root,
             mut errors,
             ..
-        } = parse::parse_text(&text, self.format, old.as_ref());
+        } = parse::parse_text(&text, self.format, old.as_ref(), &Scope::empty());
         sort_errors(&mut errors);
+        self.item_fingerprints.clear();
         self.state = State::Whole(tree);
         self.root = root;
         self.errors = errors;
     }
 
-    /// Returns false (changing nothing) when a segment uses YAML anchors or
-    /// aliases, which need the whole document.
-    fn reparse_segmented(&mut self, text: &str, spans: &[Span]) -> bool {
-        let mut reusable = self.take_pieces();
+    /// Returns false (leaving the state unparsed) when the text is not
+    /// shaped for segments or a segment uses YAML anchors or aliases,
+    /// which need the whole document.
+    fn reparse_segmented(&mut self, text: &str) -> bool {
+        let (old_spans, infos, changed) = match std::mem::replace(&mut self.state, State::Unparsed)
+        {
+            State::Segmented {
+                spans,
+                infos,
+                changed,
+            } => (spans, infos, changed),
+            _ => (Vec::new(), Vec::new(), None),
+        };
+        let split = match changed {
+            Some(c) if !old_spans.is_empty() => {
+                let delta = c.new_hi as isize - c.old_hi as isize;
+                segment::resplit(text, &old_spans, c.lo, c.new_hi, delta)
+            }
+            _ => segment::split(text).map(|spans| {
+                let n = spans.len();
+                (spans, 0..n)
+            }),
+        };
+        let Some((spans, fresh)) = split else {
+            return false;
+        };
+        // the old segments before and after the edited ones, and those replaced
+        let after = spans.len() - fresh.end;
+        let replaced = fresh.start..old_spans.len() - after;
+        let old_hashes: Vec<u64> = infos.iter().map(|i| i.hash).collect();
+        let mut old = self.take_pieces(&old_spans, infos);
+        // a replaced segment's text may come back (an undo, a whole-text change)
+        let mut by_content: HashMap<(Kind, u64), VecDeque<usize>> = HashMap::new();
+        for i in replaced.clone() {
+            by_content
+                .entry((old_spans[i].kind, old_hashes[i]))
+                .or_default()
+                .push_back(i);
+        }
         let mut hashes = Vec::with_capacity(spans.len());
-        let mut results: Vec<SegmentParse> = Vec::with_capacity(spans.len());
-        for span in spans {
-            let mut h = DefaultHasher::new();
-            h.write(text[span.range.clone()].as_bytes());
-            let hash = h.finish();
-            let reused = reusable
-                .get_mut(&(span.kind, hash))
-                .and_then(VecDeque::pop_front);
-            results.push(reused.map(|(old_start, mut piece, errors)| {
-                let delta = span.range.start as isize - old_start as isize;
-                if delta != 0 {
-                    piece.shift(delta);
+        let mut results: Vec<Option<Parsed>> = Vec::with_capacity(spans.len());
+        for (i, span) in spans.iter().enumerate() {
+            let from = if i < fresh.start {
+                Some(i)
+            } else if i >= fresh.end {
+                Some(replaced.end + (i - fresh.end))
+            } else {
+                None
+            };
+            let (hash, reused) = match from {
+                Some(j) => (old_hashes[j], old[j].take().map(|p| (j, p))),
+                None => {
+                    let hash = hash_of(&text[span.range.clone()]);
+                    let j = by_content
+                        .get_mut(&(span.kind, hash))
+                        .and_then(VecDeque::pop_front);
+                    (hash, j.and_then(|j| old[j].take().map(|p| (j, p))))
                 }
-                (piece, errors)
+            };
+            results.push(reused.map(|(j, mut parsed)| {
+                let delta = span.range.start as isize - old_spans[j].range.start as isize;
+                if delta != 0 {
+                    parsed.piece.shift(delta);
+                }
+                parsed
             }));
             hashes.push(hash);
         }
+        // Many new segments (a record opened or pasted) are parsed on
+        // several threads, without the anchors before them; those that use
+        // such anchors are parsed again below, in order.
         let todo: Vec<usize> = (0..spans.len()).filter(|&i| results[i].is_none()).collect();
-        for (i, parsed) in parse_segments(text, spans, &todo) {
-            match parsed {
-                Some(parsed) => results[i] = Some(parsed),
-                None => return false,
+        if todo.len() >= PARALLEL_FROM {
+            for (i, parsed) in parse_segments(text, &spans, &todo) {
+                results[i] = Some(parsed);
+            }
+        }
+        // An alias may refer to an anchor of an earlier segment: a segment is
+        // parsed again when an anchor it used now has another value, or the
+        // alias budget left before it changed what it could expand.
+        let mut scope: HashMap<String, Anchor> = HashMap::new();
+        let mut budget = MAX_ALIAS_NODES;
+        for (span, result) in spans.iter().zip(results.iter_mut()) {
+            let stale = result.as_ref().is_none_or(|p| {
+                let a = &p.anchors;
+                let budget_matters = if a.limited {
+                    a.budget != budget
+                } else {
+                    a.spent > budget
+                };
+                budget_matters
+                    || a.used
+                        .iter()
+                        .any(|(name, f)| scope.get(name).map(|x| x.fingerprint) != *f)
+            });
+            if stale {
+                let within = Scope {
+                    anchors: &scope,
+                    budget,
+                };
+                *result = Some(parse_segment(text, span, &within));
+            }
+            let anchors = &result.as_ref().expect("parsed above").anchors;
+            budget = budget.saturating_sub(anchors.spent);
+            for (name, anchor) in &anchors.defined {
+                scope.insert(name.clone(), anchor.clone());
             }
         }
         let mut infos = Vec::with_capacity(spans.len());
         let mut pieces = Vec::with_capacity(spans.len());
-        for ((span, hash), result) in spans.iter().zip(hashes).zip(results) {
-            let (piece, errors) = result.expect("every segment was reused or parsed");
+        for (hash, result) in hashes.into_iter().zip(results) {
+            let Parsed {
+                piece,
+                errors,
+                fingerprints,
+                anchors,
+            } = result.expect("every segment was reused or parsed");
             infos.push(SegmentInfo {
-                kind: span.kind,
                 hash,
-                start: span.range.start,
                 count: piece.len(),
                 errors,
+                fingerprints,
+                anchors,
+                header_value: None,
             });
             pieces.push(piece);
         }
-        self.assemble(text, spans, pieces, &infos);
-        self.state = State::Segmented(infos);
+        self.assemble(text, &spans, pieces, &mut infos);
+        self.state = State::Segmented {
+            spans,
+            infos,
+            changed: None,
+        };
         true
     }
 
-    /// Takes the values of the last segmented parse out of `root`, keyed by
-    /// segment kind and content.
-    fn take_pieces(&mut self) -> Reusable {
-        let mut out = Reusable::new();
-        let State::Segmented(infos) = std::mem::replace(&mut self.state, State::Unparsed) else {
-            return out;
+    /// Takes the values of the last segmented parse out of `root`, one per
+    /// old segment.
+    fn take_pieces(&mut self, spans: &[Span], infos: Vec<SegmentInfo>) -> Vec<Option<Parsed>> {
+        let entries = match self.root.take() {
+            Some(Node {
+                value: Value::Map(entries),
+                ..
+            }) => entries,
+            _ => Vec::new(),
         };
-        let Some(Node {
-            value: Value::Map(entries),
-            ..
-        }) = self.root.take()
-        else {
-            return out;
-        };
-        let mut entries = VecDeque::from(entries);
-        let mut items: VecDeque<Node> = VecDeque::new();
-        for info in infos {
-            let piece = match info.kind {
-                Kind::Entry => {
-                    Piece::Entries(entries.drain(..info.count.min(entries.len())).collect())
+        let mut entries = entries.into_iter();
+        let mut items = Vec::new().into_iter();
+        spans
+            .iter()
+            .zip(infos)
+            .map(|(span, info)| {
+                if span.kind != Kind::ListItem {
+                    items = Vec::new().into_iter();
                 }
-                Kind::ListHeader => {
-                    let mut header: Vec<Entry> =
-                        entries.drain(..info.count.min(entries.len())).collect();
-                    if let Some(last) = header.last_mut() {
-                        if let Value::Seq(list) =
-                            std::mem::replace(&mut last.value.value, Value::Missing)
-                        {
-                            items = VecDeque::from(list);
+                let piece = match span.kind {
+                    Kind::Entry => Piece::Entries(entries.by_ref().take(info.count).collect()),
+                    Kind::ListHeader => {
+                        let mut header: Vec<Entry> = entries.by_ref().take(info.count).collect();
+                        if let (Some(last), Some(parsed)) = (header.last_mut(), info.header_value) {
+                            if let Value::Seq(list) =
+                                std::mem::replace(&mut last.value, parsed).value
+                            {
+                                items = list.into_iter();
+                            }
                         }
+                        Piece::Entries(header)
                     }
-                    Piece::Entries(header)
+                    Kind::ListItem => Piece::Items(items.by_ref().take(info.count).collect()),
+                };
+                // items of a header that did not parse were left out
+                if piece.len() < info.count {
+                    return None;
                 }
-                Kind::ListItem => {
-                    Piece::Items(items.drain(..info.count.min(items.len())).collect())
-                }
-            };
-            out.entry((info.kind, info.hash)).or_default().push_back((
-                info.start,
-                piece,
-                info.errors,
-            ));
-        }
-        out
+                Some(Parsed {
+                    piece,
+                    errors: info.errors,
+                    fingerprints: info.fingerprints,
+                    anchors: info.anchors,
+                })
+            })
+            .collect()
     }
 
     /// Builds `root` and `errors` from the segments' values in order.
-    fn assemble(&mut self, text: &str, spans: &[Span], pieces: Vec<Piece>, infos: &[SegmentInfo]) {
+    fn assemble(
+        &mut self,
+        text: &str,
+        spans: &[Span],
+        pieces: Vec<Piece>,
+        infos: &mut [SegmentInfo],
+    ) {
         let mut entries: Vec<Entry> = Vec::new();
         let mut list_entry: Option<usize> = None;
-        for (span, piece) in spans.iter().zip(pieces) {
+        let mut fingerprints: Vec<(usize, Vec<u64>)> = Vec::new();
+        for (i, ((span, piece), info)) in spans.iter().zip(pieces).zip(infos.iter_mut()).enumerate()
+        {
             match piece {
                 Piece::Entries(mut es) => {
-                    if span.kind == Kind::ListHeader {
-                        if let Some(last) = es.last_mut() {
-                            // the list starts at its first `-`
-                            let first_dash = spans
-                                .iter()
-                                .skip_while(|s| s.range.start <= span.range.start)
-                                .find(|s| s.kind == Kind::ListItem)
-                                .map_or(span.range.end, |s| {
-                                    s.range.start + text[s.range.clone()].len()
-                                        - text[s.range.clone()].trim_start().len()
-                                });
-                            last.value = Node {
+                    list_entry = None;
+                    // a header's items follow it (a header that does not
+                    // parse, or has no items, keeps what it parsed as)
+                    let first_item = spans.get(i + 1).filter(|s| s.kind == Kind::ListItem);
+                    if let (Kind::ListHeader, Some(last), Some(item)) =
+                        (span.kind, es.last_mut(), first_item)
+                    {
+                        // the list starts at its first `-`
+                        let item_text = &text[item.range.clone()];
+                        let first_dash =
+                            item.range.start + item_text.len() - item_text.trim_start().len();
+                        info.header_value = Some(std::mem::replace(
+                            &mut last.value,
+                            Node {
                                 range: first_dash..first_dash,
                                 value: Value::Seq(Vec::new()),
-                            };
-                        }
-                        list_entry = Some(entries.len() + es.len() - 1);
+                            },
+                        ));
+                        let at = entries.len() + es.len() - 1;
+                        list_entry = Some(at);
+                        fingerprints.push((at, Vec::new()));
                     }
                     entries.extend(es);
                 }
@@ -320,15 +544,20 @@ impl Document {
                         if let Value::Seq(all) = &mut list.value.value {
                             all.extend(items);
                         }
+                        if let Some((_, f)) = fingerprints.last_mut() {
+                            f.extend_from_slice(&info.fingerprints);
+                        }
                     }
                 }
             }
         }
         let mut errors: Vec<SyntaxError> = infos
             .iter()
-            .flat_map(|info| {
-                info.errors.iter().map(|e| SyntaxError {
-                    range: e.range.start + info.start..e.range.end + info.start,
+            .zip(spans)
+            .flat_map(|(info, span)| {
+                let start = span.range.start;
+                info.errors.iter().map(move |e| SyntaxError {
+                    range: e.range.start + start..e.range.end + start,
                     ..e.clone()
                 })
             })
@@ -341,6 +570,7 @@ impl Document {
         }
         sort_errors(&mut errors);
         self.errors = errors;
+        self.item_fingerprints = fingerprints;
         self.root = match (entries.first(), entries.last()) {
             (Some(first), Some(last)) => Some(Node {
                 range: first.key_range.start..last.range().end,
@@ -373,26 +603,22 @@ impl Piece {
     }
 }
 
-/// Parses the segments at `indices`, on several threads when there are
-/// many (a large record opened or pasted): segments are independent.
-fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, SegmentParse)> {
+/// From this many new segments on, they are parsed on several threads.
+const PARALLEL_FROM: usize = 64;
+
+/// Parses the segments at `indices` (with no anchors before them) on
+/// several threads: segments are independent.
+fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, Parsed)> {
     let parse = |chunk: &[usize]| -> Vec<_> {
         chunk
             .iter()
-            .map(|&i| {
-                let span = &spans[i];
-                (
-                    i,
-                    parse_segment(&text[span.range.clone()], span.kind, span.range.start),
-                )
-            })
+            .map(|&i| (i, parse_segment(text, &spans[i], &Scope::empty())))
             .collect()
     };
-    const PARALLEL_FROM: usize = 64;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(4);
-    if indices.len() < PARALLEL_FROM || threads < 2 {
+    if threads < 2 {
         return parse(indices);
     }
     let chunk = indices.len().div_ceil(threads);
@@ -411,18 +637,17 @@ fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, 
     })
 }
 
-/// Parses one segment on its own; its values get absolute ranges, its
-/// errors stay relative. `None` when it uses anchors or aliases.
-fn parse_segment(text: &str, kind: Kind, start: usize) -> SegmentParse {
-    let Parsed {
+/// Parses one segment on its own, with the anchors of `scope` before it;
+/// its values get absolute ranges, its errors stay relative.
+fn parse_segment(text: &str, span: &Span, scope: &Scope) -> Parsed {
+    let (kind, start) = (span.kind, span.range.start);
+    let text = &text[span.range.clone()];
+    let parse::Parsed {
         root,
         mut errors,
-        uses_aliases,
+        anchors,
         ..
-    } = parse::parse_text(text, Format::Yaml, None);
-    if uses_aliases {
-        return None;
-    }
+    } = parse::parse_text(text, Format::Yaml, None, scope);
     let mut piece = match (kind, root) {
         (
             Kind::ListItem,
@@ -457,7 +682,22 @@ fn parse_segment(text: &str, kind: Kind, start: usize) -> SegmentParse {
         }
     };
     piece.shift(start as isize);
-    Some((piece, errors))
+    let fingerprints = match &piece {
+        Piece::Items(items) => items.iter().map(Node::fingerprint).collect(),
+        Piece::Entries(_) => Vec::new(),
+    };
+    Parsed {
+        piece,
+        errors,
+        fingerprints,
+        anchors,
+    }
+}
+
+fn hash_of(text: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    h.write(text.as_bytes());
+    h.finish()
 }
 
 fn sort_errors(errors: &mut Vec<SyntaxError>) {

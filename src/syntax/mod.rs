@@ -13,7 +13,9 @@ mod scalar;
 mod segment;
 mod yaml;
 
-pub use document::Document;
+pub use document::{Document, Spot};
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 /// Deeper nesting than this is reported and cut off (records are ~5 deep).
@@ -137,6 +139,21 @@ impl Node {
         }
     }
 
+    /// Gives this subtree's keys and values `range` (an alias's expansion).
+    pub(crate) fn place_at(&mut self, range: &Range<usize>) {
+        self.range = range.clone();
+        match &mut self.value {
+            Value::Map(entries) => {
+                for e in entries {
+                    e.key_range = range.clone();
+                    e.value.place_at(range);
+                }
+            }
+            Value::Seq(items) => items.iter_mut().for_each(|n| n.place_at(range)),
+            _ => {}
+        }
+    }
+
     pub fn as_map(&self) -> Option<&[Entry]> {
         match &self.value {
             Value::Map(entries) => Some(entries),
@@ -195,6 +212,36 @@ impl Node {
                     .map(|e| (e.key.clone(), e.value.to_json()))
                     .collect(),
             ),
+        }
+    }
+
+    /// A hash of the value, its keys and everything under it, but not of
+    /// the ranges: equal values in different places have equal
+    /// fingerprints.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        self.hash_value(&mut h);
+        h.finish()
+    }
+
+    fn hash_value(&self, h: &mut DefaultHasher) {
+        std::mem::discriminant(&self.value).hash(h);
+        match &self.value {
+            Value::Null | Value::Missing => {}
+            Value::Bool(b) => b.hash(h),
+            Value::Number(n) => n.hash(h),
+            Value::String(s) => s.hash(h),
+            Value::Map(entries) => {
+                entries.len().hash(h);
+                for e in entries {
+                    e.key.hash(h);
+                    e.value.hash_value(h);
+                }
+            }
+            Value::Seq(items) => {
+                items.len().hash(h);
+                items.iter().for_each(|n| n.hash_value(h));
+            }
         }
     }
 

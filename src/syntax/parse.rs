@@ -1,5 +1,6 @@
 //! Running tree-sitter and converting its tree; reporting its errors.
 
+use super::yaml::{AnchorUse, Scope};
 use super::{json, yaml, Format, Node, SyntaxError, SyntaxErrorKind, MAX_YAML_LINES};
 use std::borrow::Cow;
 use std::ops::Range;
@@ -17,17 +18,18 @@ impl SourceText<'_> {
 }
 
 /// One text parsed: the tree (kept for incremental reparsing), the value
-/// tree, syntax errors, and whether YAML anchors or aliases were used.
+/// tree, syntax errors, and what it did with YAML anchors.
 pub(crate) struct Parsed {
     pub tree: Option<Tree>,
     pub root: Option<Node>,
     pub errors: Vec<SyntaxError>,
-    pub uses_aliases: bool,
+    pub anchors: AnchorUse,
 }
 
 /// Parses `text` (reusing `old`, which must have been told of every edit
-/// since it was made) and converts the result. Ranges are relative to `text`.
-pub(crate) fn parse_text(text: &str, format: Format, old: Option<&Tree>) -> Parsed {
+/// since it was made) and converts the result, with the anchors of `scope`
+/// defined before it. Ranges are relative to `text`.
+pub(crate) fn parse_text(text: &str, format: Format, old: Option<&Tree>, scope: &Scope) -> Parsed {
     if format == Format::Yaml && text.lines().count() > MAX_YAML_LINES {
         return Parsed {
             tree: None,
@@ -40,7 +42,7 @@ pub(crate) fn parse_text(text: &str, format: Format, old: Option<&Tree>) -> Pars
                      parsed; split it, or write a record this large as JSON"
                 ),
             }],
-            uses_aliases: false,
+            anchors: AnchorUse::default(),
         };
     }
     let Some(tree) = with_parser(format, |p| p.parse(text, old)) else {
@@ -48,21 +50,24 @@ pub(crate) fn parse_text(text: &str, format: Format, old: Option<&Tree>) -> Pars
             tree: None,
             root: None,
             errors: Vec::new(),
-            uses_aliases: false,
+            anchors: AnchorUse::default(),
         };
     };
     let src = SourceText(text);
     let mut errors = Vec::new();
-    let (root, uses_aliases) = match format {
-        Format::Yaml => yaml::convert(&tree, &src, &mut errors),
-        Format::Json => (json::convert(&tree, &src, &mut errors), false),
+    let (root, anchors) = match format {
+        Format::Yaml => yaml::convert(&tree, &src, &mut errors, scope),
+        Format::Json => (
+            json::convert(&tree, &src, &mut errors),
+            AnchorUse::default(),
+        ),
     };
     collect_tree_errors(tree.root_node(), &src, &mut errors);
     Parsed {
         tree: Some(tree),
         root,
         errors,
-        uses_aliases,
+        anchors,
     }
 }
 

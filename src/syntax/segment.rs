@@ -25,17 +25,104 @@ pub(super) enum Kind {
 pub(super) struct Span {
     pub kind: Kind,
     pub range: Range<usize>,
+    /// Where the splitter stood before the segment's first line.
+    pub before: List,
+}
+
+/// Whether the splitter is in a top-level block list, and the indentation
+/// of its items once known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum List {
+    Outside,
+    /// After a `key:` line, before its first item.
+    Header,
+    Items(usize),
 }
 
 /// The segments of `text`, in order and covering it, or `None` when it is
 /// not shaped for segmenting.
 pub(super) fn split(text: &str) -> Option<Vec<Span>> {
-    let mut spans: Vec<Span> = Vec::new();
-    let mut started = false;
-    // the indentation of the current list's items, once known
-    let mut list: Option<Option<usize>> = None;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    let mut spans = Vec::new();
+    if !run(text, 0, List::Outside, &mut spans, |_, _| false) {
+        return None;
+    }
+    set_ends(&mut spans, text.len());
+    Some(spans)
+}
+
+/// The segments of `text` after an edit, from the segments `old` of the
+/// text before it: `text[..lo]` was not changed, and `text[hi..]` is the
+/// old text from `hi - delta` on. Only the lines from a segment before the
+/// edit to the first unchanged segment after it are read again; `fresh`
+/// says which of the returned segments were (the others are `old`'s,
+/// moved). `None` when the text is not shaped for segmenting.
+pub(super) fn resplit(
+    text: &str,
+    old: &[Span],
+    lo: usize,
+    hi: usize,
+    delta: isize,
+) -> Option<(Vec<Span>, Range<usize>)> {
+    // Restart at a segment's first line where the splitter's state is
+    // known: one segment before the edited one (a line joined to it would
+    // change the one before), and never right after a list's header (its
+    // first item decides whether it opens a list).
+    let edited = old
+        .partition_point(|s| s.range.start <= lo)
+        .saturating_sub(1);
+    let mut restart = edited.saturating_sub(1);
+    while restart > 0 && old[restart].before == List::Header {
+        restart -= 1;
+    }
+    let (from, before) = match restart {
+        0 => (0, List::Outside),
+        r => (old[r].range.start, old[r].before),
+    };
+    let mut spans: Vec<Span> = old[..restart].to_vec();
+    // Stop at a line where an old segment starts again, past the edit,
+    // with the splitter in the same state: the rest is unchanged.
+    let moved = |s: &Span| s.range.start.wrapping_add_signed(delta);
+    let unchanged = old.partition_point(|s| s.range.start < hi.wrapping_add_signed(-delta));
+    let mut rest = old.len();
+    let ok = run(text, from, before, &mut spans, |at, state| {
+        if at < hi {
+            return false;
+        }
+        let i = unchanged + old[unchanged..].partition_point(|s| moved(s) < at);
+        match old.get(i) {
+            Some(s) if moved(s) == at && (s.kind != Kind::ListItem || s.before == state) => {
+                rest = i;
+                true
+            }
+            _ => false,
+        }
+    });
+    if !ok {
+        return None;
+    }
+    let fresh = restart..spans.len();
+    spans.extend(old[rest..].iter().map(|s| Span {
+        range: moved(s)..s.range.end.wrapping_add_signed(delta),
+        ..s.clone()
+    }));
+    set_ends(&mut spans, text.len());
+    Some((spans, fresh))
+}
+
+/// Reads the lines of `text` from `from` (a line start, with the splitter
+/// in state `list`), adding the segments that start there to `spans`,
+/// until `stop(line start, state)` says so or the text ends. Returns false
+/// when the text is not shaped for segmenting. Ranges are only starts.
+fn run(
+    text: &str,
+    from: usize,
+    mut list: List,
+    spans: &mut Vec<Span>,
+    mut stop: impl FnMut(usize, List) -> bool,
+) -> bool {
+    let mut started = !spans.is_empty() || from > 0;
+    let mut offset = from;
+    for line in text[from..].split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
@@ -43,8 +130,12 @@ pub(super) fn split(text: &str) -> Option<Vec<Span>> {
         if body.is_empty() || body.starts_with('#') {
             continue; // blank lines and comments stay with the segment before
         }
+        // (the first segment also holds what comes before its first line)
+        if !spans.is_empty() && stop(start, list) {
+            return true;
+        }
         if body.starts_with('\t') {
-            return None;
+            return false;
         }
         let indent = content.len() - body.len();
         if !started {
@@ -53,48 +144,48 @@ pub(super) fn split(text: &str) -> Option<Vec<Span>> {
             }
             started = true;
         } else if body == "---" || body == "..." {
-            return None; // another document
+            return false; // another document
         }
         let dash = body == "-" || body.starts_with("- ");
-        if let Some(item_indent) = list {
-            match item_indent {
-                None if dash => {
-                    list = Some(Some(indent));
-                    spans.push(Span {
-                        kind: Kind::ListItem,
-                        range: start..start,
-                    });
-                    continue;
-                }
-                Some(i) if dash && indent == i => {
-                    spans.push(Span {
-                        kind: Kind::ListItem,
-                        range: start..start,
-                    });
-                    continue;
-                }
-                Some(_) if indent > 0 => continue,
-                None if indent > 0 => {
-                    // not a list after all: a nested mapping or a scalar
-                    let header = spans.last_mut().expect("a list header came first");
-                    header.kind = Kind::Entry;
-                    list = None;
-                    continue;
-                }
-                _ => list = None,
+        let before = list;
+        let item = |spans: &mut Vec<Span>| {
+            spans.push(Span {
+                kind: Kind::ListItem,
+                range: start..start,
+                before,
+            })
+        };
+        match list {
+            List::Header if dash => {
+                list = List::Items(indent);
+                item(spans);
+                continue;
             }
+            List::Items(i) if dash && indent == i => {
+                item(spans);
+                continue;
+            }
+            List::Items(_) if indent > 0 => continue,
+            List::Header if indent > 0 => {
+                // not a list after all: a nested mapping or a scalar
+                let header = spans.last_mut().expect("a list header came first");
+                header.kind = Kind::Entry;
+                list = List::Outside;
+                continue;
+            }
+            _ => list = List::Outside,
         }
         if indent > 0 {
             if spans.is_empty() {
-                return None; // an indented top level
+                return false; // an indented top level
             }
             continue;
         }
         if dash || body.starts_with(['{', '[']) {
-            return None; // a top-level list or flow mapping
+            return false; // a top-level list or flow mapping
         }
         let kind = if opens_block(body) {
-            list = Some(None);
+            list = List::Header;
             Kind::ListHeader
         } else {
             Kind::Entry
@@ -102,22 +193,26 @@ pub(super) fn split(text: &str) -> Option<Vec<Span>> {
         spans.push(Span {
             kind,
             range: start..start,
+            before,
         });
     }
-    if let Some(None) = list {
+    if list == List::Header {
         // a final `key:` with nothing after it
         if let Some(last) = spans.last_mut() {
             last.kind = Kind::Entry;
         }
     }
-    // each segment runs to the next one's start; the first from the top
-    let first = spans.first_mut()?;
-    first.range.start = 0;
-    for i in 0..spans.len() {
-        let end = spans.get(i + 1).map_or(text.len(), |s| s.range.start);
-        spans[i].range.end = end;
+    !spans.is_empty()
+}
+
+/// Each segment runs to the next one's start; the first from the top.
+fn set_ends(spans: &mut [Span], len: usize) {
+    if let Some(first) = spans.first_mut() {
+        first.range.start = 0;
     }
-    Some(spans)
+    for i in 0..spans.len() {
+        spans[i].range.end = spans.get(i + 1).map_or(len, |s| s.range.start);
+    }
 }
 
 /// A key line whose value is on the following lines (`key:`, maybe with a

@@ -210,11 +210,83 @@ fn segmented_edits_reuse_and_match_a_fresh_parse() {
 }
 
 #[test]
-fn anchors_fall_back_to_the_whole_document() {
-    let text = format!("{RECORD}x: &a {{k: 1}}\ny: *a\n");
+fn aliases_may_use_anchors_of_earlier_segments() {
+    let text = format!("{RECORD}x: &a {{k: 1}}\ny: *a\nz:\n  - *a\n");
     let doc = Document::parse_segmented(&text);
+    let whole = yaml(&text);
     assert_eq!(
-        doc.root().unwrap().pointer("/y/k").unwrap().to_json(),
+        doc.root().unwrap().to_json(),
+        whole.root().unwrap().to_json()
+    );
+    assert_eq!(
+        doc.root().unwrap().pointer("/z/0/k").unwrap().to_json(),
         serde_json::json!(1)
     );
+    // an expansion stands where its alias is
+    let y = doc.root().unwrap().pointer("/y/k").unwrap();
+    assert_eq!(&text[y.range.clone()], "*a");
+}
+
+#[test]
+fn editing_an_anchor_updates_every_alias() {
+    let mut text = format!("{RECORD}x: &a one\n");
+    for i in 0..5 {
+        text.push_str(&format!("y{i}: *a\n"));
+    }
+    let mut doc = Document::parse_segmented(&text);
+    let at = text.find("one").unwrap();
+    doc.edit(at..at + 3, "two");
+    doc.reparse();
+    let now = doc.text().to_string();
+    assert_eq!(doc.root(), Document::parse_segmented(&now).root());
+    assert_eq!(doc.root().unwrap().get("y4").unwrap().as_str(), Some("two"));
+    // an edit between the anchor and its aliases moves the aliases only
+    let at = now.find("y2").unwrap();
+    doc.edit(at..at, "w: 1\n");
+    doc.reparse();
+    let now = doc.text().to_string();
+    assert_eq!(doc.root(), Document::parse_segmented(&now).root());
+}
+
+#[test]
+fn alias_bombs_across_segments_are_cut_off() {
+    let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = (b'a' + i - 1) as char;
+        let name = (b'a' + i) as char;
+        let refs = vec![format!("*{prev}"); 10].join(", ");
+        text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    let doc = Document::parse_segmented(&text);
+    assert!(doc
+        .syntax_errors()
+        .iter()
+        .any(|e| e.kind == SyntaxErrorKind::Limit));
+}
+
+#[test]
+fn locate_shows_each_spot() {
+    let text = "# c\ntitle: T\nkeys: [a, b]\nempty:\nlist:\n  - name: A\n  - \n  - x\n";
+    let doc = yaml(text);
+    let at = |p: &str, spot| &text[doc.locate(p, spot)];
+    // a scalar: its value, whatever the spot, but an object's key
+    assert_eq!(at("/title", Spot::Value), "T");
+    assert_eq!(at("/title", Spot::Field), "T");
+    assert_eq!(at("/title", Spot::Object), "title");
+    // a list: the whole value, or its key
+    assert_eq!(at("/keys", Spot::Value), "[a, b]");
+    assert_eq!(at("/keys", Spot::Field), "keys");
+    // an empty value: its key
+    assert_eq!(at("/empty", Spot::Value), "empty");
+    // list items: the item, its first key, or the `-` of an empty one
+    assert_eq!(at("/list/0", Spot::Value), "name: A");
+    assert_eq!(at("/list/0", Spot::Field), "name");
+    assert_eq!(at("/list/1", Spot::Object), "-");
+    assert_eq!(at("/list/1", Spot::Field), "# c");
+    assert_eq!(at("/list/2", Spot::Field), "x");
+    // nothing there: the nearest ancestor, as an object or a field
+    assert_eq!(at("/list/0/role", Spot::Value), "name");
+    assert_eq!(at("/title/x", Spot::Object), "title");
+    assert_eq!(at("/title/x", Spot::Field), "T");
+    assert_eq!(at("/missing", Spot::Value), "# c");
 }

@@ -6,34 +6,79 @@ use super::{Entry, Node, SyntaxError, SyntaxErrorKind, Value, MAX_ALIAS_NODES, M
 use std::collections::HashMap;
 use tree_sitter::Tree;
 
-/// The first document's value, and whether it used anchors or aliases.
+/// An anchored value, for the aliases after it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Anchor {
+    pub value: Node,
+    /// How many values an alias of it expands to.
+    pub size: usize,
+    pub fingerprint: u64,
+}
+
+/// The anchors defined before a text (in earlier segments of a document),
+/// by name, and how many more values aliases may expand to.
+pub(crate) struct Scope<'s> {
+    pub anchors: &'s HashMap<String, Anchor>,
+    pub budget: usize,
+}
+
+impl Scope<'_> {
+    /// No anchors before the text, and the whole alias budget.
+    pub fn empty() -> Scope<'static> {
+        static NONE: std::sync::OnceLock<HashMap<String, Anchor>> = std::sync::OnceLock::new();
+        Scope {
+            anchors: NONE.get_or_init(HashMap::new),
+            budget: MAX_ALIAS_NODES,
+        }
+    }
+}
+
+/// What a text did with anchors: it defined some (in order), used some
+/// from before it (by name, with the fingerprint of the value it got, or
+/// `None` for an unknown one), and spent some of the alias budget. A text
+/// converted again in a scope that gives the same values to the anchors it
+/// used, with at least the budget it spent, converts the same.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct AnchorUse {
+    pub defined: Vec<(String, Anchor)>,
+    pub used: Vec<(String, Option<u64>)>,
+    pub spent: usize,
+    /// The budget it had, and whether it ran out.
+    pub budget: usize,
+    pub limited: bool,
+}
+
+/// The first document's value, and what it did with anchors.
 pub(super) fn convert(
     tree: &Tree,
     src: &SourceText,
     errors: &mut Vec<SyntaxError>,
-) -> (Option<Node>, bool) {
+    scope: &Scope,
+) -> (Option<Node>, AnchorUse) {
     let mut c = Converter {
         src,
         errors,
+        scope,
         anchors: HashMap::new(),
-        alias_budget: MAX_ALIAS_NODES,
+        alias_budget: scope.budget,
         reported_depth: false,
-        reported_aliases: false,
-        uses_aliases: false,
+        used: AnchorUse::default(),
     };
     let root = c.top(tree.root_node());
-    (root, c.uses_aliases)
+    c.used.spent = scope.budget - c.alias_budget;
+    c.used.budget = scope.budget;
+    (root, c.used)
 }
 
-struct Converter<'a, 'b> {
+struct Converter<'a, 'b, 's> {
     src: &'a SourceText<'b>,
     errors: &'a mut Vec<SyntaxError>,
-    /// Anchored values with their node counts, for alias expansion.
+    scope: &'a Scope<'s>,
+    /// Values anchored in this text, with their node counts.
     anchors: HashMap<String, (Node, usize)>,
     alias_budget: usize,
     reported_depth: bool,
-    reported_aliases: bool,
-    uses_aliases: bool,
+    used: AnchorUse,
 }
 
 type TsNode<'t> = tree_sitter::Node<'t>;
@@ -44,7 +89,7 @@ fn named_children(node: TsNode) -> impl Iterator<Item = TsNode> {
     children.into_iter()
 }
 
-impl Converter<'_, '_> {
+impl Converter<'_, '_, '_> {
     /// The first document of the stream (a root ERROR still holds the pairs
     /// that parsed).
     fn top(&mut self, root: TsNode) -> Option<Node> {
@@ -170,21 +215,38 @@ impl Converter<'_, '_> {
             }
         }
         if let Some(name) = anchor {
-            self.uses_aliases = true;
             let size = count_nodes(&node);
+            self.used.defined.push((
+                name.clone(),
+                Anchor {
+                    value: node.clone(),
+                    size,
+                    fingerprint: node.fingerprint(),
+                },
+            ));
             self.anchors.insert(name, (node.clone(), size));
         }
         node
     }
 
     fn alias(&mut self, node: TsNode) -> Node {
-        self.uses_aliases = true;
         let range = node.byte_range();
         let name = node
             .named_child(0)
             .map(|n| self.src.get(n.byte_range()).into_owned())
             .unwrap_or_default();
-        let Some((target, size)) = self.anchors.get(&name) else {
+        let found = match self.anchors.get(&name) {
+            Some((value, size)) => Some((value, *size)),
+            None => {
+                let outer = self.scope.anchors.get(&name);
+                if !self.used.used.iter().any(|(n, _)| *n == name) {
+                    let fingerprint = outer.map(|a| a.fingerprint);
+                    self.used.used.push((name.clone(), fingerprint));
+                }
+                outer.map(|a| (&a.value, a.size))
+            }
+        };
+        let Some((target, size)) = found else {
             self.errors.push(SyntaxError {
                 range: range.clone(),
                 message: format!("unknown alias `*{name}` (no `&{name}` before it)"),
@@ -195,10 +257,10 @@ impl Converter<'_, '_> {
                 value: Value::Null,
             };
         };
-        if *size > self.alias_budget {
+        if size > self.alias_budget {
             self.alias_budget = 0;
-            if !self.reported_aliases {
-                self.reported_aliases = true;
+            if !self.used.limited {
+                self.used.limited = true;
                 self.errors.push(SyntaxError {
                     range: range.clone(),
                     message: format!(
@@ -213,12 +275,11 @@ impl Converter<'_, '_> {
             };
         }
         self.alias_budget -= size;
-        // The expansion keeps the anchor's inner ranges; the alias itself
-        // is where the value stands.
-        Node {
-            range,
-            value: target.value.clone(),
-        }
+        // The whole expansion stands where the alias is: its problems show
+        // there, and it moves with the alias's text (wherever the anchor is).
+        let mut value = target.clone();
+        value.place_at(&range);
+        value
     }
 
     fn sequence_item(&mut self, item: TsNode, depth: usize) -> Node {

@@ -36,10 +36,19 @@ fn generate(dir: &Path, n: usize) {
     }
 }
 
-/// Wall time, exit code and peak RSS (KiB) of one `check` run; stdout is
-/// read (and its size returned) as a consumer would.
+/// What one `check` run took.
+struct Run {
+    wall: Duration,
+    /// user + system CPU time of the process
+    cpu: Duration,
+    code: i32,
+    max_rss_kib: u64,
+    output_bytes: usize,
+}
+
+/// Runs `check` once; stdout is read as a consumer would.
 #[allow(clippy::zombie_processes)] // reaped by `wait4`, which std's `wait` cannot replace
-fn run_check(bin: &str, dir: &Path, format: &str) -> (Duration, i32, u64, usize) {
+fn run_check(bin: &str, dir: &Path, format: &str) -> Run {
     let t = Instant::now();
     let mut child = Command::new(bin)
         .args(["check", "--format", format])
@@ -50,19 +59,25 @@ fn run_check(bin: &str, dir: &Path, format: &str) -> (Duration, i32, u64, usize)
         .unwrap();
     let mut out = Vec::new();
     std::io::Read::read_to_end(child.stdout.as_mut().unwrap(), &mut out).unwrap();
-    let (status, maxrss) = wait4(child.id() as libc::pid_t);
-    let elapsed = t.elapsed();
-    (elapsed, status, maxrss, out.len())
+    let (code, usage) = wait4(child.id() as libc::pid_t);
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    Run {
+        wall: t.elapsed(),
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
+        code,
+        max_rss_kib: usage.ru_maxrss as u64,
+        output_bytes: out.len(),
+    }
 }
 
-/// Reaps the child with `wait4` for its resource usage: (exit code, ru_maxrss in KiB).
-fn wait4(pid: libc::pid_t) -> (i32, u64) {
+/// Reaps the child with `wait4` for its resource usage.
+fn wait4(pid: libc::pid_t) -> (i32, libc::rusage) {
     let mut status = 0;
     // SAFETY: rusage is plain data; wait4 fills it for our own child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(r, pid, "wait4: {}", std::io::Error::last_os_error());
-    (libc::WEXITSTATUS(status), usage.ru_maxrss as u64)
+    (libc::WEXITSTATUS(status), usage)
 }
 
 /// The time to read every file of the folder, one after the other.
@@ -102,30 +117,35 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         generate(dir.path(), n);
         // warm the page cache, and check that the run reports what it should
-        let (_, code, _, out_len) = run_check(&bin, dir.path(), "json");
-        assert_eq!(code, 1, "one record in twenty has an error");
-        let mut times = Vec::new();
-        let mut peak_kib = 0;
-        for _ in 0..runs {
-            let (t, _, kib, _) = run_check(&bin, dir.path(), "json");
-            times.push(t);
-            peak_kib = peak_kib.max(kib);
-        }
-        times.sort();
-        let reads = (0..runs).map(|_| read_all(dir.path())).min().unwrap();
-        let (best, median, worst) = (times[0], times[times.len() / 2], times[times.len() - 1]);
+        let first = run_check(&bin, dir.path(), "json");
+        assert_eq!(first.code, 1, "one record in twenty has an error");
+        let mut runs: Vec<Run> = (0..runs)
+            .map(|_| run_check(&bin, dir.path(), "json"))
+            .collect();
+        runs.sort_by_key(|r| r.wall);
+        let (best, median, worst) = (&runs[0], &runs[runs.len() / 2], &runs[runs.len() - 1]);
+        let cpu = runs.iter().map(|r| r.cpu).min().unwrap();
+        let peak_kib = runs.iter().map(|r| r.max_rss_kib).max().unwrap();
+        let reads = (0..runs.len()).map(|_| read_all(dir.path())).min().unwrap();
+        let per_s = |d: Duration| n as f64 / d.as_secs_f64();
         println!(
-            "{n} records, check --format json: best {:.0} ms ({:.0} records/s), median {:.0} ms, worst {:.0} ms; output {:.1} MB",
-            ms(best),
-            n as f64 / best.as_secs_f64(),
-            ms(median),
-            ms(worst),
-            out_len as f64 / 1e6,
+            "{n} records, check --format json: best {:.0} ms = {:.0} records/s (median {:.0} ms, worst {:.0} ms; output {:.1} MB)",
+            ms(best.wall),
+            per_s(best.wall),
+            ms(median.wall),
+            ms(worst.wall),
+            first.output_bytes as f64 / 1e6,
+        );
+        println!(
+            "{n} records, CPU time (user + sys, least of the runs): {:.0} ms = {:.0} records per CPU-second; on {cores} idle cores at most {:.0} records/s",
+            ms(cpu),
+            per_s(cpu),
+            per_s(cpu) * cores as f64,
         );
         println!(
             "{n} records, just reading the files (one thread): best {:.0} ms; check / read = {:.1}",
             ms(reads),
-            best.as_secs_f64() / reads.as_secs_f64()
+            best.wall.as_secs_f64() / reads.as_secs_f64()
         );
         println!(
             "{n} records, peak RSS of check: {:.1} MB",

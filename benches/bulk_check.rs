@@ -4,7 +4,9 @@
 //! For each folder size it prints the wall time of several runs (best,
 //! median, spread), records per second, the time it takes just to read the
 //! same files (one thread, warm cache) and the ratio of the two, and the
-//! peak memory (RSS) of the check process from `wait4`.
+//! peak memory (RSS) of the check process from `wait4`, also for one
+//! `--format jsonl` run. On a busy machine, the CPU time line is the figure
+//! to compare: wall times depend on what else runs.
 //!
 //! `cargo bench --bench bulk_check` measures the binary cargo builds with the
 //! bench profile (optimised); `BCDC_LSP_BIN=path` measures another.
@@ -147,9 +149,12 @@ fn main() {
             ms(reads),
             best.wall.as_secs_f64() / reads.as_secs_f64()
         );
+        let jsonl = run_check(&bin, dir.path(), "jsonl");
         println!(
-            "{n} records, peak RSS of check: {:.1} MB",
-            peak_kib as f64 / 1024.0
+            "{n} records, peak RSS of check: {:.1} MB with --format json (sorted: holds the folder's listing), {:.1} MB with --format jsonl ({:.0} ms)",
+            peak_kib as f64 / 1024.0,
+            jsonl.max_rss_kib as f64 / 1024.0,
+            ms(jsonl.wall)
         );
     }
 }

@@ -6,7 +6,8 @@
 //! are between the walk and the output, so memory stays flat however many
 //! files there are: a document lives only while its file is checked. Human
 //! and JSON reports keep the walk's (sorted) order, holding back reports that
-//! finish early; JSON lines are written as files finish.
+//! finish early; JSON lines are written as files finish, in the file
+//! system's order (so not even a folder's listing is held).
 
 mod render;
 mod report;
@@ -92,9 +93,10 @@ fn write_all(
     done: &Receiver<(usize, Outcome)>,
 ) -> io::Result<(bool, bool)> {
     let mut writer = Writer::begin(format, out)?;
-    let mut pending = Pending::new(format != OutputFormat::Jsonl);
+    let ordered = format != OutputFormat::Jsonl;
+    let mut pending = Pending::new(ordered);
     let mut walked = 0;
-    for candidate in walk::candidates(paths) {
+    for candidate in walk::candidates(paths, ordered) {
         while walked - pending.written >= WINDOW {
             pending.accept(receive(done, &mut writer)?, &mut writer)?;
         }

@@ -11,9 +11,10 @@ pub(super) struct Candidate {
     pub explicit: bool,
 }
 
-/// The candidates under `roots`, in argument order, each folder depth-first
-/// with its entries sorted by name; a path that cannot be read is an `Err`
-/// with a one-line reason, and the walk goes on.
+/// The candidates under `roots`, in argument order, each folder depth-first,
+/// its entries sorted by name when `sorted` (which holds a folder's listing
+/// in memory, ~150 bytes a file) or as the file system lists them; a path
+/// that cannot be read is an `Err` with a one-line reason, and the walk goes on.
 ///
 /// Folders are walked as git would see them: hidden entries, and what
 /// `.gitignore` (also outside a git repository), `.ignore`, `.git/info/exclude`
@@ -21,11 +22,14 @@ pub(super) struct Candidate {
 /// `node_modules`. Symbolic links are followed (a loop is an error).
 pub(super) fn candidates(
     roots: &[PathBuf],
+    sorted: bool,
 ) -> impl Iterator<Item = Result<Candidate, String>> + '_ {
-    roots.iter().flat_map(|root| {
-        WalkBuilder::new(root)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .follow_links(true)
+    roots.iter().flat_map(move |root| {
+        let mut walk = WalkBuilder::new(root);
+        if sorted {
+            walk.sort_by_file_name(|a, b| a.cmp(b));
+        }
+        walk.follow_links(true)
             .require_git(false)
             .filter_entry(|e| !matches!(e.file_name().to_str(), Some("target" | "node_modules")))
             .build()

@@ -34,6 +34,7 @@ const WINDOW: usize = 256;
 /// be read (the others are still checked and reported) or the report could
 /// not be written.
 pub(super) fn run(format: OutputFormat, schema: &Schema, paths: &[std::path::PathBuf]) -> ExitCode {
+    tree_sitter_on_mimalloc();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (job_tx, job_rx) = mpsc::channel::<(usize, Candidate)>();
     let job_rx = Mutex::new(job_rx);
@@ -74,6 +75,33 @@ pub(super) fn run(format: OutputFormat, schema: &Schema, paths: &[std::path::Pat
             ExitCode::from(2)
         }
     }
+}
+
+/// tree-sitter allocates a node at a time; with glibc's malloc that is a
+/// fifth of a bulk check's time, with mimalloc far less. Only for `check`: the
+/// language server keeps the system allocator, whose resident memory is lower.
+fn tree_sitter_on_mimalloc() {
+    use libmimalloc_sys::{mi_free, mi_malloc, mi_realloc, mi_zalloc};
+    use std::ffi::c_void;
+    /// C's `calloc` (mimalloc's own is in the crate's `extended` API).
+    unsafe extern "C" fn mi_calloc(count: usize, size: usize) -> *mut c_void {
+        match count.checked_mul(size) {
+            Some(bytes) => mi_zalloc(bytes),
+            None => std::ptr::null_mut(),
+        }
+    }
+    // SAFETY: `check` runs once per process and no tree-sitter object exists
+    // yet (loading the schema does not parse), so nothing is freed by another
+    // allocator than the one that allocated it; these functions keep C's
+    // malloc contract.
+    unsafe {
+        tree_sitter::set_allocator(
+            Some(mi_malloc),
+            Some(mi_calloc),
+            Some(mi_realloc),
+            Some(mi_free),
+        )
+    };
 }
 
 /// Workers take turns waiting for the next job (the lock is held while waiting).

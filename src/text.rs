@@ -83,7 +83,9 @@ pub fn position_to_offset(rope: &Rope, pos: Position, enc: Encoding) -> usize {
     }
 }
 
-fn line_break_len(line: &ropey::RopeSlice) -> usize {
+/// The length of a line's break (`\n`, `\r\n`, `\r` or none), in bytes and
+/// in chars alike.
+pub fn line_break_len(line: &ropey::RopeSlice) -> usize {
     let n = line.len_bytes();
     if n == 0 {
         return 0;

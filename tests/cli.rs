@@ -202,3 +202,229 @@ fn bad_input_gets_a_clear_report_not_a_crash() {
         );
     }
 }
+
+const TYPICAL: &str = include_str!("../examples/water-quality.bcdc.yaml");
+
+/// The typical record under its own name; every seventh has an error, every
+/// fifth a warning.
+fn numbered_record(i: usize) -> String {
+    let mut text = TYPICAL.replacen(
+        "name: okanagan-lake-water-quality",
+        &format!("name: okanagan-lake-water-quality-{i}"),
+        1,
+    );
+    if i % 7 == 0 {
+        text = text.replacen("security_class: PUBLIC", "security_class: Public", 1);
+    }
+    if i % 5 == 0 {
+        text.push_str("colour: blue\n");
+    }
+    text
+}
+
+fn write(dir: &std::path::Path, rel: &str, text: impl AsRef<[u8]>) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn json_paths(report: &Value) -> Vec<String> {
+    report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn jsonl_prints_one_object_per_file_as_in_the_json_report() {
+    let json = bcdc(&["check", "--format", "json", "examples/"]);
+    let jsonl = bcdc(&["check", "--format", "jsonl", "examples/"]);
+    assert_eq!(jsonl.status.code(), json.status.code());
+    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let mut from_json: Vec<Value> = report["files"].as_array().unwrap().clone();
+    let mut from_lines: Vec<Value> = stdout(&jsonl)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line one JSON object"))
+        .collect();
+    let by_path = |v: &Value| v["path"].as_str().unwrap().to_string();
+    from_json.sort_by_key(by_path);
+    from_lines.sort_by_key(by_path);
+    assert_eq!(from_lines, from_json);
+}
+
+#[test]
+fn many_files_are_reported_in_sorted_order_on_every_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for i in 0..600 {
+        let rel = format!("d{}/r{:03}.bcdc.yaml", i % 3, (i * 37) % 600);
+        write(dir.path(), &rel, numbered_record(i));
+        paths.push(dir.path().join(rel).to_string_lossy().into_owned());
+    }
+    paths.sort();
+    let root = dir.path().to_str().unwrap();
+    let first = bcdc(&["check", "--format", "json", root]);
+    assert_eq!(first.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(json_paths(&report), paths);
+    let human = bcdc(&["check", root]);
+    assert!(
+        stdout(&human)
+            .ends_with("600 files checked: 86 errors, 120 warnings (412 without problems)\n"),
+        "{}",
+        stdout(&human).lines().last().unwrap()
+    );
+    // errors are listed in path order too
+    let human_out = stdout(&human);
+    let located: Vec<&str> = human_out
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> "))
+        .collect();
+    assert!(located.windows(2).all(|w| w[0] <= w[1]));
+    for _ in 0..3 {
+        assert_eq!(
+            bcdc(&["check", "--format", "json", root]).stdout,
+            first.stdout
+        );
+        assert_eq!(bcdc(&["check", root]).stdout, human.stdout);
+    }
+}
+
+#[test]
+fn folders_are_walked_as_git_sees_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for rel in [
+        "a.bcdc.yaml",
+        "sub/b.bcdc.yaml",
+        "sub/c.draft.bcdc.yaml",
+        "sub/deeper/d.bcdc.yaml",
+        "ignored/e.bcdc.yaml",
+        ".hidden/f.bcdc.yaml",
+        "node_modules/g.bcdc.yaml",
+        "other.yaml",
+    ] {
+        write(dir.path(), rel, TYPICAL);
+    }
+    write(dir.path(), "not-a-record.json", "{\"a\": 1}");
+    write(dir.path(), ".gitignore", "ignored/\n*.draft.bcdc.yaml\n");
+    write(dir.path(), "sub/.gitignore", "deeper/\n");
+    let root = dir.path().to_str().unwrap();
+    let o = bcdc(&["check", "--format", "json", root]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rel: Vec<String> = json_paths(&report)
+        .iter()
+        .map(|p| p[root.len() + 1..].to_string())
+        .collect();
+    // a .yaml file without the record's `type` is not a record; this one has it
+    assert_eq!(rel, ["a.bcdc.yaml", "other.yaml", "sub/b.bcdc.yaml"]);
+
+    // a file named on the command line is checked even when ignored
+    let ignored = dir.path().join("ignored/e.bcdc.yaml");
+    let o = bcdc(&["check", "--format", "jsonl", ignored.to_str().unwrap()]);
+    assert_eq!(stdout(&o).lines().count(), 1);
+}
+
+#[test]
+fn an_unreadable_file_among_many_is_reported_and_the_rest_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        write(
+            dir.path(),
+            &format!("r{i:02}.bcdc.yaml"),
+            numbered_record(i + 1),
+        );
+    }
+    write(dir.path(), "r10-latin1.bcdc.yaml", b"title: caf\xe9\n");
+    std::os::unix::fs::symlink(
+        "nowhere.bcdc.yaml",
+        dir.path().join("r20-dangling.bcdc.yaml"),
+    )
+    .unwrap();
+    let root = dir.path().to_str().unwrap();
+    for format in ["human", "json", "jsonl"] {
+        let o = bcdc(&["check", "--format", format, root]);
+        assert_eq!(o.status.code(), Some(2), "{format}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 2, "{format}: {err}");
+        assert!(err.contains("r10-latin1.bcdc.yaml is not UTF-8"), "{err}");
+        assert!(
+            err.contains("cannot read ") && err.contains("r20-dangling.bcdc.yaml: No such file"),
+            "{err}"
+        );
+        let out = stdout(&o);
+        match format {
+            "human" => assert!(
+                out.ends_with("40 files checked: 5 errors, 8 warnings (28 without problems); 2 files could not be read\n"),
+                "{out}"
+            ),
+            "json" => {
+                let report: Value = serde_json::from_str(&out).unwrap();
+                assert_eq!(json_paths(&report).len(), 40);
+            }
+            _ => assert_eq!(out.lines().count(), 40),
+        }
+    }
+}
+
+#[test]
+fn a_minified_record_shows_a_window_around_each_problem() {
+    use bcdc_lsp::syntax::{Document, Format};
+    use unicode_width::UnicodeWidthStr;
+    let mut record = Document::parse(TYPICAL, Format::Yaml)
+        .root()
+        .unwrap()
+        .to_json();
+    record["publish_state"] = "DRAFT 水質と湖の監視".into();
+    record["notes"] = "n".repeat(200_000).into();
+    record["security_class"] = "Protected-A".into();
+    record["contacts"][0]["email"] = "not-an-email".into();
+    record["colour"] = "blue".into();
+    // wide characters and a tab just before a problem: carets count columns
+    let text = serde_json::to_string(&record).unwrap().replacen(
+        ",\"security_class\"",
+        ",\t\"security_class\"",
+        1,
+    );
+    assert_eq!(text.lines().count(), 1);
+    let path = temp_file("minified.bcdc.json", text.as_bytes());
+    let o = bcdc(&["check", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.len() < 4_000, "{} bytes:\n{}", out.len(), &out[..4_000]);
+    let blocks: Vec<&str> = out.split("\n\n").filter(|b| b.contains("-->")).collect();
+    assert!(blocks.len() >= 3, "{out}");
+    let mut seen = Vec::new();
+    for block in blocks {
+        let lines: Vec<&str> = block.lines().collect();
+        let (src, carets) = (lines[3], lines[4]);
+        let src = &src[src.find(" | ").unwrap() + 3..];
+        let carets = &carets[carets.find(" | ").unwrap() + 3..];
+        let from = carets.find('^').unwrap();
+        let marked: String = src
+            .chars()
+            .scan(0, |col, c| {
+                let at = *col;
+                *col += c.to_string().width();
+                Some((at, c))
+            })
+            .filter(|(at, _)| *at >= from && *at < carets.len())
+            .map(|(_, c)| c)
+            .collect();
+        assert!(src.chars().count() < 140, "{src}");
+        seen.push(marked);
+    }
+    for expected in [
+        "\"DRAFT 水質と湖の監視\"",
+        "\"Protected-A\"",
+        "\"not-an-email\"",
+        "\"colour\"",
+    ] {
+        assert!(
+            seen.iter().any(|m| m == expected),
+            "{expected} not underlined: {seen:?}"
+        );
+    }
+}

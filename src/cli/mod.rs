@@ -38,7 +38,8 @@ enum Command {
         #[arg(long)]
         stdio: bool,
     },
-    /// Check record files or folders (every record file inside, recursively).
+    /// Check record files or folders (every record file inside, recursively,
+    /// skipping what .gitignore excludes), in parallel.
     Check {
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
@@ -71,8 +72,12 @@ enum Command {
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum OutputFormat {
+    /// rustc-style problems and a summary.
     Human,
+    /// One JSON object with every file (the stable interface in the README).
     Json,
+    /// One JSON object per line and file, written as each file is checked.
+    Jsonl,
 }
 
 /// Exit codes: 0 no errors, 1 errors found (or the command failed), 2 usage or I/O.

@@ -4,91 +4,14 @@
 //! for the run, audits only those organizations in the three formats, then again from the
 //! cache. Everything created is purged at the end, also when an assertion fails.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::ckan::Ckan;
 use serde_json::{json, Value};
-
-struct Ckan {
-    url: String,
-    token: String,
-}
-
-fn ckan(test: &str) -> Option<Ckan> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    match (var("BCDC_TEST_CKAN_URL"), var("BCDC_TEST_CKAN_TOKEN")) {
-        (Some(url), Some(token)) => Some(Ckan { url, token }),
-        _ => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED {test}: set BCDC_TEST_CKAN_URL and BCDC_TEST_CKAN_TOKEN to run it \
-                 against a CKAN (see tests/harness/README.md)"
-            );
-            None
-        }
-    }
-}
-
-impl Ckan {
-    /// One action call with the sysadmin token; the `result`, or the whole reply on failure.
-    fn call(&self, action: &str, body: Value) -> Result<Value, Value> {
-        let url = format!("{}/api/3/action/{action}", self.url);
-        let token = self.token.clone();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        // plain HTTP to loopback, but reqwest wants a TLS provider chosen
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let reply: Value = runtime.block_on(async move {
-            let response = reqwest::Client::new()
-                .post(url)
-                .header("Authorization", token)
-                .json(&body)
-                .send()
-                .await
-                .expect("CKAN answers");
-            response.json().await.expect("CKAN answers JSON")
-        });
-        if reply["success"] == true {
-            Ok(reply["result"].clone())
-        } else {
-            Err(reply)
-        }
-    }
-}
-
-/// What a test created; purged when dropped, whatever happened.
-struct Created<'a> {
-    ckan: &'a Ckan,
-    datasets: Vec<String>,
-    organizations: Vec<String>,
-}
-
-impl Drop for Created<'_> {
-    fn drop(&mut self) {
-        for id in &self.datasets {
-            if let Err(e) = self.ckan.call("dataset_purge", json!({ "id": id })) {
-                eprintln!("could not purge dataset {id}: {e}");
-            }
-        }
-        for id in &self.organizations {
-            if let Err(e) = self.ckan.call("organization_purge", json!({ "id": id })) {
-                eprintln!("could not purge organization {id}: {e}");
-            }
-        }
-    }
-}
-
-fn unique(tag: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("lsp-audit-{tag}-{}-{nanos}", std::process::id())
-}
 
 /// A record the local CKAN accepts and the checker finds clean, in `org`.
 fn clean_record(name: &str, org: &str) -> Value {
@@ -142,23 +65,14 @@ fn audit_with(ckan: &Ckan, cache: &Path, orgs: &[&str], args: &[&str]) -> Output
 
 #[test]
 fn audit_finds_exactly_the_planted_problems_then_uses_the_cache() {
-    let Some(ckan) = ckan("audit_finds_exactly_the_planted_problems_then_uses_the_cache") else {
+    let Some(ckan) = Ckan::from_env("audit_finds_exactly_the_planted_problems_then_uses_the_cache")
+    else {
         return;
     };
-    let mut created = Created {
-        ckan: &ckan,
-        datasets: Vec::new(),
-        organizations: Vec::new(),
-    };
-    let (org_a, org_b) = (unique("a"), unique("b"));
-    for org in [&org_a, &org_b] {
-        let made = ckan
-            .call("organization_create", json!({"name": org, "title": org}))
-            .expect("organization_create");
-        created
-            .organizations
-            .push(made["id"].as_str().unwrap().into());
-    }
+    let (org_a, org_b) = (
+        ckan.organization("lsp-audit-a"),
+        ckan.organization("lsp-audit-b"),
+    );
     // name → (organization, change to the clean record, the problems planted: pointer → code)
     type Plant<'a> = (&'a str, &'a str, fn(&mut Value), Vec<(&'a str, &'a str)>);
     let plants: Vec<Plant> = vec![
@@ -203,13 +117,12 @@ fn audit_finds_exactly_the_planted_problems_then_uses_the_cache() {
     ];
     let mut names = BTreeMap::new();
     for (label, org, plant, problems) in &plants {
-        let name = unique(label);
+        let name = ckan.name(&format!("lsp-audit-{label}"));
         let mut record = clean_record(&name, org);
         plant(&mut record);
-        let made = ckan.call("package_create", record).unwrap_or_else(|e| {
+        ckan.call("package_create", record).unwrap_or_else(|e| {
             panic!("the server should accept {label}: {e}");
         });
-        created.datasets.push(made["id"].as_str().unwrap().into());
         names.insert(name, (*label, *org, problems.clone()));
     }
     let cache = tempfile::tempdir().unwrap();
@@ -329,35 +242,26 @@ fn audit_finds_exactly_the_planted_problems_then_uses_the_cache() {
 /// serves for that type, not the embedded BCDC one, and sees only records of that type.
 #[test]
 fn audit_of_another_dataset_type_uses_the_schema_the_portal_serves() {
-    let Some(ckan) = ckan("audit_of_another_dataset_type_uses_the_schema_the_portal_serves") else {
+    let Some(ckan) =
+        Ckan::from_env("audit_of_another_dataset_type_uses_the_schema_the_portal_serves")
+    else {
         return;
     };
-    let mut created = Created {
-        ckan: &ckan,
-        datasets: Vec::new(),
-        organizations: Vec::new(),
-    };
-    let org = unique("camels");
-    let made = ckan
-        .call("organization_create", json!({"name": org, "title": org}))
-        .expect("organization_create");
-    created
-        .organizations
-        .push(made["id"].as_str().unwrap().into());
+    let org = ckan.organization("lsp-audit-camels");
     // two camel photos (complete for their schema; nothing like a BCDC record), and one
     // BCDC record in the same organization, which a camel-photos audit must not see
-    let camels = [unique("larry"), unique("sally")];
+    let camels = [ckan.name("lsp-audit-larry"), ckan.name("lsp-audit-sally")];
     for (name, humps) in camels.iter().zip([2, 1]) {
         let record = json!({"type": "camel-photos", "name": name, "owner_org": org,
                             "title": "A camel", "humps": humps, "category": "bactrian",
                             "personality": ["friendly"]});
-        let made = ckan.call("package_create", record).expect("a camel photo");
-        created.datasets.push(made["id"].as_str().unwrap().into());
+        ckan.call("package_create", record).expect("a camel photo");
     }
-    let made = ckan
-        .call("package_create", clean_record(&unique("bcdc"), &org))
-        .expect("a BCDC record");
-    created.datasets.push(made["id"].as_str().unwrap().into());
+    ckan.call(
+        "package_create",
+        clean_record(&ckan.name("lsp-audit-bcdc"), &org),
+    )
+    .expect("a BCDC record");
 
     let cache = tempfile::tempdir().unwrap();
     let output = audit_with(

@@ -8,8 +8,8 @@ mod common;
 
 use bcdc_lsp::catalogue::record::record_from_package;
 use bcdc_lsp::catalogue::{
-    apply_edits, catalogue_problems, patch, publish, pull, ApiKey, AuthProblem, Catalogue,
-    CatalogueClient, CatalogueError, WorkflowError,
+    apply_edits, catalogue_problems, patch, publish, pull, ApiKey, AuthProblem, CatalogueClient,
+    CatalogueError, WorkflowError,
 };
 use bcdc_lsp::check::check;
 use bcdc_lsp::schema::Schema;
@@ -18,14 +18,6 @@ use common::ckan::Ckan;
 use serde_json::{Map, Value};
 
 impl Ckan {
-    fn client(&self) -> CatalogueClient {
-        self.client_with(ApiKey::new(self.token.clone()))
-    }
-
-    fn client_with(&self, key: Option<ApiKey>) -> CatalogueClient {
-        CatalogueClient::new(Catalogue::parse(&self.url).unwrap(), key).unwrap()
-    }
-
     /// A valid record with a name no other run uses (purged at the end of the test).
     fn record(&self, tag: &str) -> (String, String) {
         let name = self.name(&format!("lsp-it-{tag}"));

@@ -9,66 +9,16 @@
 //!
 //! Needs BCDC_TEST_CKAN_URL, BCDC_TEST_CKAN_TOKEN and BCDC_TEST_CKAN_ORG (skips without).
 
-use std::io::Write;
+mod common;
+
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 
 use bcdc_lsp::catalogue::record::api_body;
-use bcdc_lsp::catalogue::{portal_schema, ApiKey, Catalogue, CatalogueClient, CatalogueError};
+use bcdc_lsp::catalogue::{portal_schema, CatalogueError};
 use bcdc_lsp::schema::{FieldKind, Schema};
 use bcdc_lsp::syntax::{Document, Format};
+use common::ckan::Ckan;
 use serde_json::{json, Map, Value};
-
-#[derive(Clone)]
-struct Ckan {
-    url: String,
-    token: String,
-    org: String,
-}
-
-fn ckan(test: &str) -> Option<Ckan> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    match (
-        var("BCDC_TEST_CKAN_URL"),
-        var("BCDC_TEST_CKAN_TOKEN"),
-        var("BCDC_TEST_CKAN_ORG"),
-    ) {
-        (Some(url), Some(token), Some(org)) => Some(Ckan { url, token, org }),
-        _ => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED {test}: set BCDC_TEST_CKAN_URL, BCDC_TEST_CKAN_TOKEN and \
-                 BCDC_TEST_CKAN_ORG (source tests/harness/ckan/env.sh)"
-            );
-            None
-        }
-    }
-}
-
-impl Ckan {
-    fn client(&self) -> CatalogueClient {
-        CatalogueClient::new(
-            Catalogue::parse(&self.url).unwrap(),
-            ApiKey::new(self.token.clone()),
-        )
-        .unwrap()
-    }
-
-    async fn purge(&self, name: &str) {
-        // reqwest is built without a TLS provider of its own: give it the crate's.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let reply = reqwest::Client::new()
-            .post(format!("{}/api/3/action/dataset_purge", self.url))
-            .header("Authorization", &self.token)
-            .json(&json!({ "id": name }))
-            .send()
-            .await;
-        match reply {
-            Ok(r) if r.status().is_success() => {}
-            other => eprintln!("could not purge {name}: {other:?}"),
-        }
-    }
-}
 
 /// How a record fares on the portal and in `check`, and which of the known gaps explains
 /// a difference.
@@ -369,18 +319,6 @@ fn presets_cases() -> Vec<Case> {
     ]
 }
 
-fn unique_name(dataset_type: &str, i: usize) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!(
-        "lsp-portal-{}-{i}-{}-{nanos}",
-        dataset_type.replace('_', "-"),
-        std::process::id()
-    )
-}
-
 /// The errors `bcdc-lsp check --host <ckan> --type <type> --format json` reports, per file.
 fn cli_errors(ckan: &Ckan, dataset_type: &str, files: &[std::path::PathBuf]) -> Vec<Vec<Value>> {
     let cache = tempfile::tempdir().unwrap();
@@ -421,29 +359,9 @@ fn cli_errors(ckan: &Ckan, dataset_type: &str, files: &[std::path::PathBuf]) -> 
         .collect()
 }
 
-async fn cross_check(ckan: Ckan, dataset_type: &'static str, cases: Vec<Case>) {
-    let created = Arc::new(Mutex::new(Vec::<String>::new()));
-    let body = {
-        let (ckan, created) = (ckan.clone(), created.clone());
-        async move { run_cases(&ckan, dataset_type, cases, &created).await }
-    };
-    // Run in a task so that a failure still reaches the purge below.
-    let outcome = tokio::spawn(body).await;
-    let names = created.lock().unwrap().clone();
-    for name in names {
-        ckan.purge(&name).await;
-    }
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
-}
-
-async fn run_cases(
-    ckan: &Ckan,
-    dataset_type: &str,
-    cases: Vec<Case>,
-    created: &Mutex<Vec<String>>,
-) {
+/// Sends each case to the portal and checks it; what was created is purged when `ckan`
+/// is dropped, also when the test fails.
+async fn cross_check(ckan: Ckan, dataset_type: &str, cases: Vec<Case>) {
     let client = ckan.client();
     let schema: Schema = portal_schema(&client, Some(dataset_type))
         .await
@@ -455,7 +373,10 @@ async fn run_cases(
     // The pointers of the fields the portal's errors name, per record.
     let mut portal_fields: Vec<Vec<String>> = Vec::new();
     for (i, case) in cases.iter().enumerate() {
-        let name = unique_name(dataset_type, i);
+        let name = ckan.name(&format!(
+            "lsp-portal-{}-{i}",
+            dataset_type.replace('_', "-")
+        ));
         let mut record = Map::new();
         record.insert("type".into(), json!(dataset_type));
         record.insert("name".into(), json!(name));
@@ -474,9 +395,7 @@ async fn run_cases(
         let doc = Document::parse(&text, Format::Json);
         let body = api_body(doc.root().unwrap(), &schema);
         let accepted = match client.package_create(&body).await {
-            Ok(package) => {
-                let id = package["id"].as_str().unwrap().to_string();
-                created.lock().unwrap().push(id);
+            Ok(_) => {
                 portal_fields.push(Vec::new());
                 true
             }
@@ -488,7 +407,7 @@ async fn run_cases(
         };
         verdicts.push(accepted);
     }
-    let errors = cli_errors(ckan, dataset_type, &files);
+    let errors = cli_errors(&ckan, dataset_type, &files);
     assert_eq!(errors.len(), cases.len());
     let mut table = String::new();
     let mut failures = Vec::new();
@@ -555,28 +474,28 @@ async fn run_cases(
 
 #[tokio::test]
 async fn camel_photos_check_agrees_with_the_portal() {
-    if let Some(ckan) = ckan("camel_photos_check_agrees_with_the_portal") {
+    if let Some(ckan) = Ckan::from_env("camel_photos_check_agrees_with_the_portal") {
         cross_check(ckan, "camel-photos", camel_cases()).await;
     }
 }
 
 #[tokio::test]
 async fn ckan_dataset_check_agrees_with_the_portal() {
-    if let Some(ckan) = ckan("ckan_dataset_check_agrees_with_the_portal") {
+    if let Some(ckan) = Ckan::from_env("ckan_dataset_check_agrees_with_the_portal") {
         cross_check(ckan, "dataset", dataset_cases()).await;
     }
 }
 
 #[tokio::test]
 async fn subfields_check_agrees_with_the_portal() {
-    if let Some(ckan) = ckan("subfields_check_agrees_with_the_portal") {
+    if let Some(ckan) = Ckan::from_env("subfields_check_agrees_with_the_portal") {
         cross_check(ckan, "subfields", subfields_cases()).await;
     }
 }
 
 #[tokio::test]
 async fn every_stock_preset_check_agrees_with_the_portal() {
-    if let Some(ckan) = ckan("every_stock_preset_check_agrees_with_the_portal") {
+    if let Some(ckan) = Ckan::from_env("every_stock_preset_check_agrees_with_the_portal") {
         cross_check(ckan, "lsp-presets", presets_cases()).await;
     }
 }
@@ -593,7 +512,7 @@ fn check_cmd(cache: &std::path::Path, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn the_portal_schema_is_cached_and_used_offline() {
-    let Some(ckan) = ckan("the_portal_schema_is_cached_and_used_offline") else {
+    let Some(ckan) = Ckan::from_env("the_portal_schema_is_cached_and_used_offline") else {
         return;
     };
     let cache = tempfile::tempdir().unwrap();
@@ -649,7 +568,7 @@ fn the_portal_schema_is_cached_and_used_offline() {
 
 #[tokio::test]
 async fn without_a_type_the_portal_picks_bcdc_dataset() {
-    let Some(ckan) = ckan("without_a_type_the_portal_picks_bcdc_dataset") else {
+    let Some(ckan) = Ckan::from_env("without_a_type_the_portal_picks_bcdc_dataset") else {
         return;
     };
     let schema = portal_schema(&ckan.client(), None).await.unwrap();
@@ -668,7 +587,8 @@ async fn without_a_type_the_portal_picks_bcdc_dataset() {
 /// rather than copied into the repository: ckanext-scheming is AGPL).
 #[tokio::test]
 async fn served_example_schemas_are_read_as_scheming_reads_them() {
-    let Some(ckan) = ckan("served_example_schemas_are_read_as_scheming_reads_them") else {
+    let Some(ckan) = Ckan::from_env("served_example_schemas_are_read_as_scheming_reads_them")
+    else {
         return;
     };
     let client = ckan.client();

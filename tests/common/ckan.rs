@@ -1,8 +1,11 @@
-//! The local test CKAN (`tests/harness/ckan`) for the tests that publish to it: its
-//! settings from BCDC_TEST_CKAN_URL / _TOKEN / _ORG, unique dataset names, and a guard
-//! that purges every dataset a test named, when the test ends, passed or failed, so
-//! that the suite leaves the catalogue as it found it (`.ci/run` checks the count).
+//! The local test CKAN (`tests/harness/ckan`) for the tests that write to it: its
+//! settings from BCDC_TEST_CKAN_URL / _TOKEN / _ORG, unique dataset and organization names,
+//! action calls with the sysadmin token, and a guard that purges every dataset and
+//! organization a test named, when the test ends, passed or failed, so that the suite
+//! leaves the catalogue as it found it (`.ci/run` checks the count).
 
+use bcdc_lsp::catalogue::{ApiKey, Catalogue, CatalogueClient};
+use serde_json::{json, Value};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -12,7 +15,13 @@ pub struct Ckan {
     /// A sysadmin's token: it may purge.
     pub token: String,
     pub org: String,
-    created: Mutex<Vec<String>>,
+    created: Mutex<Created>,
+}
+
+#[derive(Default)]
+struct Created {
+    datasets: Vec<String>,
+    organizations: Vec<String>,
 }
 
 impl Ckan {
@@ -29,7 +38,7 @@ impl Ckan {
                 url,
                 token,
                 org,
-                created: Mutex::new(Vec::new()),
+                created: Mutex::new(Created::default()),
             }),
             _ => {
                 // Straight to stderr so that the skip shows even with captured output.
@@ -44,70 +53,107 @@ impl Ckan {
         }
     }
 
+    /// The crate's client for this CKAN, with the sysadmin token.
+    pub fn client(&self) -> CatalogueClient {
+        self.client_with(ApiKey::new(self.token.clone()))
+    }
+
+    pub fn client_with(&self, key: Option<ApiKey>) -> CatalogueClient {
+        CatalogueClient::new(Catalogue::parse(&self.url).unwrap(), key).unwrap()
+    }
+
     /// A dataset name no other run uses, purged when `self` is dropped.
     pub fn name(&self, prefix: &str) -> String {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let name = format!(
-            "{prefix}-{}-{}-{}",
-            std::process::id(),
-            nanos % 1_000_000_000_000,
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        self.created
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(name.clone());
+        let name = unique(prefix);
+        self.created().datasets.push(name.clone());
         name
+    }
+
+    /// A new organization with a name no other run uses, purged (after the datasets)
+    /// when `self` is dropped.
+    pub fn organization(&self, prefix: &str) -> String {
+        let name = unique(prefix);
+        self.created().organizations.push(name.clone());
+        self.call("organization_create", json!({"name": name, "title": name}))
+            .unwrap_or_else(|e| panic!("organization_create {name}: {e}"));
+        name
+    }
+
+    /// One action call with the sysadmin token: the `result`, or the whole reply when the
+    /// action failed. Blocking, on a thread of its own, so that it works anywhere: in a
+    /// plain test, inside a test's tokio runtime, and in a drop while a failed test unwinds.
+    pub fn call(&self, action: &str, body: Value) -> Result<Value, Value> {
+        let url = format!("{}/api/3/action/{action}", self.url.trim_end_matches('/'));
+        let token = self.token.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            // plain HTTP to loopback, but reqwest wants a TLS provider chosen
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            runtime.block_on(async move {
+                let reply = reqwest::Client::new()
+                    .post(&url)
+                    .header("Authorization", token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .map_err(|e| json!(format!("{url}: {e}")))?;
+                let reply: Value = reply
+                    .json()
+                    .await
+                    .map_err(|e| json!(format!("{url}: not JSON: {e}")))?;
+                if reply["success"] == true {
+                    Ok(reply["result"].clone())
+                } else {
+                    Err(reply)
+                }
+            })
+        })
+        .join()
+        .unwrap_or_else(|_| Err(json!("the CKAN call panicked")))
+    }
+
+    fn created(&self) -> std::sync::MutexGuard<'_, Created> {
+        self.created.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
+/// `{prefix}-{pid}-{time}-{counter}`: unique across runs and within one.
+fn unique(prefix: &str) -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "{prefix}-{}-{}-{}",
+        std::process::id(),
+        nanos % 1_000_000_000_000,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
 impl Drop for Ckan {
-    /// Purges the named datasets; those never created answer "not found".
+    /// Purges the named datasets, then the organizations; datasets never created answer
+    /// "not found".
     fn drop(&mut self) {
-        let names = std::mem::take(self.created.get_mut().unwrap_or_else(|e| e.into_inner()));
-        for name in names {
-            match purge(&self.url, &self.token, &name) {
-                Ok(200 | 404) => {}
-                other => {
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "could not purge test dataset {name}: {other:?}"
-                    );
+        let created = std::mem::take(&mut *self.created());
+        let purges = created.datasets.iter().map(|d| ("dataset_purge", d)).chain(
+            created
+                .organizations
+                .iter()
+                .map(|o| ("organization_purge", o)),
+        );
+        for (action, name) in purges {
+            match self.call(action, json!({ "id": name })) {
+                Ok(_) => {}
+                Err(e) if e["error"]["__type"] == "Not Found Error" => {}
+                Err(e) => {
+                    let _ = writeln!(std::io::stderr(), "could not {action} {name}: {e}");
                 }
             }
         }
     }
-}
-
-/// `dataset_purge` by plain HTTP/1.1 on a blocking socket (the test CKAN is on loopback),
-/// so that it works in any drop: inside a test's runtime or while a failed test unwinds.
-/// Returns the HTTP status.
-fn purge(url: &str, token: &str, name: &str) -> std::io::Result<u16> {
-    use std::io::{Error, Read};
-    let host = url
-        .strip_prefix("http://")
-        .map(|rest| rest.trim_end_matches('/'))
-        .filter(|host| !host.contains('/'))
-        .ok_or_else(|| Error::other(format!("not a plain-HTTP CKAN root: {url}")))?;
-    let body = serde_json::json!({ "id": name }).to_string();
-    let mut stream = std::net::TcpStream::connect(host)?;
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
-    write!(
-        stream,
-        "POST /api/3/action/dataset_purge HTTP/1.1\r\nHost: {host}\r\n\
-         Authorization: {token}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )?;
-    let mut reply = String::new();
-    stream.read_to_string(&mut reply)?;
-    reply
-        .split_whitespace()
-        .nth(1)
-        .and_then(|status| status.parse().ok())
-        .ok_or_else(|| Error::other(format!("no HTTP status in {reply:.80}")))
 }

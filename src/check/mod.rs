@@ -573,7 +573,10 @@ impl Checker<'_> {
                     Code::InvalidChoice,
                     pointer.to_string(),
                     range,
-                    format!("`{typed}` is not allowed here; expected `{expected}`"),
+                    format!(
+                        "`{}` is not allowed here; expected `{expected}`",
+                        shown(&typed)
+                    ),
                 )
             };
         };
@@ -583,7 +586,11 @@ impl Checker<'_> {
             &field.choices
         };
         let suggestion = suggest::choice(&typed, choices);
-        let mut message = format!("`{typed}` is not an allowed value of {}", field.title());
+        let mut message = format!(
+            "`{}` is not an allowed value of {}",
+            shown(&typed),
+            field.title()
+        );
         match suggestion {
             Some(s) => message.push_str(&format!("; did you mean `{}` ({})?", s.value, s.label)),
             None => message.push('.'),
@@ -644,7 +651,7 @@ impl Checker<'_> {
     }
 
     fn format_message(&self, pointer: &str, value: &J) -> String {
-        let typed = value.as_str().unwrap_or_default();
+        let typed = shown(value.as_str().unwrap_or_default());
         let Some(field) = self.schema.field_at(pointer) else {
             return format!("`{typed}` is not in the expected format");
         };
@@ -771,12 +778,22 @@ fn type_name(debug: &str) -> String {
     .to_string()
 }
 
+/// A typed value as a message quotes it: a long one (a pasted paragraph, a minified
+/// blob) is cut, so that one problem stays one readable line in every report.
+fn shown(typed: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 80;
+    match typed.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &typed[..cut]).into(),
+        None => typed.into(),
+    }
+}
+
 fn describe(value: &J) -> String {
     match value {
         J::Null => "empty".into(),
         J::Bool(b) => format!("`{b}`"),
         J::Number(n) => format!("the number {n}"),
-        J::String(s) => format!("the text `{s}`"),
+        J::String(s) => format!("the text `{}`", shown(s)),
         J::Array(_) => "a list".into(),
         J::Object(_) => "a single mapping".into(),
     }

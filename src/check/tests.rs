@@ -259,3 +259,17 @@ fn non_mapping_and_empty_documents() {
         .iter()
         .all(|d| d.code == Code::MissingRequired && d.range == (0..0)));
 }
+
+#[test]
+fn a_long_bad_value_is_quoted_cut() {
+    let long = "x".repeat(10_000);
+    for (line, code) in [
+        ("security_class:", Code::InvalidChoice),
+        ("    email:", Code::InvalidFormat),
+    ] {
+        let ds = run(&with(line, &format!("{line} {long}")));
+        let d = only(&ds, code);
+        assert!(d.message.len() < 400, "{}", d.message);
+        assert!(d.message.contains(&format!("{}…`", "x".repeat(80))));
+    }
+}

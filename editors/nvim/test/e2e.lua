@@ -5,10 +5,8 @@
 --      vim.lsp.enable('bcdc')), BCDC_TEST_CKAN_URL / BCDC_TEST_CKAN_TOKEN (a local CKAN).
 -- Prints `E2E {json}` per step and `E2E RESULT PASS|FAIL`, and exits 0 or 1.
 
-local function out(s)
-  io.stdout:write(s .. '\n')
-  io.stdout:flush()
-end
+local steps = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/steps.lua')
+local out, step = steps.out, steps.step
 
 -- Without a local CKAN (all three variables) the catalogue steps are skipped, saying so.
 local ckan_url = os.getenv('BCDC_TEST_CKAN_URL')
@@ -18,15 +16,6 @@ if not have_ckan then
   ckan_url = nil
 end
 
-local failures = {}
-local function step(name, ok, data)
-  out('E2E ' .. vim.json.encode({ step = name, ok = ok and true or false, data = data }))
-  if not ok then
-    failures[#failures + 1] = name
-  end
-  return ok
-end
-
 local function finish()
   for _, c in ipairs(vim.lsp.get_clients()) do
     vim.lsp.stop_client(c.id)
@@ -34,13 +23,7 @@ local function finish()
   vim.wait(3000, function()
     return #vim.lsp.get_clients() == 0
   end, 50)
-  if #failures == 0 then
-    out('E2E RESULT PASS' .. (have_ckan and '' or ' (catalogue steps skipped: no local CKAN)'))
-    vim.cmd('qall!')
-  else
-    out('E2E RESULT FAIL: ' .. table.concat(failures, ', '))
-    vim.cmd('cquit! 1')
-  end
+  steps.finish(have_ckan and '' or ' (catalogue steps skipped: no local CKAN)')
 end
 
 local here = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h')

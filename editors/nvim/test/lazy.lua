@@ -6,19 +6,8 @@
 -- Env: LAZY_NVIM_DIR, BCDC_LSP, E2E_WS (workspace with invalid.bcdc.yaml), E2E_LAZY_TRIGGER.
 -- Prints `E2E {json}` per step and `E2E RESULT PASS|FAIL`, and exits 0 or 1.
 
-local function out(s)
-  io.stdout:write(s .. '\n')
-  io.stdout:flush()
-end
-
-local failures = {}
-local function step(name, ok, data)
-  out('E2E ' .. vim.json.encode({ step = name, ok = ok and true or false, data = data }))
-  if not ok then
-    failures[#failures + 1] = name
-  end
-  return ok
-end
+local steps = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/steps.lua')
+local step = steps.step
 
 local lazy_dir = assert(os.getenv('LAZY_NVIM_DIR'), 'LAZY_NVIM_DIR not set')
 local server_bin = assert(os.getenv('BCDC_LSP'), 'BCDC_LSP not set')
@@ -113,12 +102,6 @@ vim.api.nvim_create_autocmd('VimEnter', {
     for _, c in ipairs(vim.lsp.get_clients()) do
       c:stop(true)
     end
-    if #failures == 0 then
-      out('E2E RESULT PASS')
-      vim.cmd('qall!')
-    else
-      out('E2E RESULT FAIL: ' .. table.concat(failures, ', '))
-      vim.cmd('cquit! 1')
-    end
+    steps.finish()
   end),
 })

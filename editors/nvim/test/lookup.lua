@@ -10,19 +10,8 @@
 -- Env: BCDC_LSP (the binary the release server serves), E2E_WS (workspace with invalid.bcdc.yaml).
 -- Prints `E2E {json}` per step and `E2E RESULT PASS|FAIL`, and exits 0 or 1.
 
-local function out(s)
-  io.stdout:write(s .. '\n')
-  io.stdout:flush()
-end
-
-local failures = {}
-local function step(name, ok, data)
-  out('E2E ' .. vim.json.encode({ step = name, ok = ok and true or false, data = data }))
-  if not ok then
-    failures[#failures + 1] = name
-  end
-  return ok
-end
+local steps = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/steps.lua')
+local step = steps.step
 
 local server_bin = assert(os.getenv('BCDC_LSP'), 'BCDC_LSP not set')
 local ws = assert(os.getenv('E2E_WS'), 'E2E_WS not set')
@@ -264,13 +253,7 @@ local function finish()
   if http then
     http:kill(15)
   end
-  if #failures == 0 then
-    out('E2E RESULT PASS')
-    vim.cmd('qall!')
-  else
-    out('E2E RESULT FAIL: ' .. table.concat(failures, ', '))
-    vim.cmd('cquit! 1')
-  end
+  steps.finish()
 end
 
 -- After startup, as a user would type the commands.

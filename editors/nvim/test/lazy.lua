@@ -92,16 +92,4 @@ local function run()
     vim.split(report, '\n'))
 end
 
-vim.api.nvim_create_autocmd('VimEnter', {
-  once = true,
-  callback = vim.schedule_wrap(function()
-    local ok, err = xpcall(run, debug.traceback)
-    if not ok then
-      step('lua_error', false, err)
-    end
-    for _, c in ipairs(vim.lsp.get_clients()) do
-      c:stop(true)
-    end
-    steps.finish()
-  end),
-})
+steps.after_startup(run)

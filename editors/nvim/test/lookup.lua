@@ -61,7 +61,7 @@ release('unlisted', { other_sum .. '  bcdc-lsp-darwin-arm64' })
 
 local http, port
 local function start_release_server()
-  -- `timeout`: gone even if this Neovim is killed before finish() stops it
+  -- `timeout`: gone even if this Neovim is killed before the cleanup after the run stops it
   local argv = { 'timeout', '300', 'python3', '-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', ws .. '/release', '0' }
   http = vim.system(argv, {
     stdout = function(_, data)
@@ -246,24 +246,9 @@ local function run()
     lines)
 end
 
-local function finish()
-  for _, c in ipairs(vim.lsp.get_clients()) do
-    c:stop(true)
-  end
+-- After startup, as a user would type the commands.
+steps.after_startup(run, function()
   if http then
     http:kill(15)
   end
-  steps.finish()
-end
-
--- After startup, as a user would type the commands.
-vim.api.nvim_create_autocmd('VimEnter', {
-  once = true,
-  callback = vim.schedule_wrap(function()
-    local ok, err = xpcall(run, debug.traceback)
-    if not ok then
-      step('lua_error', false, err)
-    end
-    finish()
-  end),
-})
+end)

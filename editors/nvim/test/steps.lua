@@ -30,4 +30,26 @@ function M.finish(note)
   end
 end
 
+-- Runs `run` once Neovim has started (as a user would type the commands), reports an error
+-- it raises as a failed step, stops the language servers, runs `cleanup` if given, then
+-- finishes.
+function M.after_startup(run, cleanup)
+  vim.api.nvim_create_autocmd('VimEnter', {
+    once = true,
+    callback = vim.schedule_wrap(function()
+      local ok, err = xpcall(run, debug.traceback)
+      if not ok then
+        M.step('lua_error', false, err)
+      end
+      for _, c in ipairs(vim.lsp.get_clients()) do
+        c:stop(true)
+      end
+      if cleanup then
+        cleanup()
+      end
+      M.finish()
+    end),
+  })
+end
+
 return M

@@ -4,7 +4,7 @@
 //! written only costs a refetch.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
@@ -75,17 +75,28 @@ impl RecordCache {
         {
             return;
         }
-        if std::fs::create_dir_all(&self.dir).is_err() {
-            return;
-        }
-        let path = self.dir.join(format!("{id}.json"));
-        let tmp = self
-            .dir
-            .join(format!(".{id}.json.{}.tmp", std::process::id()));
-        if let Ok(text) = serde_json::to_vec(package) {
-            if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &path).is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
+        write_json(&self.dir.join(format!("{id}.json")), package);
+    }
+}
+
+/// Replaces a cache file whole with `value` as JSON: written beside it, then renamed, so a
+/// reader never sees half a file. Best effort: a cache that cannot be written only costs a
+/// refetch.
+pub fn write_json<T: serde::Serialize + ?Sized>(path: &Path, value: &T) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    if let Ok(text) = serde_json::to_vec(value) {
+        if std::fs::write(&tmp, text).is_err() || std::fs::rename(&tmp, path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
         }
     }
 }

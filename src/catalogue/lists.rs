@@ -117,17 +117,7 @@ pub(super) fn read_cache<T: serde::de::DeserializeOwned>(
 
 /// Replaces the cache file whole (written aside, then renamed), best effort.
 pub(super) fn write_cache<T: Serialize>(client: &CatalogueClient, kind: &str, value: &T) {
-    let Some(path) = cache_file(client, kind) else {
-        return;
-    };
-    let Some(dir) = path.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let tmp = path.with_extension("json.tmp");
-    if let Ok(text) = serde_json::to_string(value) {
-        if std::fs::write(&tmp, text).is_ok() {
-            let _ = std::fs::rename(&tmp, &path);
-        }
+    if let Some(path) = cache_file(client, kind) {
+        super::cache::write_json(&path, value);
     }
 }

@@ -17,7 +17,6 @@
 
 pub mod cache;
 pub mod client;
-pub mod compare;
 pub mod credentials;
 pub mod emit;
 pub mod error;
@@ -28,9 +27,11 @@ pub mod patch;
 pub mod portal;
 pub mod publish;
 pub mod pull;
-pub mod record;
 pub mod search;
 pub mod workflow;
+
+/// The pure record modules' old paths here, for code written against them.
+pub use crate::record::{compare, convert as record};
 
 pub use client::{CatalogueClient, ClientOptions, License, Organization};
 pub use credentials::{ApiKey, Credentials, KeySource};

@@ -4,12 +4,12 @@
 use serde_json::{Map, Value};
 
 use super::client::CatalogueClient;
-use super::compare::{match_resources, stored_as};
-use super::record::{
+use super::workflow::{record_root, require_valid, string_field, WorkflowError};
+use crate::record::compare::{match_resources, stored_as};
+use crate::record::convert::{
     api_body, is_catalogue_managed, record_from_package, resource_record, same_organization,
     tag_set, OUTPUT_ONLY_RESOURCE_KEYS,
 };
-use super::workflow::{record_root, require_valid, string_field, WorkflowError};
 use crate::schema::Schema;
 use crate::syntax::{Document, Node};
 
@@ -315,7 +315,7 @@ fn resources_patch(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::record::tests::tree;
+    use crate::record::convert::tests::tree;
     use serde_json::json;
 
     fn obj(v: Value) -> Map<String, Value> {

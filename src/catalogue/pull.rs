@@ -6,7 +6,7 @@ use super::client::CatalogueClient;
 use super::emit::record_text;
 use super::error::CatalogueError;
 use super::host::Catalogue;
-use super::record::record_from_package;
+use crate::record::convert::record_from_package;
 use crate::schema::Schema;
 use crate::syntax::Format;
 

@@ -9,7 +9,7 @@ use crate::schema::Schema;
 use crate::syntax::{Document, Node, Spot};
 
 use super::error::{display_path, CatalogueError};
-use super::record::record_pointer;
+use crate::record::convert::record_pointer;
 
 /// A message on a place in the record file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::record::{is_empty, unix_newlines};
+use super::convert::{is_empty, unix_newlines};
 use crate::schema::{FieldKind, Schema};
 
 /// Whether the catalogue, given `file` (request form) for the field at `pointer`, stores

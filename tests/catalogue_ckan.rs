@@ -8,8 +8,8 @@ mod common;
 
 use bcdc_lsp::catalogue::record::record_from_package;
 use bcdc_lsp::catalogue::{
-    apply_edits, catalogue_problems, patch, publish, pull, ApiKey, AuthProblem, CatalogueClient,
-    CatalogueError, WorkflowError,
+    apply_edits, catalogue_problems, patch, publish, pull, ApiKey, AuthProblem, Basis,
+    CatalogueClient, CatalogueError, WorkflowError,
 };
 use bcdc_lsp::check::check;
 use bcdc_lsp::schema::Schema;
@@ -251,13 +251,16 @@ async fn update_one_field_sends_only_it_and_loses_nothing() {
         "purpose: Changed by the test.",
     );
     let doc = yaml(&edited);
-    let (plan, package) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
+    let (plan, package) = patch::prepare_update(&client, &doc, &schema, Basis::file_wins())
+        .await
+        .unwrap();
     assert_eq!(plan.fields(), ["purpose"]);
     let keys: Vec<&str> = plan.body.keys().map(String::as_str).collect();
     assert_eq!(keys, ["id", "purpose"]);
-    let patched = patch::send_update(&client, &plan, &package, &doc, &schema)
-        .await
-        .unwrap();
+    let (patched, _) =
+        patch::send_update(&client, &plan, &package, &doc, &schema, Basis::file_wins())
+            .await
+            .unwrap();
     assert_eq!(patched.fields, ["purpose"]);
     assert!(patched.not_stored.is_empty(), "{:?}", patched.not_stored);
     let after = client.package_show(&name).await.unwrap();
@@ -279,7 +282,9 @@ async fn update_one_field_sends_only_it_and_loses_nothing() {
     };
     assert_eq!(ids(&after), ids(&before));
     // And a second run has nothing to send.
-    let (again, _) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
+    let (again, _) = patch::prepare_update(&client, &doc, &schema, Basis::file_wins())
+        .await
+        .unwrap();
     assert!(again.is_empty(), "{:?}", again.changes);
 }
 
@@ -314,7 +319,7 @@ async fn publish_then_patch_sends_nothing_though_the_catalogue_reshaped_values()
     // Unchanged: nothing to send, with the resource ids written back and without them.
     let without_resource_ids = format!("id: {id}\n{text}");
     for file in [&published_text, &without_resource_ids] {
-        let (plan, _) = patch::prepare_update(&client, &yaml(file), &schema)
+        let (plan, _) = patch::prepare_update(&client, &yaml(file), &schema, Basis::file_wins())
             .await
             .unwrap();
         assert!(plan.is_empty(), "{:?}\n{file}", plan.changes);
@@ -322,13 +327,18 @@ async fn publish_then_patch_sends_nothing_though_the_catalogue_reshaped_values()
     // One field changed: exactly that field is sent, and then nothing again.
     let edited = published_text.replace("Second paragraph.", "Second paragraph, edited.");
     let doc = yaml(&edited);
-    let (plan, package) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
-    assert_eq!(plan.body.keys().collect::<Vec<_>>(), ["id", "notes"]);
-    let patched = patch::send_update(&client, &plan, &package, &doc, &schema)
+    let (plan, package) = patch::prepare_update(&client, &doc, &schema, Basis::file_wins())
         .await
         .unwrap();
+    assert_eq!(plan.body.keys().collect::<Vec<_>>(), ["id", "notes"]);
+    let (patched, _) =
+        patch::send_update(&client, &plan, &package, &doc, &schema, Basis::file_wins())
+            .await
+            .unwrap();
     assert!(patched.not_stored.is_empty(), "{:?}", patched.not_stored);
-    let (again, _) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
+    let (again, _) = patch::prepare_update(&client, &doc, &schema, Basis::file_wins())
+        .await
+        .unwrap();
     assert!(again.is_empty(), "{:?}", again.changes);
     let after = client.package_show(&id).await.unwrap();
     assert_eq!(resource_ids(&after), resource_ids(&stored));
@@ -364,13 +374,19 @@ async fn a_published_json_record_gets_its_ids_and_patches_one_field() {
     assert!(text_with_ids.starts_with(&format!("{{\n  \"id\": \"{}\",\n", published.id)));
     let client = ckan.client();
     let doc = Document::parse(&text_with_ids, Format::Json);
-    let (plan, _) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
+    let (plan, _) = patch::prepare_update(&client, &doc, &schema, Basis::file_wins())
+        .await
+        .unwrap();
     assert!(plan.is_empty(), "{:?}", plan.changes);
     let edited = text_with_ids.replace("\"Test the round trip.\"", "\"Edited.\"");
-    let (plan, _) =
-        patch::prepare_update(&client, &Document::parse(&edited, Format::Json), &schema)
-            .await
-            .unwrap();
+    let (plan, _) = patch::prepare_update(
+        &client,
+        &Document::parse(&edited, Format::Json),
+        &schema,
+        Basis::file_wins(),
+    )
+    .await
+    .unwrap();
     assert_eq!(plan.body.keys().collect::<Vec<_>>(), ["id", "purpose"]);
 }
 
@@ -407,11 +423,14 @@ async fn resource_ids_never_change_through_a_patch() {
 async fn update_resources(client: &CatalogueClient, text: &str) -> Vec<String> {
     let schema = Schema::embedded();
     let doc = yaml(text);
-    let (plan, package) = patch::prepare_update(client, &doc, &schema).await.unwrap();
-    assert_eq!(plan.fields(), ["resources"]);
-    let patched = patch::send_update(client, &plan, &package, &doc, &schema)
+    let (plan, package) = patch::prepare_update(client, &doc, &schema, Basis::file_wins())
         .await
         .unwrap();
+    assert_eq!(plan.fields(), ["resources"]);
+    let (patched, _) =
+        patch::send_update(client, &plan, &package, &doc, &schema, Basis::file_wins())
+            .await
+            .unwrap();
     assert!(patched.not_stored.is_empty(), "{:?}", patched.not_stored);
     resource_ids(&client.package_show(&patched.id).await.unwrap())
 }
@@ -446,7 +465,9 @@ async fn pull_then_check_then_patch_is_a_no_op() {
         let doc = Document::parse(&pulled.text, format);
         let diagnostics = check(&doc, &schema);
         assert!(diagnostics.is_empty(), "{diagnostics:#?}\n{}", pulled.text);
-        let (plan, _) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
+        let (plan, _) = patch::prepare_update(&client, &doc, &schema, Basis::file_wins())
+            .await
+            .unwrap();
         assert!(plan.is_empty(), "{:?}\n{}", plan.changes, pulled.text);
     }
 }
@@ -512,9 +533,14 @@ async fn unknown_id_says_wrong_catalogue() {
     assert!(text.contains("wrong catalogue?"), "{text}");
     let (_, record) = ckan.record("unknown");
     let record = format!("id: 00000000-0000-4000-8000-000000000000\n{record}");
-    let err = patch::prepare_update(&ckan.client(), &yaml(&record), &Schema::embedded())
-        .await
-        .unwrap_err();
+    let err = patch::prepare_update(
+        &ckan.client(),
+        &yaml(&record),
+        &Schema::embedded(),
+        Basis::file_wins(),
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("wrong catalogue?"), "{err}");
 }
 

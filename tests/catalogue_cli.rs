@@ -125,8 +125,10 @@ async fn publish_writes_only_the_id_after_the_catalogue_confirmed() {
             1
         )
     );
-    // No temporary or lock file left behind.
-    assert_eq!(ws.files(), ["r.bcdc.yaml"]);
+    // No temporary or lock file left behind; the synchronisation state beside it.
+    assert_eq!(ws.files(), [".bcdc-sync", "r.bcdc.yaml"]);
+    let state = ws.dir.path().join(".bcdc-sync/r.bcdc.yaml.json");
+    assert!(std::fs::read_to_string(state).unwrap().contains(ID));
     assert_eq!(fake.requests()[1].header("authorization"), Some(KEY));
     assert_no_key(&output);
 }
@@ -232,7 +234,8 @@ async fn dry_run_prints_the_request_and_sends_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn patch_shows_the_diff_and_needs_yes_without_a_terminal() {
-    let fake = start(vec![ok(stored()), ok(stored()), ok(stored())]).await;
+    // show; then show, show again just before sending, patch
+    let fake = start(vec![ok(stored()), ok(stored()), ok(stored()), ok(stored())]).await;
     let text =
         format!("id: {ID}\n{RECORD}").replace("notes: Made by the CLI tests.", "notes: New.");
     let ws = workspace(&text);
@@ -263,7 +266,7 @@ async fn patch_shows_the_diff_and_needs_yes_without_a_terminal() {
     )
     .await;
     assert!(output.status.success(), "{}", stderr(&output));
-    let sent: serde_json::Value = serde_json::from_slice(&fake.requests()[2].body).unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(&fake.requests()[3].body).unwrap();
     assert_eq!(sent, json!({"id": ID, "notes": "New."}));
     assert_eq!(ws.text(), text, "patch never writes the file");
 }

@@ -6,7 +6,7 @@ mod catalogue_fake;
 use std::time::Duration;
 
 use bcdc_lsp::catalogue::{
-    patch, publish, pull, ApiKey, Catalogue, CatalogueClient, ClientOptions, FileLocks,
+    patch, publish, pull, ApiKey, Basis, Catalogue, CatalogueClient, ClientOptions, FileLocks,
     WorkflowError,
 };
 use bcdc_lsp::schema::Schema;
@@ -184,7 +184,7 @@ async fn refusals_send_nothing() {
             .unwrap_err();
         assert!(err.to_string().contains(expected), "{err}");
     }
-    let err = patch::prepare_update(&c, &doc(RECORD), &schema)
+    let err = patch::prepare_update(&c, &doc(RECORD), &schema, Basis::file_wins())
         .await
         .unwrap_err();
     assert!(err.to_string().contains("use Publish"), "{err}");
@@ -253,21 +253,24 @@ async fn a_create_reply_without_id_is_an_error_not_an_empty_id() {
 
 #[tokio::test]
 async fn update_sends_only_the_changed_field() {
-    let fake = start(vec![ok(stored()), ok(stored())]).await;
+    // package_show to plan, again just before sending (unchanged), then package_patch
+    let fake = start(vec![ok(stored()), ok(stored()), ok(stored())]).await;
     let c = client(&fake.url);
     let schema = Schema::embedded();
     let text = format!("id: {ID}\n{RECORD}")
         .replace("notes: Created by the workflow tests.", "notes: Changed.");
     let d = doc(&text);
-    let (plan, package) = patch::prepare_update(&c, &d, &schema).await.unwrap();
+    let (plan, package) = patch::prepare_update(&c, &d, &schema, Basis::file_wins())
+        .await
+        .unwrap();
     assert_eq!(plan.fields(), ["notes"]);
-    let patched = patch::send_update(&c, &plan, &package, &d, &schema)
+    let (patched, _) = patch::send_update(&c, &plan, &package, &d, &schema, Basis::file_wins())
         .await
         .unwrap();
     assert_eq!(patched.fields, ["notes"]);
     // The fake stores nothing, so the catalogue "kept" the old notes: reported.
     assert_eq!(patched.not_stored, ["notes"]);
-    let body: Value = serde_json::from_slice(&fake.requests()[1].body).unwrap();
+    let body: Value = serde_json::from_slice(&fake.requests()[2].body).unwrap();
     assert_eq!(body, json!({"id": ID, "notes": "Changed."}));
 }
 
@@ -280,6 +283,7 @@ async fn deleted_record_is_not_updated() {
         &client(&fake.url),
         &doc(&format!("id: {ID}\n{RECORD}")),
         &Schema::embedded(),
+        Basis::file_wins(),
     )
     .await
     .unwrap_err();
@@ -292,9 +296,11 @@ async fn nothing_changed_sends_nothing() {
     let c = client(&fake.url);
     let schema = Schema::embedded();
     let d = doc(&format!("id: {ID}\n{RECORD}"));
-    let (plan, package) = patch::prepare_update(&c, &d, &schema).await.unwrap();
+    let (plan, package) = patch::prepare_update(&c, &d, &schema, Basis::file_wins())
+        .await
+        .unwrap();
     assert!(plan.is_empty(), "{:?}", plan.changes);
-    let patched = patch::send_update(&c, &plan, &package, &d, &schema)
+    let (patched, _) = patch::send_update(&c, &plan, &package, &d, &schema, Basis::file_wins())
         .await
         .unwrap();
     assert!(patched.message("test").contains("nothing to send"));
@@ -338,9 +344,21 @@ fn workflow_futures_are_send() {
     let schema = Schema::embedded();
     let d = doc(RECORD);
     assert_send(&publish::publish(&client, &d, &schema));
-    assert_send(&patch::prepare_update(&client, &d, &schema));
+    assert_send(&patch::prepare_update(
+        &client,
+        &d,
+        &schema,
+        Basis::file_wins(),
+    ));
     assert_send(&pull::pull(&client, "x", Format::Yaml, &schema));
     let plan = patch::plan_patch(d.root().unwrap(), stored().as_object().unwrap(), &schema);
     let package = stored().as_object().unwrap().clone();
-    assert_send(&patch::send_update(&client, &plan, &package, &d, &schema));
+    assert_send(&patch::send_update(
+        &client,
+        &plan,
+        &package,
+        &d,
+        &schema,
+        Basis::file_wins(),
+    ));
 }

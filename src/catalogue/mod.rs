@@ -28,17 +28,22 @@ pub mod portal;
 pub mod publish;
 pub mod pull;
 pub mod search;
+pub mod state_file;
 pub mod workflow;
 
 /// The pure record modules' old paths here, for code written against them.
 pub use crate::record::{compare, convert as record};
 
+pub use crate::record::plan::{
+    plan_patch, plan_sync, Basis, Conflict, FieldChange, PatchPlan, Resolve, Written,
+};
+pub use crate::record::state::SyncState;
 pub use client::{CatalogueClient, ClientOptions, License, Organization};
 pub use credentials::{ApiKey, Credentials, KeySource};
 pub use error::{AuthProblem, CatalogueError, ConnectionProblem, FieldError};
 pub use host::Catalogue;
 pub use lock::{FileLocks, LockFile};
-pub use patch::{plan_patch, prepare_update, send_update, FieldChange, PatchPlan, Patched};
+pub use patch::{prepare_update, send_update, Patched};
 pub use portal::portal_schema;
 pub use publish::{
     apply_edits, id_edits, prepare_publish, publish, PublishPlan, Published, TextEdit,

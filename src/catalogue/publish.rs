@@ -51,6 +51,8 @@ pub struct Published {
     pub resource_ids: Vec<Option<String>>,
     /// Write `id` and the resource ids into the file ([`apply_edits`]).
     pub edits: Vec<TextEdit>,
+    /// The record as the catalogue stored it, for the file's synchronisation state.
+    pub package: Map<String, Value>,
 }
 
 impl Published {
@@ -142,6 +144,7 @@ pub async fn publish(
             adopted,
             resource_ids,
             edits,
+            package: package.clone(),
         })
     };
     // An earlier attempt may have created it (the reply was lost, or the id not written).

@@ -70,8 +70,8 @@ pub fn pulled(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::patch::plan_patch;
     use crate::check::check;
+    use crate::record::plan::plan_patch;
     use crate::syntax::Document;
 
     #[test]

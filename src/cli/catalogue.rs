@@ -10,9 +10,13 @@ use clap::{Args, Subcommand};
 use serde_json::{Map, Value};
 
 use crate::catalogue::emit::record_text;
+use crate::catalogue::state_file::{self, write_atomically, Known};
+use crate::catalogue::workflow::string_field;
 use crate::catalogue::{
-    self, patch, publish, pull, CatalogueClient, FieldChange, LockFile, PatchPlan, WorkflowError,
+    self, patch, publish, pull, CatalogueClient, FieldChange, LockFile, PatchPlan, Resolve,
+    WorkflowError,
 };
+use crate::record::merge;
 use crate::schema::Schema;
 use crate::syntax::{Document, Format};
 
@@ -55,17 +59,44 @@ pub struct PatchArgs {
     /// Send without asking for confirmation.
     #[arg(long, short = 'y')]
     yes: bool,
+    #[command(flatten)]
+    side: SideArgs,
+}
+
+/// How to settle fields changed both in the file and on the catalogue since the last
+/// synchronisation (without either, nothing is sent while there are some).
+#[derive(Args, Debug)]
+pub struct SideArgs {
+    /// Take the file's values over the catalogue's.
+    #[arg(long, conflicts_with = "theirs")]
+    mine: bool,
+    /// Take the catalogue's values over the file's.
+    #[arg(long)]
+    theirs: bool,
+}
+
+impl SideArgs {
+    pub fn resolve(&self) -> Resolve {
+        match (self.mine, self.theirs) {
+            (true, _) => Resolve::Mine,
+            (_, true) => Resolve::Theirs,
+            _ => Resolve::Stop,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
 pub struct PullArgs {
-    /// The record's name (URL slug) or id.
+    /// The record's name (URL slug) or id; or a record file (with `id`) to bring the
+    /// catalogue's changes into, keeping the file's own edits.
     name_or_id: String,
     /// Write the record to this file (JSON if it ends in .json) instead of standard output.
     #[arg(short = 'o', long = "output")]
     output: Option<PathBuf>,
     #[command(flatten)]
     host: HostArg,
+    #[command(flatten)]
+    side: SideArgs,
 }
 
 /// Exit codes as for `check`: 0 done, 1 refused or failed, 2 usage or I/O.
@@ -109,6 +140,21 @@ async fn run_publish(args: PublishArgs, schema: &Schema) -> ExitCode {
         Err(e) => return workflow_failed(&file, &e),
     };
     let new_text = catalogue::apply_edits(&file.text, &published.edits);
+    // The state first: a file with its id and no state would ask before its next update.
+    let written = Document::parse(&new_text, file.doc.format());
+    let saved = state_file::save_synced(
+        &file.path,
+        client.catalogue().base_url(),
+        &written,
+        &published.package,
+        None,
+        &[],
+        &[],
+        schema,
+    );
+    if let Err(e) = saved {
+        eprintln!("bcdc-lsp: warning: the synchronisation state could not be written: {e}");
+    }
     match write_if_unchanged(&file, &new_text) {
         Ok(()) => {
             println!("{}", published.message(&client.catalogue().label()));
@@ -137,15 +183,49 @@ async fn run_patch(args: PatchArgs, schema: &Schema) -> ExitCode {
         Ok(lock) => lock,
         Err(e) => return workflow_failed(&file, &e),
     };
-    let (plan, package) = match patch::prepare_update(&client, &file.doc, schema).await {
-        Ok(planned) => planned,
-        Err(e) => return workflow_failed(&file, &e),
-    };
+    let base_url = client.catalogue().base_url().to_string();
+    let id = file.doc.root().and_then(|r| string_field(r, "id"));
+    let known = Known::read(&file.path, &base_url, id);
+    let mut resolve = args.side.resolve();
+    let (plan, package) =
+        match patch::prepare_update(&client, &file.doc, schema, known.basis(resolve)).await {
+            Ok(planned) => planned,
+            Err(e) => return workflow_failed(&file, &e),
+        };
     let label = client.catalogue().label();
     for key in &plan.ignored {
         eprintln!("note: `{key}` is set by the catalogue and is not sent");
     }
+    print_theirs(&plan, &label);
+    if plan.blocked(resolve) {
+        // Without a state the conflicts are a guess from the dates: a person may say.
+        let guessed = plan.conflicts.iter().all(|c| c.no_state);
+        let question = format!(
+            "{}\nSend the file's values over the catalogue's? [y/N] ",
+            plan.conflict_message()
+        );
+        let asked = guessed && !args.yes && !args.dry_run;
+        if !asked || confirm(&question) != Some(true) {
+            return fail(
+                1,
+                &format!("{}: {}", file.path.display(), plan.conflict_message()),
+            );
+        }
+        resolve = Resolve::Mine;
+    }
+    let basis = known.basis(resolve);
+    let plan = if resolve == args.side.resolve() {
+        plan
+    } else {
+        crate::record::plan::plan_sync(
+            file.doc.root().expect("planned, so it has a record"),
+            &package,
+            basis,
+            schema,
+        )
+    };
     if plan.is_empty() {
+        save_state(&file, &base_url, &package, &known, &plan.pending, schema);
         println!(
             "{} is up to date on {label}: nothing to send",
             file.path.display()
@@ -172,8 +252,9 @@ async fn run_patch(args: PatchArgs, schema: &Schema) -> ExitCode {
             }
         }
     }
-    match patch::send_update(&client, &plan, &package, &file.doc, schema).await {
-        Ok(patched) => {
+    match patch::send_update(&client, &plan, &package, &file.doc, schema, basis).await {
+        Ok((patched, stored)) => {
+            save_state(&file, &base_url, &stored, &known, &patched.pending, schema);
             println!("{}", patched.message(&label));
             ExitCode::SUCCESS
         }
@@ -181,7 +262,49 @@ async fn run_patch(args: PatchArgs, schema: &Schema) -> ExitCode {
     }
 }
 
+/// The file's new synchronisation state after an update; a failure is only a warning
+/// (the catalogue has the change; the next update will compare without the state).
+fn save_state(
+    file: &RecordFile,
+    catalogue: &str,
+    package: &Map<String, Value>,
+    known: &Known,
+    theirs: &[crate::record::state::Key],
+    schema: &Schema,
+) {
+    let saved = state_file::save_synced(
+        &file.path,
+        catalogue,
+        &file.doc,
+        package,
+        known.state.as_ref(),
+        theirs,
+        &[],
+        schema,
+    );
+    if let Err(e) = saved {
+        eprintln!("bcdc-lsp: warning: the synchronisation state could not be written: {e}");
+    }
+}
+
+/// Fields changed only on the catalogue: not sent, and how to take them.
+fn print_theirs(plan: &PatchPlan, catalogue: &str) {
+    if plan.theirs.is_empty() {
+        return;
+    }
+    let fields: Vec<&str> = plan.theirs.iter().map(|c| c.field.as_str()).collect();
+    eprintln!(
+        "note: changed on {catalogue} since this file was synchronised, not sent (kept \
+         there; `bcdc-lsp pull FILE` takes them into the file): {}",
+        fields.join(", ")
+    );
+}
+
 async fn run_pull(args: PullArgs, schema: &Schema) -> ExitCode {
+    let into = Path::new(&args.name_or_id);
+    if into.is_file() && args.output.is_none() {
+        return pull_into(&args, into, schema).await;
+    }
     let (client, _) = match setup(&args.host, None) {
         Ok(ready) => ready,
         Err(code) => return code,
@@ -191,7 +314,9 @@ async fn run_pull(args: PullArgs, schema: &Schema) -> ExitCode {
             return fail(
                 2,
                 &format!(
-                    "{} exists; pull writes only new files (choose another name)",
+                    "{} exists; pull writes only new files (to bring the catalogue's changes \
+                     into it, run `bcdc-lsp pull {}`)",
+                    path.display(),
                     path.display()
                 ),
             );
@@ -201,29 +326,139 @@ async fn run_pull(args: PullArgs, schema: &Schema) -> ExitCode {
         .output
         .as_deref()
         .map_or(Format::Yaml, |p| Format::from_path(&p.to_string_lossy()));
-    let pulled = match pull::pull(&client, &args.name_or_id, format, schema).await {
-        Ok(pulled) => pulled,
+    let package = match client.package_show(&args.name_or_id).await {
+        Ok(package) => package,
         Err(e) => return fail(1, &e.to_string()),
     };
+    let pulled = pull::pulled(&package, format, schema, client.catalogue());
     match &args.output {
         None => {
             print!("{}", pulled.text);
             ExitCode::SUCCESS
         }
-        Some(path) => match write_atomically(path, &pulled.text) {
-            Ok(()) => {
-                eprintln!(
-                    "pulled {} (id {}) from {} into {}",
-                    pulled.name,
-                    pulled.id,
-                    client.catalogue().label(),
-                    path.display()
+        Some(path) => {
+            let doc = Document::parse(&pulled.text, format);
+            let base_url = client.catalogue().base_url();
+            if let Err(e) =
+                state_file::save_synced(path, base_url, &doc, &package, None, &[], &[], schema)
+            {
+                return fail(
+                    2,
+                    &format!("cannot write the state of {}: {e}", path.display()),
                 );
-                ExitCode::SUCCESS
             }
-            Err(e) => fail(2, &format!("cannot write {}: {e}", path.display())),
-        },
+            match write_atomically(path, &pulled.text) {
+                Ok(()) => {
+                    eprintln!(
+                        "pulled {} (id {}) from {} into {}",
+                        pulled.name,
+                        pulled.id,
+                        client.catalogue().label(),
+                        path.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(2, &format!("cannot write {}: {e}", path.display())),
+            }
+        }
     }
+}
+
+/// `pull FILE`: the catalogue's changes since the file's last synchronisation written
+/// into it; the file's own edits kept (and left for `patch` to send).
+async fn pull_into(args: &PullArgs, path: &Path, schema: &Schema) -> ExitCode {
+    let (client, file) = match setup(&args.host, Some(path)) {
+        Ok(ready) => ready,
+        Err(code) => return code,
+    };
+    let file = file.expect("a file was given");
+    let _lock = match LockFile::acquire(&file.path) {
+        Ok(lock) => lock,
+        Err(e) => return workflow_failed(&file, &e),
+    };
+    let Some(root) = file.doc.root() else {
+        return fail(1, &format!("{} holds no record", path.display()));
+    };
+    let Some(id) = string_field(root, "id") else {
+        return fail(
+            1,
+            &format!(
+                "{} has no id: it is not on the catalogue yet",
+                path.display()
+            ),
+        );
+    };
+    let base_url = client.catalogue().base_url().to_string();
+    let known = Known::read(&file.path, &base_url, Some(id));
+    let resolve = args.side.resolve();
+    let package = match client.package_show(id).await {
+        Ok(package) => package,
+        Err(e) => return workflow_failed(&file, &WorkflowError::from_catalogue(e, &file.doc)),
+    };
+    // Without a state, what differs is the catalogue's unless the file is newer.
+    let plan = crate::record::plan::plan_sync(root, &package, known.basis(resolve), schema);
+    if plan.blocked(resolve) {
+        return fail(
+            1,
+            &format!("{}: {}", path.display(), plan.conflict_message()),
+        );
+    }
+    let Value::Object(file_record) = root.to_json() else {
+        return fail(1, &format!("{} holds no record", path.display()));
+    };
+    let merged = merge::merged_record(&file_record, &package, &plan, schema);
+    let new_text = match merge::merged_text(&file.doc, &merged) {
+        Ok(text) => text,
+        Err(reason) => {
+            return fail(
+                1,
+                &format!("{}: {reason}; nothing was changed", path.display()),
+            )
+        }
+    };
+    let written = Document::parse(&new_text, file.doc.format());
+    let saved = state_file::save_synced(
+        &file.path,
+        &base_url,
+        &written,
+        &package,
+        known.state.as_ref(),
+        &[],
+        &plan.local,
+        schema,
+    );
+    if let Err(e) = saved {
+        return fail(
+            2,
+            &format!("cannot write the state of {}: {e}", path.display()),
+        );
+    }
+    if new_text != file.text {
+        if let Err(reason) = write_if_unchanged(&file, &new_text) {
+            return fail(1, &format!("not pulled: {reason}"));
+        }
+    }
+    let taken: Vec<&str> = plan.theirs.iter().map(|c| c.field.as_str()).collect();
+    let kept: Vec<&str> = plan.fields();
+    let label = client.catalogue().label();
+    match (taken.is_empty(), kept.is_empty()) {
+        (true, true) => eprintln!("{} is the same as on {label}", path.display()),
+        _ => eprintln!(
+            "pulled from {label} into {}: {}; the file's own changes kept: {}",
+            path.display(),
+            if taken.is_empty() {
+                "nothing".to_string()
+            } else {
+                taken.join(", ")
+            },
+            if kept.is_empty() {
+                "none".to_string()
+            } else {
+                kept.join(", ")
+            }
+        ),
+    }
+    ExitCode::SUCCESS
 }
 
 /// A record file as read.
@@ -389,34 +624,6 @@ fn write_if_unchanged(file: &RecordFile, new_text: &str) -> Result<(), String> {
     }
     write_atomically(&file.path, new_text)
         .map_err(|e| format!("{} could not be written ({e})", file.path.display()))
-}
-
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "record".into());
-    let temp = dir.join(format!(".{name}.bcdc-tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut out = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        out.write_all(text.as_bytes())?;
-        out.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&temp, meta.permissions())?;
-        }
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }
 
 #[cfg(test)]

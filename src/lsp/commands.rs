@@ -9,7 +9,10 @@ use super::convert;
 use super::documents::CatalogueMark;
 use super::server::Shared;
 use crate::assist::CatalogueState;
-use crate::catalogue::{self, CatalogueClient, Problem, WorkflowError};
+use crate::catalogue::state_file::{self, Known};
+use crate::catalogue::workflow::string_field;
+use crate::catalogue::{self, CatalogueClient, Problem, Resolve, WorkflowError};
+use crate::record::state::Key;
 use crate::syntax::{Document, Format};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -122,6 +125,20 @@ async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Val
             published.id
         );
     }
+    if let Some(path) = uri.to_file_path() {
+        let base_url = catalogue.catalogue().base_url();
+        let schema = shared.schema();
+        let _ = state_file::save_synced(
+            &path,
+            base_url,
+            &doc,
+            &published.package,
+            None,
+            &[],
+            &[],
+            &schema,
+        );
+    }
     mark_problems(shared, &uri, &[]);
     Ok(outcome(
         true,
@@ -182,12 +199,18 @@ async fn write_ids(
 
 async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value, String> {
     let uri = uri_arg(args, 0)?;
-    // The editor may have asked the user already: `[uri, {"confirmed": true}]`.
-    let confirmed = args
-        .get(1)
+    // The editor may have asked the user already: `[uri, {"confirmed": true}]`; and it may
+    // settle conflicts: `{"side": "mine" | "theirs"}`.
+    let options = args.get(1);
+    let confirmed = options
         .and_then(|o| o.get("confirmed"))
         .and_then(Value::as_bool)
         == Some(true);
+    let resolve = match options.and_then(|o| o.get("side")).and_then(Value::as_str) {
+        Some("mine") => Resolve::Mine,
+        Some("theirs") => Resolve::Theirs,
+        _ => Resolve::Stop,
+    };
     let catalogue = connect(shared)?;
     let _guard = shared
         .locks
@@ -195,16 +218,57 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
         .map_err(|e| e.to_string())?;
     let doc = snapshot(shared, &uri)?;
     let schema = shared.schema();
-    let (plan, package) = catalogue::prepare_update(&catalogue, &doc, &schema)
+    // The state lives beside the file on disk; an unsaved document has none of its own.
+    let path = uri.to_file_path().map(|p| p.into_owned());
+    let base_url = catalogue.catalogue().base_url().to_string();
+    let id = doc.root().and_then(|r| string_field(r, "id"));
+    let known = match &path {
+        Some(path) => Known::read(path, &base_url, id),
+        None => Known {
+            state: None,
+            written: None,
+        },
+    };
+    let basis = known.basis(resolve);
+    let (plan, package) = catalogue::prepare_update(&catalogue, &doc, &schema, basis)
         .await
         .map_err(|e| failure(shared, &uri, &e))?;
     let label = catalogue.catalogue().label();
+    let theirs: Vec<&str> = plan.theirs.iter().map(|c| c.field.as_str()).collect();
+    let conflicts: Vec<&str> = plan.conflicts.iter().map(|c| c.field.as_str()).collect();
+    let details = json!({"theirs": theirs, "conflicts": conflicts});
+    if plan.blocked(resolve) {
+        return Ok(outcome(false, &plan.conflict_message(), details));
+    }
+    let save = |package: &serde_json::Map<String, Value>, pending: &[Key]| {
+        if let Some(path) = &path {
+            let _ = state_file::save_synced(
+                path,
+                &base_url,
+                &doc,
+                package,
+                known.state.as_ref(),
+                pending,
+                &[],
+                &schema,
+            );
+        }
+    };
+    let kept = if theirs.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; changed on {label} only, kept there (pull to take them): {}",
+            theirs.join(", ")
+        )
+    };
     if plan.is_empty() {
+        save(&package, &plan.pending);
         mark_problems(shared, &uri, &[]);
         return Ok(outcome(
             true,
-            &format!("nothing changed: the record on {label} is the same"),
-            json!({"fields": []}),
+            &format!("nothing to send: the record on {label} has the file's changes{kept}"),
+            json!({"fields": [], "theirs": theirs}),
         ));
     }
     let fields = plan
@@ -215,7 +279,7 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
     if !confirmed {
         let summary: Vec<String> = plan.changes.iter().map(|c| c.summary()).collect();
         let question = format!(
-            "Update {} on {label}? Changed: {}",
+            "Update {} on {label}? Changed: {}{kept}",
             plan.id,
             summary.join("; ")
         );
@@ -239,9 +303,11 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
             ));
         }
     }
-    let patched = catalogue::send_update(&catalogue, &plan, &package, &doc, &schema)
-        .await
-        .map_err(|e| failure(shared, &uri, &e))?;
+    let (patched, stored) =
+        catalogue::send_update(&catalogue, &plan, &package, &doc, &schema, basis)
+            .await
+            .map_err(|e| failure(shared, &uri, &e))?;
+    save(&stored, &patched.pending);
     mark_problems(shared, &uri, &[]);
     // the catalogue now has the file's state
     let state = doc
@@ -254,8 +320,8 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
     shared.docs.with(&uri, |open| open.catalogue_state = state);
     Ok(outcome(
         true,
-        &patched.message(&label),
-        json!({"id": patched.id, "url": patched.url, "fields": fields}),
+        &format!("{}{kept}", patched.message(&label)),
+        json!({"id": patched.id, "url": patched.url, "fields": fields, "theirs": theirs}),
     ))
 }
 
@@ -269,9 +335,12 @@ async fn pull(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value,
     let target = uri_arg(args, 1)?;
     let catalogue = connect(shared)?;
     let format = Format::from_path(target.as_str());
-    let pulled = catalogue::pull(&catalogue, name, format, &shared.schema())
+    let schema = shared.schema();
+    let package = catalogue
+        .package_show(name)
         .await
         .map_err(|e| e.to_string())?;
+    let pulled = catalogue::pull::pulled(&package, format, &schema, catalogue.catalogue());
     let create = DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
         uri: target.clone(),
         options: Some(CreateFileOptions {
@@ -298,6 +367,11 @@ async fn pull(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value,
         .await
         .map_err(|e| e.message.to_string())?;
     let label = catalogue.catalogue().label();
+    if let (true, Some(path)) = (response.applied, target.to_file_path()) {
+        let doc = Document::parse(&pulled.text, format);
+        let base_url = catalogue.catalogue().base_url();
+        let _ = state_file::save_synced(&path, base_url, &doc, &package, None, &[], &[], &schema);
+    }
     let message = if response.applied {
         format!(
             "pulled {} from {label} into {}",

@@ -4,3 +4,6 @@
 
 pub mod compare;
 pub mod convert;
+pub mod merge;
+pub mod plan;
+pub mod state;

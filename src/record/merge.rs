@@ -1,0 +1,173 @@
+//! Pull into a file that has edits of its own: the catalogue's changes since the last
+//! synchronisation (a plan's `pending` keys) written into the file, the file's own edits
+//! kept. YAML keeps its comments and layout outside the fields that change; JSON is written
+//! again whole (it has no comments to keep).
+
+use serde_json::{Map, Value};
+
+use super::compare::match_resources;
+use super::convert::{record_from_package, resource_record};
+use super::plan::PatchPlan;
+use super::state::Key;
+use crate::catalogue::emit::record_text;
+use crate::schema::Schema;
+use crate::syntax::{Document, Format};
+
+/// The file's record (file form) with the catalogue's value of every key in
+/// `plan.pending`.
+pub fn merged_record(
+    file: &Map<String, Value>,
+    package: &Map<String, Value>,
+    plan: &PatchPlan,
+    schema: &Schema,
+) -> Map<String, Value> {
+    let stored = record_from_package(package, schema);
+    let mut merged = file.clone();
+    let mut resources = false;
+    for key in &plan.pending {
+        match key {
+            Key::Field(k) => match stored.get(k) {
+                Some(v) => {
+                    merged.insert(k.clone(), v.clone());
+                }
+                None => {
+                    merged.remove(k);
+                }
+            },
+            Key::ResourceField(..) | Key::Resource(_) => resources = true,
+        }
+    }
+    if resources {
+        let list = merged_resources(file, package, &plan.pending, schema);
+        merged.insert("resources".into(), Value::Array(list));
+    }
+    merged
+}
+
+fn merged_resources(
+    file: &Map<String, Value>,
+    package: &Map<String, Value>,
+    pending: &[Key],
+    schema: &Schema,
+) -> Vec<Value> {
+    let wanted = file
+        .get("resources")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let stored: Vec<&Map<String, Value>> = package
+        .get("resources")
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(Value::as_object).collect())
+        .unwrap_or_default();
+    let id_of = |r: &Map<String, Value>| r.get("id").and_then(Value::as_str).map(str::to_string);
+    let whole = |rid: &str| pending.contains(&Key::Resource(rid.to_string()));
+    let matches = match_resources(&wanted, &stored);
+    let mut out: Vec<(Option<usize>, Value)> = Vec::new();
+    for (item, matched) in wanted.iter().zip(&matches) {
+        match (item, matched) {
+            (Value::Object(resource), Some(si)) => {
+                let rid = id_of(stored[*si]).unwrap_or_default();
+                let theirs = resource_record(stored[*si], schema);
+                let mut resource = resource.clone();
+                for key in pending {
+                    let Key::ResourceField(r, k) = key else {
+                        continue;
+                    };
+                    if *r != rid {
+                        continue;
+                    }
+                    match theirs.get(k) {
+                        Some(v) => resource.insert(k.clone(), v.clone()),
+                        None => resource.remove(k),
+                    };
+                }
+                out.push((Some(*si), Value::Object(resource)));
+            }
+            // Deleted on the catalogue: gone from the file too.
+            (Value::Object(resource), None) if id_of(resource).is_some_and(|rid| whole(&rid)) => {}
+            (item, _) => out.push((None, item.clone())),
+        }
+    }
+    // Added on the catalogue: at its place.
+    for (si, resource) in stored.iter().enumerate() {
+        let added = !matches.contains(&Some(si)) && id_of(resource).is_some_and(|r| whole(&r));
+        if added {
+            let at = out
+                .iter()
+                .position(|(i, _)| i.is_some_and(|i| i > si))
+                .unwrap_or(out.len());
+            out.insert(
+                at,
+                (Some(si), Value::Object(resource_record(resource, schema))),
+            );
+        }
+    }
+    out.into_iter().map(|(_, v)| v).collect()
+}
+
+/// The file's text with `merged` as its record: in YAML each changed top-level entry is
+/// replaced (added at the end, removed with its line), everything else kept byte for
+/// byte; the result is parsed again to prove it holds `merged`. `Err` says why it could
+/// not be written in this file's layout.
+pub fn merged_text(doc: &Document, merged: &Map<String, Value>) -> Result<String, String> {
+    let text = doc.slice(0..doc.text().len_bytes()).into_owned();
+    let Some(root) = doc.root() else {
+        return Err("the file holds no record".into());
+    };
+    let new_text = match doc.format() {
+        Format::Json => record_text(merged, Format::Json),
+        Format::Yaml => {
+            let entries = root.as_map().ok_or("the file's record is not a mapping")?;
+            let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+            let entry_text = |key: &str, value: &Value| {
+                let mut one = Map::new();
+                one.insert(key.to_string(), value.clone());
+                let mut t = record_text(&one, Format::Yaml);
+                t.pop(); // the newline after it is the file's
+                t
+            };
+            for entry in entries {
+                let now = entry.value.to_json();
+                match merged.get(&entry.key) {
+                    Some(v) if *v == now => {}
+                    Some(v) => edits.push((entry.range(), entry_text(&entry.key, v))),
+                    None => {
+                        let range = entry.range();
+                        let end = text[range.end..]
+                            .find('\n')
+                            .map_or(text.len(), |i| range.end + i + 1);
+                        edits.push((range.start..end, String::new()));
+                    }
+                }
+            }
+            let mut added = String::new();
+            for (key, value) in merged {
+                if root.get(key).is_none() {
+                    added.push_str(&entry_text(key, value));
+                    added.push('\n');
+                }
+            }
+            let mut out = text.clone();
+            edits.sort_by_key(|(r, _)| r.start);
+            for (range, new) in edits.into_iter().rev() {
+                out.replace_range(range, &new);
+            }
+            if !added.is_empty() {
+                if !out.ends_with('\n') && !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&added);
+            }
+            out
+        }
+    };
+    let again = Document::parse(&new_text, doc.format());
+    let holds = again.syntax_errors().is_empty()
+        && again.root().map(|r| r.to_json()) == Some(Value::Object(merged.clone()));
+    if holds {
+        Ok(new_text)
+    } else {
+        Err("the catalogue's changes cannot be written into this file's layout".into())
+    }
+}

@@ -21,6 +21,7 @@ pub mod credentials;
 pub mod emit;
 pub mod error;
 pub mod host;
+pub mod listing;
 pub mod lists;
 pub mod lock;
 pub mod patch;

@@ -28,6 +28,12 @@ pub enum CatalogueCommand {
     Patch(PatchArgs),
     /// Download a record as a record file (YAML, or JSON for a .json file).
     Pull(PullArgs),
+    /// What `apply` would do to each record file (create, update, unchanged, pull, conflict,
+    /// invalid). Exit status: 0 nothing to do, 1 invalid or conflicting records, 2 could
+    /// not run, 3 changes to apply.
+    Plan(super::plan::PlanArgs),
+    /// Create and update the catalogue's records from record files and folders.
+    Apply(super::plan::ApplyArgs),
 }
 
 #[derive(Args, Debug)]
@@ -35,7 +41,7 @@ pub struct HostArg {
     /// Catalogue: `test` (https://cat.data.gov.bc.ca, the default), `prod`
     /// (https://catalogue.data.gov.bc.ca) or a CKAN base URL.
     #[arg(long, default_value = "test")]
-    host: String,
+    pub host: String,
 }
 
 #[derive(Args, Debug)]
@@ -113,6 +119,8 @@ pub fn run(command: CatalogueCommand) -> ExitCode {
         CatalogueCommand::Publish(args) => runtime.block_on(run_publish(args, &schema)),
         CatalogueCommand::Patch(args) => runtime.block_on(run_patch(args, &schema)),
         CatalogueCommand::Pull(args) => runtime.block_on(run_pull(args, &schema)),
+        CatalogueCommand::Plan(args) => super::plan::run_plan(args),
+        CatalogueCommand::Apply(args) => super::plan::run_apply(args),
     }
 }
 
@@ -135,12 +143,37 @@ async fn run_publish(args: PublishArgs, schema: &Schema) -> ExitCode {
         Ok(lock) => lock,
         Err(e) => return workflow_failed(&file, &e),
     };
-    let published = match publish::publish(&client, &file.doc, schema).await {
-        Ok(published) => published,
-        Err(e) => return workflow_failed(&file, &e),
-    };
+    match publish_file(&client, &file, schema).await {
+        Ok(published) => {
+            println!("{}", published.message(&client.catalogue().label()));
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Workflow(e)) => workflow_failed(&file, &e),
+        Err(Failure::NotWritten(reason)) => fail(1, &reason),
+    }
+}
+
+/// Why a workflow on a file did not finish.
+pub(super) enum Failure {
+    /// Nothing was changed on the catalogue (unless the error says it may have been).
+    Workflow(WorkflowError),
+    /// The catalogue has the change, but the file could not be written: what to do.
+    NotWritten(String),
+}
+
+/// Publishes `file` (locked by the caller), then writes its synchronisation state and the
+/// new ids into it.
+pub(super) async fn publish_file(
+    client: &CatalogueClient,
+    file: &RecordFile,
+    schema: &Schema,
+) -> Result<publish::Published, Failure> {
+    let published = publish::publish(client, &file.doc, schema)
+        .await
+        .map_err(Failure::Workflow)?;
     let new_text = catalogue::apply_edits(&file.text, &published.edits);
-    // The state first: a file with its id and no state would ask before its next update.
+    // The state first: a file with its id and no state would ask before its next update
+    // (and a file without its id finds the record by name again).
     let written = Document::parse(&new_text, file.doc.format());
     let saved = state_file::save_synced(
         &file.path,
@@ -155,22 +188,16 @@ async fn run_publish(args: PublishArgs, schema: &Schema) -> ExitCode {
     if let Err(e) = saved {
         eprintln!("bcdc-lsp: warning: the synchronisation state could not be written: {e}");
     }
-    match write_if_unchanged(&file, &new_text) {
-        Ok(()) => {
-            println!("{}", published.message(&client.catalogue().label()));
-            ExitCode::SUCCESS
-        }
-        Err(reason) => fail(
-            1,
-            &format!(
-                "{}, but {reason}: add `id: {}` to {} yourself (publishing again would also \
-                 find it)",
-                published.message(&client.catalogue().label()),
-                published.id,
-                file.path.display()
-            ),
-        ),
-    }
+    write_if_unchanged(file, &new_text).map_err(|reason| {
+        Failure::NotWritten(format!(
+            "{}, but {reason}: add `id: {}` to {} yourself (publishing again would also \
+             find it)",
+            published.message(&client.catalogue().label()),
+            published.id,
+            file.path.display()
+        ))
+    })?;
+    Ok(published)
 }
 
 async fn run_patch(args: PatchArgs, schema: &Schema) -> ExitCode {
@@ -264,7 +291,7 @@ async fn run_patch(args: PatchArgs, schema: &Schema) -> ExitCode {
 
 /// The file's new synchronisation state after an update; a failure is only a warning
 /// (the catalogue has the change; the next update will compare without the state).
-fn save_state(
+pub(super) fn save_state(
     file: &RecordFile,
     catalogue: &str,
     package: &Map<String, Value>,
@@ -462,10 +489,25 @@ async fn pull_into(args: &PullArgs, path: &Path, schema: &Schema) -> ExitCode {
 }
 
 /// A record file as read.
-struct RecordFile {
-    path: PathBuf,
-    text: String,
-    doc: Document,
+pub(super) struct RecordFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub doc: Document,
+}
+
+impl RecordFile {
+    pub(super) fn read(path: &Path) -> Result<RecordFile, String> {
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("{} is not UTF-8 text", path.display()))?;
+        let doc = Document::parse(&text, Format::from_path(&path.to_string_lossy()));
+        Ok(RecordFile {
+            path: path.to_path_buf(),
+            text,
+            doc,
+        })
+    }
 }
 
 /// The client for `--host` with the key from the environment or config file, and the
@@ -477,23 +519,12 @@ fn setup(
     let client = catalogue::connect(&host.host, None).map_err(|e| fail(2, &e))?;
     let file = match path {
         None => None,
-        Some(path) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| fail(2, &format!("cannot read {}: {e}", path.display())))?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| fail(2, &format!("{} is not UTF-8 text", path.display())))?;
-            let doc = Document::parse(&text, Format::from_path(&path.to_string_lossy()));
-            Some(RecordFile {
-                path: path.to_path_buf(),
-                text,
-                doc,
-            })
-        }
+        Some(path) => Some(RecordFile::read(path).map_err(|e| fail(2, &e))?),
     };
     Ok((client, file))
 }
 
-fn fail(code: u8, message: &str) -> ExitCode {
+pub(super) fn fail(code: u8, message: &str) -> ExitCode {
     eprintln!("bcdc-lsp: {message}");
     ExitCode::from(code)
 }
@@ -531,7 +562,7 @@ fn print_request(url: &str, body: &Map<String, Value>) {
 }
 
 /// Asks on the terminal; `None` when standard input is not one.
-fn confirm(question: &str) -> Option<bool> {
+pub(super) fn confirm(question: &str) -> Option<bool> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return None;
@@ -611,7 +642,7 @@ fn line_diff<'a>(before: &'a [String], after: &'a [String]) -> Vec<(char, &'a st
 /// Writes the new text only if the file still holds what was read (the user may have
 /// edited it meanwhile), through a temporary file in the same folder and a rename, so that
 /// the file is either wholly old or wholly new.
-fn write_if_unchanged(file: &RecordFile, new_text: &str) -> Result<(), String> {
+pub(super) fn write_if_unchanged(file: &RecordFile, new_text: &str) -> Result<(), String> {
     match std::fs::read(&file.path) {
         Ok(now) if now == file.text.as_bytes() => {}
         Ok(_) => return Err(format!("{} changed meanwhile", file.path.display())),

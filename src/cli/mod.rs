@@ -3,6 +3,7 @@
 mod audit;
 mod catalogue;
 mod check;
+mod plan;
 
 use crate::schema::Schema;
 use clap::{Parser, Subcommand, ValueEnum};

@@ -29,6 +29,9 @@ pub struct SyncState {
     pub fields: BTreeMap<String, Prints>,
     /// Resource id → its fields with a value on either side.
     pub resources: BTreeMap<String, BTreeMap<String, Prints>>,
+    /// Changes made on the catalogue were left out of the file (a pull brings them).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pull_needed: bool,
 }
 
 /// The fingerprints of one field's value in the file and on the catalogue.
@@ -163,10 +166,49 @@ impl SyncState {
         for key in theirs {
             state.keep_from(previous, key, false);
         }
+        state.pull_needed = !theirs.is_empty();
         for key in mine {
             state.keep_from(previous, key, true);
         }
         state
+    }
+
+    /// Whether `file` (request form) is what the file held at the synchronisation, field
+    /// by field and resource by resource (by id): then, if the catalogue did not change
+    /// either, there is nothing to do, without reading the catalogue's copy.
+    pub fn file_unchanged(&self, file: &Map<String, Value>) -> bool {
+        let same =
+            |values: &Map<String, Value>, fields: &BTreeMap<String, Prints>, skip: &[&str]| {
+                let empty = empty_print();
+                let null = Value::Null;
+                values
+                    .keys()
+                    .chain(fields.keys())
+                    .filter(|k| !skip.contains(&k.as_str()))
+                    .all(|k| {
+                        let print = fields.get(k).map_or(&empty, |p| &p.file);
+                        fingerprint(k, values.get(k).unwrap_or(&null)) == *print
+                    })
+            };
+        if !same(file, &self.fields, &["id", "type", "resources"]) {
+            return false;
+        }
+        let resources = file
+            .get("resources")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        resources.len() == self.resources.len()
+            && resources.iter().all(|r| {
+                let resource = r.as_object();
+                let fields = resource
+                    .and_then(|r| r.get("id"))
+                    .and_then(Value::as_str)
+                    .and_then(|id| self.resources.get(id));
+                match (resource, fields) {
+                    (Some(resource), Some(fields)) => same(resource, fields, &["id"]),
+                    _ => false,
+                }
+            })
     }
 
     /// `key` as `previous` had it (absent if it had not). Without a previous state, the

@@ -11,7 +11,7 @@
 
 mod render;
 mod report;
-mod walk;
+pub(super) mod walk;
 
 use super::OutputFormat;
 use crate::check;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// A file to check. An explicitly named file is checked whatever its name;
 /// one found in a folder only when it turns out to be a record.
-pub(super) struct Candidate {
+pub(crate) struct Candidate {
     pub path: PathBuf,
     pub explicit: bool,
 }
@@ -20,7 +20,7 @@ pub(super) struct Candidate {
 /// `.gitignore` (also outside a git repository), `.ignore`, `.git/info/exclude`
 /// and the global gitignore exclude are skipped, as are `target` and
 /// `node_modules`. Symbolic links are followed (a loop is an error).
-pub(super) fn candidates(
+pub(crate) fn candidates(
     roots: &[PathBuf],
     sorted: bool,
 ) -> impl Iterator<Item = Result<Candidate, String>> + '_ {

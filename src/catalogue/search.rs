@@ -248,7 +248,7 @@ fn is_current_in(cached: &HashMap<String, Map<String, Value>>, id: &str, modifie
 
 /// `metadata_modified` to the millisecond, without a zone: `package_show` gives
 /// microseconds (`2024-05-01T12:34:56.123456`), Solr milliseconds with `Z`.
-fn stamp(value: &str) -> String {
+pub(crate) fn stamp(value: &str) -> String {
     let value = value.trim().trim_end_matches('Z');
     let (seconds, fraction) = value.split_once('.').unwrap_or((value, ""));
     let mut millis: String = fraction.chars().take(3).collect();

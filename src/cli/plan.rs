@@ -24,6 +24,7 @@ use super::catalogue::{
 };
 use super::check::walk;
 use crate::catalogue::listing::{list_organizations, Listed};
+use crate::catalogue::search::stamp;
 use crate::catalogue::state_file::Known;
 use crate::catalogue::workflow::{require_valid, string_field};
 use crate::catalogue::{
@@ -276,7 +277,7 @@ async fn plan_all(
         let known = Known::read(&found.file.path, &base_url, Some(&id));
         let unchanged = match (&known.state, by_id.get(id.as_str()), found.file.doc.root()) {
             (Some(state), Some(listed), Some(root)) => {
-                state.metadata_modified == listed.metadata_modified
+                stamp(&state.metadata_modified) == stamp(&listed.metadata_modified)
                     && !state.pull_needed
                     && state.file_unchanged(&api_body(root, schema))
             }

@@ -171,3 +171,35 @@ pub fn merged_text(doc: &Document, merged: &Map<String, Value>) -> Result<String
         Err("the catalogue's changes cannot be written into this file's layout".into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_catalogues_changes_go_into_the_yaml_keeping_the_rest() {
+        let text = "# Mine\ntitle: Mine   # my comment\nnotes: Old.\npurpose: P\nname: n\n";
+        let doc = Document::parse(text, Format::Yaml);
+        let Value::Object(mut merged) = doc.root().unwrap().to_json() else {
+            unreachable!()
+        };
+        merged.insert("notes".into(), json!("Theirs.\nTwo lines.\n"));
+        merged.remove("purpose");
+        merged.insert("tag_string".into(), json!("a,b"));
+        assert_eq!(
+            merged_text(&doc, &merged).unwrap(),
+            "# Mine\ntitle: Mine   # my comment\nnotes: |\n  Theirs.\n  Two lines.\nname: n\n\
+             tag_string: \"a,b\"\n"
+        );
+        let json_doc = Document::parse(r#"{"title": "Mine", "notes": "Old."}"#, Format::Json);
+        let mut merged = Map::new();
+        merged.insert("title".into(), json!("Mine"));
+        merged.insert("notes".into(), json!("Theirs."));
+        let again = merged_text(&json_doc, &merged).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(&again).unwrap(),
+            Value::Object(merged)
+        );
+    }
+}

@@ -887,4 +887,124 @@ mod tests {
         };
         assert_eq!(long.summary(), "notes");
     }
+    /// A file pulled from `package`, its state, and the basis with that state.
+    fn synced(package: &Map<String, Value>) -> (Map<String, Value>, SyncState) {
+        let schema = Schema::embedded();
+        let record = record_from_package(package, &schema);
+        let body = api_body(&tree(&Value::Object(record.clone())), &schema);
+        let state = SyncState::after("c", &body, package, None, &[], &[], &schema);
+        (record, state)
+    }
+
+    fn with_state(state: &SyncState, resolve: Resolve) -> Basis<'_> {
+        Basis {
+            state: Some(state),
+            written: Written::Unknown,
+            resolve,
+        }
+    }
+
+    #[test]
+    fn a_change_made_only_on_the_catalogue_is_kept_and_the_files_is_sent() {
+        let schema = Schema::embedded();
+        let package = stored();
+        let (mut record, state) = synced(&package);
+        let mut now = package.clone();
+        now.insert("notes".into(), json!("Theirs."));
+        record.insert("title".into(), json!("Mine"));
+        let plan = plan_sync(
+            &tree(&Value::Object(record)),
+            &now,
+            with_state(&state, Resolve::Stop),
+            &schema,
+        );
+        assert_eq!(plan.fields(), ["title"]);
+        assert!(!plan.body.contains_key("notes"));
+        assert_eq!(plan.theirs[0].field, "notes");
+        assert_eq!(plan.theirs[0].after, json!("Theirs."));
+        assert_eq!(plan.pending, [Key::Field("notes".into())]);
+    }
+
+    #[test]
+    fn a_field_changed_on_both_sides_is_a_conflict_until_a_side_is_chosen() {
+        let schema = Schema::embedded();
+        let package = stored();
+        let (mut record, state) = synced(&package);
+        let mut now = package.clone();
+        now.insert("notes".into(), json!("Theirs."));
+        record.insert("notes".into(), json!("Mine."));
+        let root = tree(&Value::Object(record));
+        let stop = plan_sync(&root, &now, with_state(&state, Resolve::Stop), &schema);
+        assert!(stop.blocked(Resolve::Stop) && stop.is_empty());
+        assert_eq!(stop.conflicts[0].field, "notes");
+        let mine = plan_sync(&root, &now, with_state(&state, Resolve::Mine), &schema);
+        assert_eq!(mine.body["notes"], "Mine.");
+        let theirs = plan_sync(&root, &now, with_state(&state, Resolve::Theirs), &schema);
+        assert!(theirs.is_empty() && !theirs.blocked(Resolve::Theirs));
+        // The same change on both sides is no conflict (an update whose reply was lost).
+        let mut same = now.clone();
+        same.insert("notes".into(), json!("Mine."));
+        let plan = plan_sync(&root, &same, with_state(&state, Resolve::Stop), &schema);
+        assert!(plan.is_empty() && plan.conflicts.is_empty(), "{plan:?}");
+    }
+
+    #[test]
+    fn resources_merge_field_by_field() {
+        let schema = Schema::embedded();
+        let package = stored();
+        let (mut record, state) = synced(&package);
+        let mut now = package.clone();
+        now["resources"][1]["format"] = json!("geojson");
+        now["resources"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"id": "r3", "name": "Theirs", "format": "csv"}));
+        record["resources"][0]["url"] = json!("https://x/mine.csv");
+        let plan = plan_sync(
+            &tree(&Value::Object(record)),
+            &now,
+            with_state(&state, Resolve::Stop),
+            &schema,
+        );
+        assert_eq!(plan.fields(), ["resources"]);
+        let sent = plan.body["resources"].as_array().unwrap();
+        let ids: Vec<&Value> = sent.iter().map(|r| &r["id"]).collect();
+        assert_eq!(ids, [&json!("r1"), &json!("r2"), &json!("r3")]);
+        assert_eq!(sent[0]["url"], "https://x/mine.csv");
+        assert_eq!(sent[1]["format"], "geojson", "their edit of r2 kept");
+        let theirs: Vec<&str> = plan.theirs.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(
+            theirs,
+            [
+                "resources[API].format",
+                "resources[Theirs] (added on the catalogue)"
+            ]
+        );
+    }
+
+    #[test]
+    fn without_a_state_the_dates_decide() {
+        let schema = Schema::embedded();
+        let package = stored();
+        let mut record = record_from_package(&package, &schema);
+        record.insert("notes".into(), json!("Mine."));
+        let root = tree(&Value::Object(record));
+        let modified = package["metadata_modified"].as_str().unwrap().to_string();
+        let basis = |written| Basis {
+            state: None,
+            written,
+            resolve: Resolve::Stop,
+        };
+        let older = plan_sync(
+            &root,
+            &package,
+            basis(Written::At("2000-01-01T00:00:00")),
+            &schema,
+        );
+        assert!(older.blocked(Resolve::Stop) && older.conflicts[0].no_state);
+        let newer = format!("{modified}9");
+        let plan = plan_sync(&root, &package, basis(Written::At(&newer)), &schema);
+        assert_eq!(plan.fields(), ["notes"]);
+        assert!(!plan.blocked(Resolve::Stop));
+    }
 }

@@ -110,11 +110,45 @@ pub async fn start(script: Vec<Behaviour>) -> Fake {
     }
 }
 
+/// Starts a fake that answers each request with what `answer` says for it (for tests
+/// whose requests come in no fixed order).
+pub async fn start_with(answer: fn(&Recorded) -> Behaviour) -> Fake {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let recorded = requests.clone();
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            let recorded = recorded.clone();
+            tokio::spawn(async move {
+                let Some(request) = read_request(&mut stream).await else {
+                    return;
+                };
+                let behaviour = answer(&request);
+                recorded.lock().unwrap().push(request);
+                respond(stream, behaviour).await;
+            });
+        }
+    });
+    Fake {
+        url,
+        requests,
+        task,
+    }
+}
+
 async fn serve(mut stream: TcpStream, behaviour: Behaviour, recorded: Arc<Mutex<Vec<Recorded>>>) {
     let Some(request) = read_request(&mut stream).await else {
         return;
     };
     recorded.lock().unwrap().push(request);
+    respond(stream, behaviour).await;
+}
+
+async fn respond(mut stream: TcpStream, behaviour: Behaviour) {
     match behaviour {
         Behaviour::Raw(bytes) => {
             let _ = stream.write_all(&bytes).await;

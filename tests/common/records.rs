@@ -1,6 +1,8 @@
 //! What the synchronisation tests share: a valid record and the command line against the
 //! local CKAN.
 
+#![allow(dead_code)] // each test binary uses a different part
+
 use crate::common::ckan::Ckan;
 use std::process::{Command, Output, Stdio};
 

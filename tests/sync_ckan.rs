@@ -264,5 +264,37 @@ fn the_editors_update_command_keeps_an_edit_made_on_the_catalogue() {
     assert_eq!(result["ok"], false, "{result:#}");
     assert_eq!(result["conflicts"], json!(["purpose"]), "{result:#}");
     assert_eq!(show(&ckan, &name)["purpose"], "Their purpose.");
+    // and a diagnostic on the field says so.
+    let published = lsp.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["diagnostics"].as_array().is_some_and(|d| {
+                d.iter().any(|x| {
+                    x["message"]
+                        .as_str()
+                        .is_some_and(|s| s.starts_with("purpose changed on"))
+                })
+            })
+    });
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("purpose:"))
+        .unwrap();
+    let diagnostic = published["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| {
+            x["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("purpose changed on")
+        })
+        .unwrap()
+        .clone();
+    assert_eq!(diagnostic["range"]["start"]["line"], line, "{diagnostic:#}");
+    assert!(diagnostic["message"]
+        .as_str()
+        .unwrap()
+        .contains("Their purpose."));
     lsp.shutdown();
 }

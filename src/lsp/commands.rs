@@ -10,7 +10,7 @@ use super::documents::CatalogueMark;
 use super::server::Shared;
 use crate::assist::CatalogueState;
 use crate::catalogue::state_file::{self, Known};
-use crate::catalogue::workflow::string_field;
+use crate::catalogue::workflow::{locate, string_field};
 use crate::catalogue::{self, CatalogueClient, Problem, Resolve, WorkflowError};
 use crate::record::state::Key;
 use crate::syntax::{Document, Format};
@@ -238,6 +238,38 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
     let conflicts: Vec<&str> = plan.conflicts.iter().map(|c| c.field.as_str()).collect();
     let details = json!({"theirs": theirs, "conflicts": conflicts});
     if plan.blocked(resolve) {
+        // Each conflicting field gets a diagnostic until it is edited or an update succeeds.
+        let problems: Vec<Problem> = plan
+            .conflicts
+            .iter()
+            .map(|c| {
+                let range = locate(&doc, &c.pointer);
+                let theirs = c.theirs.as_ref().map_or("no value".to_string(), |v| {
+                    let text = match v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    let short: String = text.chars().take(60).collect();
+                    if short.len() < text.len() {
+                        format!("{short}…")
+                    } else {
+                        short
+                    }
+                });
+                Problem {
+                    line: doc.text().byte_to_line(range.start) + 1,
+                    range,
+                    pointer: c.pointer.clone(),
+                    message: format!(
+                        "{} changed on {label} too since the last synchronisation (it has: \
+                         {theirs}); update with side \"mine\" to send yours, or pull with \
+                         --theirs to take theirs",
+                        c.field
+                    ),
+                }
+            })
+            .collect();
+        mark_problems(shared, &uri, &problems);
         return Ok(outcome(false, &plan.conflict_message(), details));
     }
     let save = |package: &serde_json::Map<String, Value>, pending: &[Key]| {

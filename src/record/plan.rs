@@ -123,6 +123,8 @@ impl Written<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
     pub field: String,
+    /// Where it is in the file (RFC 6901; `/resources` for a resource the file lacks).
+    pub pointer: String,
     /// The file's value (`None`: not in the file).
     pub mine: Option<Value>,
     /// The catalogue's value (`None`: not on the catalogue).
@@ -323,6 +325,7 @@ pub fn plan_sync(
             Side::Both { no_state } => {
                 plan.conflicts.push(Conflict {
                     field: key.clone(),
+                    pointer: format!("/{key}"),
                     mine: Some(mine),
                     theirs: stored.get(key).cloned(),
                     no_state,
@@ -461,6 +464,7 @@ fn resources_sync(
             if edited {
                 plan.conflicts.push(Conflict {
                     field: format!("{label} (deleted on the catalogue)"),
+                    pointer: format!("/resources/{index}"),
                     mine: Some(item.clone()),
                     theirs: None,
                     no_state: false,
@@ -552,6 +556,11 @@ fn resources_sync(
                 Side::Both { no_state } => {
                     plan.conflicts.push(Conflict {
                         field,
+                        pointer: if resource.contains_key(&key) {
+                            format!("/resources/{index}/{key}")
+                        } else {
+                            format!("/resources/{index}")
+                        },
                         mine: Some(mine.clone()).filter(|v| !v.is_null()),
                         theirs: Some(theirs).filter(|v| !v.is_null()),
                         no_state,
@@ -587,6 +596,7 @@ fn resources_sync(
                 if edited {
                     plan.conflicts.push(Conflict {
                         field: format!("{label} (deleted in the file)"),
+                        pointer: "/resources".into(),
                         mine: None,
                         theirs: Some(Value::Object(shown.clone())),
                         no_state: false,
@@ -607,6 +617,7 @@ fn resources_sync(
             (None, _) => {
                 plan.conflicts.push(Conflict {
                     field: format!("{label} (not in the file)"),
+                    pointer: "/resources".into(),
                     mine: None,
                     theirs: Some(Value::Object(shown.clone())),
                     no_state: true,

@@ -443,6 +443,14 @@ async fn pull_into(args: &PullArgs, path: &Path, schema: &Schema) -> ExitCode {
             )
         }
     };
+    // The file first: killed before the state is written, the next update finds the
+    // catalogue's values in the file and on the catalogue alike, and sends nothing; the other
+    // order could send the file's old values back as if they were edits.
+    if new_text != file.text {
+        if let Err(reason) = write_if_unchanged(&file, &new_text) {
+            return fail(1, &format!("not pulled: {reason}"));
+        }
+    }
     let written = Document::parse(&new_text, file.doc.format());
     let saved = state_file::save_synced(
         &file.path,
@@ -459,11 +467,6 @@ async fn pull_into(args: &PullArgs, path: &Path, schema: &Schema) -> ExitCode {
             2,
             &format!("cannot write the state of {}: {e}", path.display()),
         );
-    }
-    if new_text != file.text {
-        if let Err(reason) = write_if_unchanged(&file, &new_text) {
-            return fail(1, &format!("not pulled: {reason}"));
-        }
     }
     let taken: Vec<&str> = plan.theirs.iter().map(|c| c.field.as_str()).collect();
     let kept: Vec<&str> = plan.fields();

@@ -15,7 +15,7 @@ use super::emit::yaml_inline_string;
 use super::error::CatalogueError;
 use super::workflow::{record_root, require_valid, string_field, WorkflowError};
 use crate::record::compare::match_resources;
-use crate::record::convert::{api_body, same_organization};
+use crate::record::convert::{api_body, package_resources, same_organization};
 use crate::schema::Schema;
 use crate::syntax::{Document, Format, Node};
 
@@ -190,11 +190,7 @@ fn resource_ids(body: &Map<String, Value>, package: &Map<String, Value>) -> Vec<
         .get("resources")
         .and_then(Value::as_array)
         .map_or(&[][..], Vec::as_slice);
-    let stored: Vec<&Map<String, Value>> = package
-        .get("resources")
-        .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(Value::as_object).collect())
-        .unwrap_or_default();
+    let stored: Vec<&Map<String, Value>> = package_resources(package);
     match_resources(sent, &stored)
         .into_iter()
         .map(|found| {

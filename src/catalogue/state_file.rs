@@ -10,6 +10,7 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
+use crate::audit::report::rfc3339_utc;
 use crate::record::convert::api_body;
 use crate::record::plan::{Basis, Resolve, Written};
 use crate::record::state::{Key, SyncState};
@@ -133,23 +134,10 @@ fn iso_utc(time: SystemTime) -> String {
     let since = time
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default();
-    let secs = since.as_secs();
-    let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
-    // Howard Hinnant's days → civil date.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let seconds = rfc3339_utc(since.as_secs());
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}",
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60,
+        "{}.{:06}",
+        seconds.trim_end_matches('Z'),
         since.subsec_micros()
     )
 }

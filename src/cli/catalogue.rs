@@ -201,14 +201,9 @@ pub(super) async fn publish_file(
 }
 
 async fn run_patch(args: PatchArgs, schema: &Schema) -> ExitCode {
-    let (client, file) = match setup(&args.host, Some(&args.file)) {
+    let (client, file, _lock) = match setup_locked(&args.host, &args.file) {
         Ok(ready) => ready,
         Err(code) => return code,
-    };
-    let file = file.expect("a file was given");
-    let _lock = match LockFile::acquire(&file.path) {
-        Ok(lock) => lock,
-        Err(e) => return workflow_failed(&file, &e),
     };
     let base_url = client.catalogue().base_url().to_string();
     let id = file.doc.root().and_then(|r| string_field(r, "id"));
@@ -394,14 +389,9 @@ async fn run_pull(args: PullArgs, schema: &Schema) -> ExitCode {
 /// `pull FILE`: the catalogue's changes since the file's last synchronisation written
 /// into it; the file's own edits kept (and left for `patch` to send).
 async fn pull_into(args: &PullArgs, path: &Path, schema: &Schema) -> ExitCode {
-    let (client, file) = match setup(&args.host, Some(path)) {
+    let (client, file, _lock) = match setup_locked(&args.host, path) {
         Ok(ready) => ready,
         Err(code) => return code,
-    };
-    let file = file.expect("a file was given");
-    let _lock = match LockFile::acquire(&file.path) {
-        Ok(lock) => lock,
-        Err(e) => return workflow_failed(&file, &e),
     };
     let Some(root) = file.doc.root() else {
         return fail(1, &format!("{} holds no record", path.display()));
@@ -525,6 +515,17 @@ fn setup(
         Some(path) => Some(RecordFile::read(path).map_err(|e| fail(2, &e))?),
     };
     Ok((client, file))
+}
+
+/// [`setup`] for a record file, with its lock file held (one workflow per file at a time).
+fn setup_locked(
+    host: &HostArg,
+    path: &Path,
+) -> Result<(CatalogueClient, RecordFile, LockFile), ExitCode> {
+    let (client, file) = setup(host, Some(path))?;
+    let file = file.expect("a file was given");
+    let lock = LockFile::acquire(&file.path).map_err(|e| workflow_failed(&file, &e))?;
+    Ok((client, file, lock))
 }
 
 pub(super) fn fail(code: u8, message: &str) -> ExitCode {

@@ -129,13 +129,9 @@ struct Planned {
 }
 
 pub fn run_plan(args: PlanArgs) -> ExitCode {
-    let Some(runtime) = runtime() else {
-        return fail(2, "cannot start the runtime");
-    };
-    let schema = Arc::new(Schema::embedded());
-    let client = match catalogue::connect(&args.host.host, None) {
-        Ok(client) => client,
-        Err(e) => return fail(2, &e),
+    let (runtime, schema, client) = match start(&args.host) {
+        Ok(started) => started,
+        Err(code) => return code,
     };
     let resolve = args.side.resolve();
     let planned =
@@ -176,11 +172,16 @@ fn exit_status(planned: &[Planned]) -> ExitCode {
     }
 }
 
-fn runtime() -> Option<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
+/// The runtime, the embedded schema and the client for `--host`.
+fn start(
+    host: &HostArg,
+) -> Result<(tokio::runtime::Runtime, Arc<Schema>, CatalogueClient), ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .ok()
+        .map_err(|e| fail(2, &format!("cannot start: {e}")))?;
+    let client = catalogue::connect(&host.host, None).map_err(|e| fail(2, &e))?;
+    Ok((runtime, Arc::new(Schema::embedded()), client))
 }
 
 /// A record file found under the paths, checked.
@@ -581,13 +582,9 @@ enum Applied {
 }
 
 pub fn run_apply(args: ApplyArgs) -> ExitCode {
-    let Some(runtime) = runtime() else {
-        return fail(2, "cannot start the runtime");
-    };
-    let schema = Arc::new(Schema::embedded());
-    let client = match catalogue::connect(&args.host.host, None) {
-        Ok(client) => client,
-        Err(e) => return fail(2, &e),
+    let (runtime, schema, client) = match start(&args.host) {
+        Ok(started) => started,
+        Err(code) => return code,
     };
     let resolve = args.side.resolve();
     let planned = match runtime.block_on(plan_all(&client, &args.paths, &[], resolve, &schema)) {

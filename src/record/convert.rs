@@ -209,6 +209,15 @@ pub fn record_from_package(package: &Map<String, Value>, schema: &Schema) -> Map
     record
 }
 
+/// The resources of a `package_show` result (objects only).
+pub fn package_resources(package: &Map<String, Value>) -> Vec<&Map<String, Value>> {
+    package
+        .get("resources")
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(Value::as_object).collect())
+        .unwrap_or_default()
+}
+
 /// One resource in file form: `id` first, schema order, output-only/system/empty dropped.
 pub fn resource_record(resource: &Map<String, Value>, schema: &Schema) -> Map<String, Value> {
     let mut out = Map::new();

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::compare::match_resources;
-use super::convert::{record_from_package, resource_record};
+use super::convert::{package_resources, record_from_package, resource_record};
 use super::plan::PatchPlan;
 use super::state::Key;
 use crate::catalogue::emit::record_text;
@@ -55,11 +55,7 @@ fn merged_resources(
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let stored: Vec<&Map<String, Value>> = package
-        .get("resources")
-        .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(Value::as_object).collect())
-        .unwrap_or_default();
+    let stored: Vec<&Map<String, Value>> = package_resources(package);
     let id_of = |r: &Map<String, Value>| r.get("id").and_then(Value::as_str).map(str::to_string);
     let whole = |rid: &str| pending.contains(&Key::Resource(rid.to_string()));
     let matches = match_resources(&wanted, &stored);

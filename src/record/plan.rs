@@ -14,8 +14,8 @@ use serde_json::{Map, Value};
 
 use super::compare::{match_resources, stored_as};
 use super::convert::{
-    api_body, is_catalogue_managed, record_from_package, resource_record, same_organization,
-    tag_set, OUTPUT_ONLY_RESOURCE_KEYS,
+    api_body, is_catalogue_managed, package_resources, record_from_package, resource_record,
+    same_organization, tag_set, OUTPUT_ONLY_RESOURCE_KEYS,
 };
 use super::state::{empty_print, fingerprint, Key, Prints, SyncState};
 use crate::schema::Schema;
@@ -424,11 +424,7 @@ fn resources_sync(
     schema: &Schema,
     plan: &mut PatchPlan,
 ) {
-    let stored: Vec<&Map<String, Value>> = package
-        .get("resources")
-        .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(Value::as_object).collect())
-        .unwrap_or_default();
+    let stored: Vec<&Map<String, Value>> = package_resources(package);
     let Value::Array(wanted) = value else {
         let change = FieldChange {
             field: "resources".into(),

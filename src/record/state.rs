@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::compare::match_resources;
-use super::convert::{is_empty, record_from_package, resource_record, tag_set, unix_newlines};
+use super::convert::{
+    is_empty, package_resources, record_from_package, resource_record, tag_set, unix_newlines,
+};
 use crate::schema::Schema;
 
 /// The synchronisation state of one record file (stored as JSON beside it).
@@ -132,11 +134,7 @@ impl SyncState {
             .get("resources")
             .and_then(Value::as_array)
             .map_or(&[][..], Vec::as_slice);
-        let stored: Vec<&Map<String, Value>> = package
-            .get("resources")
-            .and_then(Value::as_array)
-            .map(|items| items.iter().filter_map(Value::as_object).collect())
-            .unwrap_or_default();
+        let stored: Vec<&Map<String, Value>> = package_resources(package);
         let matches = match_resources(wanted, &stored);
         for (index, resource) in stored.iter().enumerate() {
             let Some(rid) = resource.get("id").and_then(Value::as_str) else {

@@ -423,7 +423,7 @@ async fn pull_into(args: &PullArgs, path: &Path, schema: &Schema) -> ExitCode {
     let Value::Object(file_record) = root.to_json() else {
         return fail(1, &format!("{} holds no record", path.display()));
     };
-    let merged = merge::merged_record(&file_record, &package, &plan, schema);
+    let merged = merge::merged_record(&file_record, &package, &plan, known.state.as_ref(), schema);
     let new_text = match merge::merged_text(&file.doc, &merged) {
         Ok(text) => text,
         Err(reason) => {

@@ -5,20 +5,20 @@
 
 use serde_json::{Map, Value};
 
-use super::compare::match_resources;
 use super::convert::{package_resources, record_from_package, resource_record};
 use super::plan::PatchPlan;
-use super::state::Key;
+use super::state::{pair_resources, Key, SyncState};
 use crate::catalogue::emit::record_text;
 use crate::schema::Schema;
 use crate::syntax::{Document, Format};
 
 /// The file's record (file form) with the catalogue's value of every key in
-/// `plan.pending`.
+/// `plan.pending` (a plan made with `state`).
 pub fn merged_record(
     file: &Map<String, Value>,
     package: &Map<String, Value>,
     plan: &PatchPlan,
+    state: Option<&SyncState>,
     schema: &Schema,
 ) -> Map<String, Value> {
     let stored = record_from_package(package, schema);
@@ -38,7 +38,7 @@ pub fn merged_record(
         }
     }
     if resources {
-        let list = merged_resources(file, package, &plan.pending, schema);
+        let list = merged_resources(file, package, &plan.pending, state, schema);
         merged.insert("resources".into(), Value::Array(list));
     }
     merged
@@ -48,6 +48,7 @@ fn merged_resources(
     file: &Map<String, Value>,
     package: &Map<String, Value>,
     pending: &[Key],
+    state: Option<&SyncState>,
     schema: &Schema,
 ) -> Vec<Value> {
     let wanted = file
@@ -58,7 +59,7 @@ fn merged_resources(
     let stored: Vec<&Map<String, Value>> = package_resources(package);
     let id_of = |r: &Map<String, Value>| r.get("id").and_then(Value::as_str).map(str::to_string);
     let whole = |rid: &str| pending.contains(&Key::Resource(rid.to_string()));
-    let matches = match_resources(&wanted, &stored);
+    let matches = pair_resources(&wanted, &stored, state);
     let mut out: Vec<(Option<usize>, Value)> = Vec::new();
     for (item, matched) in wanted.iter().zip(&matches) {
         match (item, matched) {

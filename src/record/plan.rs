@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::compare::{match_resources, stored_as};
+use super::compare::stored_as;
 use super::convert::{
     api_body, is_catalogue_managed, package_resources, record_from_package, resource_record,
     same_organization, tag_set, OUTPUT_ONLY_RESOURCE_KEYS,
 };
-use super::state::{empty_print, fingerprint, Key, Prints, SyncState};
+use super::state::{empty_print, fingerprint, pair_resources, Key, Prints, SyncState};
 use crate::schema::Schema;
 use crate::syntax::Node;
 
@@ -414,7 +414,7 @@ fn resource_label(resource: &Map<String, Value>, index: usize) -> String {
 }
 
 /// The resources part of [`plan_sync`]: each file resource matched to a stored one
-/// ([`match_resources`]) takes its id, and keeps the stored fields the file did not
+/// ([`pair_resources`]) takes its id, and keeps the stored fields the file did not
 /// change, so that a patch never changes a resource's id, never deletes a resource or a
 /// catalogue-fed field by accident, and never reverts a change made on the catalogue.
 fn resources_sync(
@@ -436,7 +436,7 @@ fn resources_sync(
     };
     let id_of = |r: &Map<String, Value>| r.get("id").and_then(Value::as_str).map(str::to_string);
     let base_of = |rid: &str| basis.state.and_then(|s| s.resources.get(rid));
-    let matches = match_resources(wanted, &stored);
+    let matches = pair_resources(wanted, &stored, basis.state);
     let mut changed = false;
     // (stored index or None for a new one, resource sent, resource shown in the diff)
     let mut sent: Vec<(Option<usize>, Value, Value)> = Vec::new();
@@ -1013,5 +1013,40 @@ mod tests {
         let plan = plan_sync(&root, &package, basis(Written::At(&newer)), &schema);
         assert_eq!(plan.fields(), ["notes"]);
         assert!(!plan.blocked(Resolve::Stop));
+    }
+
+    #[test]
+    fn a_resource_added_in_the_file_and_one_added_on_the_catalogue_are_both_kept() {
+        let schema = Schema::embedded();
+        let package = stored();
+        let (mut record, state) = synced(&package);
+        let mut now = package.clone();
+        now["resources"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"id": "r3", "name": "Theirs", "format": "csv"}));
+        record["resources"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "Mine", "format": "json"}));
+        let plan = plan_sync(
+            &tree(&Value::Object(record)),
+            &now,
+            with_state(&state, Resolve::Stop),
+            &schema,
+        );
+        let sent = plan.body["resources"].as_array().unwrap();
+        let names: Vec<&Value> = sent.iter().map(|r| &r["name"]).collect();
+        assert_eq!(
+            names,
+            [
+                &json!("CSV"),
+                &json!("API"),
+                &json!("Mine"),
+                &json!("Theirs")
+            ]
+        );
+        assert_eq!(sent[3]["id"], "r3");
+        assert!(sent[2].get("id").is_none());
     }
 }

@@ -135,7 +135,7 @@ impl SyncState {
             .and_then(Value::as_array)
             .map_or(&[][..], Vec::as_slice);
         let stored: Vec<&Map<String, Value>> = package_resources(package);
-        let matches = match_resources(wanted, &stored);
+        let matches = pair_resources(wanted, &stored, previous);
         for (index, resource) in stored.iter().enumerate() {
             let Some(rid) = resource.get("id").and_then(Value::as_str) else {
                 continue;
@@ -258,6 +258,30 @@ impl SyncState {
             }
         }
     }
+}
+
+/// [`match_resources`], except that once there is a state, a file resource without an id
+/// is matched only to a resource the state knows: a resource added to the file and one added
+/// on the catalogue meanwhile are two resources, not one (by position) edited twice.
+pub fn pair_resources(
+    wanted: &[Value],
+    stored: &[&Map<String, Value>],
+    state: Option<&SyncState>,
+) -> Vec<Option<usize>> {
+    let mut matches = match_resources(wanted, stored);
+    if let Some(state) = state {
+        for (item, matched) in wanted.iter().zip(matches.iter_mut()) {
+            let has_id = item.get("id").and_then(Value::as_str).is_some();
+            let known = matched
+                .and_then(|i| stored[i].get("id"))
+                .and_then(Value::as_str)
+                .is_some_and(|rid| state.resources.contains_key(rid));
+            if !has_id && !known {
+                *matched = None;
+            }
+        }
+    }
+    matches
 }
 
 /// A catalogue fingerprint no value has: the field was never synchronised.

@@ -1049,4 +1049,31 @@ mod tests {
         assert_eq!(sent[3]["id"], "r3");
         assert!(sent[2].get("id").is_none());
     }
+
+    #[test]
+    fn an_update_whose_reply_was_lost_sends_nothing_again() {
+        let schema = Schema::embedded();
+        let package = stored();
+        let (mut record, state) = synced(&package);
+        record["resources"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "Mine", "format": "json"}));
+        record.insert("purpose".into(), json!("Mine."));
+        // The catalogue took the update; the state was not written.
+        let mut now = package.clone();
+        now.insert("purpose".into(), json!("Mine."));
+        now["resources"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"id": "r9", "name": "Mine", "format": "json"}));
+        let plan = plan_sync(
+            &tree(&Value::Object(record)),
+            &now,
+            with_state(&state, Resolve::Stop),
+            &schema,
+        );
+        assert!(plan.is_empty(), "{:?}", plan.changes);
+        assert!(plan.conflicts.is_empty(), "{:?}", plan.conflicts);
+    }
 }

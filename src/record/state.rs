@@ -261,8 +261,10 @@ impl SyncState {
 }
 
 /// [`match_resources`], except that once there is a state, a file resource without an id
-/// is matched only to a resource the state knows: a resource added to the file and one added
-/// on the catalogue meanwhile are two resources, not one (by position) edited twice.
+/// is matched by position only to a resource the state knows: a resource added to the file
+/// and one added on the catalogue meanwhile are two resources, not one edited twice. (By
+/// name it still matches: that is how an update whose reply was lost finds the resource it
+/// added.)
 pub fn pair_resources(
     wanted: &[Value],
     stored: &[&Map<String, Value>],
@@ -271,12 +273,18 @@ pub fn pair_resources(
     let mut matches = match_resources(wanted, stored);
     if let Some(state) = state {
         for (item, matched) in wanted.iter().zip(matches.iter_mut()) {
-            let has_id = item.get("id").and_then(Value::as_str).is_some();
-            let known = matched
-                .and_then(|i| stored[i].get("id"))
-                .and_then(Value::as_str)
-                .is_some_and(|rid| state.resources.contains_key(rid));
-            if !has_id && !known {
+            let text = |m: Option<&Map<String, Value>>, k: &str| {
+                m.and_then(|m| m.get(k))
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+            };
+            let theirs = matched.map(|i| stored[i]);
+            let has_id = text(item.as_object(), "id").is_some();
+            let known = text(theirs, "id").is_some_and(|rid| state.resources.contains_key(&rid));
+            let same_name =
+                text(item.as_object(), "name").is_some_and(|n| text(theirs, "name") == Some(n));
+            if !has_id && !known && !same_name {
                 *matched = None;
             }
         }

@@ -141,7 +141,7 @@ pub fn run_plan(args: PlanArgs) -> ExitCode {
         };
     let label = client.catalogue().label();
     let text = match args.format {
-        PlanFormat::Human => human(&planned, &label),
+        PlanFormat::Human => human(&planned, &label, true),
         PlanFormat::Json => {
             let mut text = serde_json::to_string_pretty(&to_json(&planned, &label))
                 .expect("JSON values serialise");
@@ -411,9 +411,13 @@ fn summary(planned: &[Planned]) -> String {
     }
 }
 
-fn human(planned: &[Planned], catalogue: &str) -> String {
+/// One line (or a few) per record; `unchanged` ones only when `all`.
+fn human(planned: &[Planned], catalogue: &str, all: bool) -> String {
     let mut out = String::new();
     for p in planned {
+        if !all && matches!(p.action, Action::Unchanged) {
+            continue;
+        }
         let path = path_text(p);
         match &p.action {
             Action::Create => out.push_str(&format!("+ create     {path} ({})\n", p.name)),
@@ -602,12 +606,7 @@ pub fn run_apply(args: ApplyArgs) -> ExitCode {
             Action::Invalid { .. } | Action::Conflict { .. } | Action::Failed { .. }
         )
     });
-    let shown: Vec<Planned> = planned
-        .iter()
-        .filter(|p| !matches!(p.action, Action::Unchanged))
-        .cloned()
-        .collect();
-    eprint!("{}", human(&shown, &label));
+    eprint!("{}", human(&planned, &label, false));
     if work.is_empty() {
         println!("nothing to apply on {label}");
         return if blocked {

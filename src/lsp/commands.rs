@@ -299,7 +299,11 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
         mark_problems(shared, &uri, &[]);
         return Ok(outcome(
             true,
-            &format!("nothing to send: the record on {label} has the file's changes{kept}"),
+            &if theirs.is_empty() {
+                format!("nothing changed: the record on {label} is the same")
+            } else {
+                format!("nothing to send{kept}")
+            },
             json!({"fields": [], "theirs": theirs}),
         ));
     }

@@ -172,6 +172,13 @@ pub async fn publish(
             let name_taken = matches!(&error, CatalogueError::Validation { fields, .. }
                 if fields.iter().any(|f| f.pointer == "/name"
                     && f.messages.iter().any(|m| m.contains("already in use"))));
+            // An earlier attempt's create, still running on the server when we looked, may
+            // have finished meanwhile: look once more.
+            if name_taken {
+                if let Ok(Some(existing)) = find_existing(client, &plan, doc).await {
+                    return published(&existing, true);
+                }
+            }
             let mut failure = WorkflowError::from_catalogue(error, doc);
             if let (WorkflowError::Catalogue { hint, .. }, true) = (&mut failure, name_taken) {
                 *hint = Some(

@@ -70,7 +70,8 @@ pub fn cli(ckan: &Ckan, args: &[&str]) -> Output {
 }
 
 pub fn ok(output: &Output) -> String {
+    let out = String::from_utf8_lossy(&output.stdout).into_owned();
     let err = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(output.status.success(), "{err}");
-    format!("{}{err}", String::from_utf8_lossy(&output.stdout))
+    assert!(output.status.success(), "{out}{err}");
+    format!("{out}{err}")
 }

@@ -66,9 +66,12 @@ fn the_bare_result_and_other_portals_load_too() {
     assert_eq!(s.dataset_fields[0].label, "Title");
     assert_eq!(s.dataset_fields[1].kind, FieldKind::Select);
     assert!(s.resource_fields.is_empty());
-    // CKAN's core `owner_org` is a field of every schema; requiring it is the portal's setting
+    // CKAN's core `owner_org` is a field of every schema, with its `owner_org_validator`
     let org = s.field_at("/owner_org").unwrap();
-    assert_eq!((org.kind, org.required), (FieldKind::Organization, false));
+    assert_eq!(
+        (org.kind, org.required, org.form_only),
+        (FieldKind::Organization, true, false)
+    );
     assert!(Schema::from_json(&serde_json::json!({"x": 1}), &serde_json::json!([])).is_err());
 }
 

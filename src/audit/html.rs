@@ -68,6 +68,12 @@ pub fn render(report: &Report) -> String {
                 "error"
             ),
             (
+                "records_refused",
+                report.refused(),
+                "the catalogue would refuse",
+                "error"
+            ),
+            (
                 "records_with_warnings",
                 report.with_warnings_only(),
                 "with warnings only",
@@ -120,6 +126,15 @@ pub fn render(report: &Report) -> String {
             .by_org
             .iter()
             .map(|o| (o.org.as_str(), o.records, Some(o.with_errors))),
+    );
+    chart(
+        &mut out,
+        "by-enforcement",
+        "Problems by what the catalogue would do",
+        report
+            .by_enforcement
+            .iter()
+            .map(|(class, n)| (class.as_str(), *n, None)),
     );
     chart(
         &mut out,

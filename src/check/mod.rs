@@ -120,18 +120,6 @@ impl Diagnostic {
             enforcement,
         }
     }
-
-    /// The message with what the catalogue would do, where the message
-    /// itself does not say it.
-    pub fn full_message(&self) -> String {
-        match self.enforcement {
-            Enforcement::FormOnly => format!(
-                "{} (only the portal's web form or policy asks for this: its API accepts the record)",
-                self.message
-            ),
-            Enforcement::Refused | Enforcement::Dropped => self.message.clone(),
-        }
-    }
 }
 
 /// Is this document a record file? By name, or by its top-level `type`.
@@ -178,8 +166,21 @@ pub fn check_with(doc: &Document, schema: &Schema, cache: &mut Cache) -> Vec<Dia
     run(doc, schema, Some(cache))
 }
 
-/// Checks, keeping the list entries' results in `cache` when there is one.
+/// Checks, keeping the list entries' results in `cache` when there is one;
+/// a message says when the catalogue's API would accept the record anyway.
 fn run(doc: &Document, schema: &Schema, cache: Option<&mut Cache>) -> Vec<Diagnostic> {
+    let mut out = find(doc, schema, cache);
+    for d in &mut out {
+        if d.enforcement == Enforcement::FormOnly {
+            d.message.push_str(
+                " (only the portal's web form or policy asks for this: its API accepts the record)",
+            );
+        }
+    }
+    out
+}
+
+fn find(doc: &Document, schema: &Schema, cache: Option<&mut Cache>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = doc
         .syntax_errors()
         .iter()

@@ -308,7 +308,7 @@ fn what_the_api_refuses_is_refused() {
     let ds = run(&with("tag_string:", "tag_string: water, b@d"));
     assert_eq!(classes(&ds), [("invalid-format", "/tag_string", "refused")]);
     // a form-only message says so; a refused one needs no note
-    assert!(!ds[0].full_message().contains("web form"));
+    assert!(!ds[0].message.contains("web form"));
 }
 
 #[test]
@@ -319,7 +319,7 @@ fn what_only_the_web_form_asks_is_form_only() {
         classes(&ds),
         [("missing-required", "/tag_string", "form-only")]
     );
-    assert!(ds[0].full_message().contains("its API accepts the record"));
+    assert!(ds[0].message.contains("its API accepts the record"));
     // the licence is not checked by CKAN
     let ds = run(&with("license_id:", "license_id: \"999\""));
     assert_eq!(

@@ -108,3 +108,23 @@ fn hover_names_the_organization_and_works_in_json() {
     assert!(hover(&doc, schema(), 1, &Dynamic::default()).is_none());
     assert!(hover(&doc, schema(), 7, &Dynamic::default()).is_none());
 }
+
+#[test]
+fn hover_says_what_the_catalogue_enforces() {
+    let (md, _) = yaml("security_class:");
+    assert!(
+        md.contains("The catalogue refuses a record without it."),
+        "{md}"
+    );
+    let (md, _) = yaml("tag_string:");
+    assert!(
+        md.contains("Only the portal's web form requires it: its API accepts a record without it."),
+        "{md}"
+    );
+    let (md, _) = yaml("email: jane");
+    assert!(md.contains("Its API does not check the format."), "{md}");
+    let (md, _) = yaml("temporal_extent:");
+    assert!(md.contains("only the web form takes one"), "{md}");
+    let (md, _) = yaml("format: csv");
+    assert!(!md.contains("does not check"), "{md}");
+}

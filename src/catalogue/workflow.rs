@@ -5,7 +5,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::check::{self, Severity};
-use crate::schema::Schema;
+use crate::schema::{Enforcement, Schema};
 use crate::syntax::{Document, Node, Spot};
 
 use super::error::{display_path, CatalogueError};
@@ -83,23 +83,35 @@ impl fmt::Display for WorkflowError {
 
 impl std::error::Error for WorkflowError {}
 
-/// The checker's errors (not warnings) as problems; `Err` when there are any.
+/// The checker's errors the catalogue's API would refuse the record for, as problems;
+/// `Err` when there are any. Errors only its web form or policy asks about do not stop a
+/// workflow: front ends ask first ([`form_only_problems`]).
 pub fn require_valid(doc: &Document, schema: &Schema) -> Result<(), WorkflowError> {
-    let problems: Vec<Problem> = check::check(doc, schema)
+    let problems = errors(doc, schema, Enforcement::Refused);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(WorkflowError::Invalid { problems })
+    }
+}
+
+/// The checker's errors that the catalogue's API would accept but its web form or policy
+/// would not: what a front end asks about before sending.
+pub fn form_only_problems(doc: &Document, schema: &Schema) -> Vec<Problem> {
+    errors(doc, schema, Enforcement::FormOnly)
+}
+
+fn errors(doc: &Document, schema: &Schema, enforcement: Enforcement) -> Vec<Problem> {
+    check::check(doc, schema)
         .into_iter()
-        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| d.severity == Severity::Error && d.enforcement == enforcement)
         .map(|d| Problem {
             line: line_of(doc, d.range.start),
             pointer: d.pointer,
             range: d.range,
             message: d.message,
         })
-        .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(WorkflowError::Invalid { problems })
-    }
+        .collect()
 }
 
 /// The catalogue's validation errors placed in the record file (empty for other errors):

@@ -280,7 +280,7 @@ fn field(f: &Field, schema: &Schema, at: &str, rules: &mut Rules) -> J {
         FieldKind::MultipleText => {
             json!({"type": ["array", "string"], "items": {"type": "string"}})
         }
-        FieldKind::Date => json!({"type": "string", "format": "date"}),
+        FieldKind::Date => json!({"type": "string", "format": formats::ISODATE}),
         FieldKind::DateTime => json!({"type": "string", "format": formats::DATETIME}),
         FieldKind::DateTimeTz => json!({"type": "string", "format": formats::DATETIME_TZ}),
         FieldKind::Integer => json!({"type": ["integer", "string"], "format": formats::INTEGER}),

@@ -262,6 +262,7 @@ pub(crate) struct Validators {
 fn validator_options() -> jsonschema::ValidationOptions<'static> {
     jsonschema::options()
         .should_validate_formats(true)
+        .with_format(formats::ISODATE, formats::isodate)
         .with_format(formats::DATETIME, formats::datetime)
         .with_format(formats::DATETIME_TZ, formats::datetime_tz)
         .with_format(formats::INTEGER, formats::integer)

@@ -7,7 +7,7 @@
 
 use super::convert;
 use super::documents::CatalogueMark;
-use super::server::Shared;
+use super::state::Shared;
 use crate::assist::CatalogueState;
 use crate::catalogue::{self, CatalogueClient, Problem, WorkflowError};
 use crate::syntax::{Document, Format};

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use crate::check::{self, Severity};
+use crate::check::{self, Code, Severity};
 use crate::schema::{Enforcement, Schema};
 use crate::syntax::{Document, Node, Spot};
 
@@ -102,9 +102,14 @@ pub fn form_only_problems(doc: &Document, schema: &Schema) -> Vec<Problem> {
 }
 
 fn errors(doc: &Document, schema: &Schema, enforcement: Enforcement) -> Vec<Problem> {
+    // a credential in the file is never sent, although the catalogue would drop it
+    let class = |d: &check::Diagnostic| match d.code {
+        Code::SecretInRecord => Enforcement::Refused,
+        _ => d.enforcement,
+    };
     check::check(doc, schema)
         .into_iter()
-        .filter(|d| d.severity == Severity::Error && d.enforcement == enforcement)
+        .filter(|d| d.severity == Severity::Error && class(d) == enforcement)
         .map(|d| Problem {
             line: line_of(doc, d.range.start),
             pointer: d.pointer,
@@ -202,6 +207,25 @@ mod tests {
                 .collect(),
             general: general.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn only_what_the_catalogue_refuses_blocks_and_form_only_errors_are_listed() {
+        let valid = include_str!("../../examples/water-quality.bcdc.yaml");
+        let schema = Schema::embedded();
+        let no_keywords = valid.replace("tag_string: ", "# tag_string: ");
+        let doc = Document::parse(&no_keywords, Format::Yaml);
+        assert_eq!(require_valid(&doc, &schema), Ok(()));
+        let listed = form_only_problems(&doc, &schema);
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].pointer, "/tag_string");
+        let secret = valid.replace("tag_string: ", "api_key: abc\ntag_string: ");
+        let doc = Document::parse(&secret, Format::Yaml);
+        // dropped by the catalogue, but never sent
+        assert!(matches!(
+            require_valid(&doc, &schema),
+            Err(WorkflowError::Invalid { problems }) if problems[0].pointer == "/api_key"
+        ));
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //!
 //! Shapes, required fields, choices, formats, single entries, unknown keys
 //! and conditional requirements come from the compiled JSON Schema; this
-//! module turns its errors into messages that name fields by label and
-//! adds what JSON Schema cannot say (keyword rules, "did you mean").
+//! module runs it and maps each error, by the rule its keyword stands for
+//! (the schema's rule table), to a message that names fields by label and
+//! says what the catalogue would do. The messages of each rule family live
+//! in their own file; what JSON Schema cannot say (keyword rules, "did you
+//! mean") is added there too.
 
 pub mod instance;
 pub mod suggest;

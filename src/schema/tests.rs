@@ -257,3 +257,67 @@ fn new_kinds_are_checked_by_the_compiled_schema() {
     assert!(with("open", "yes".into()));
     assert!(!with("open", 1.into()));
 }
+
+#[test]
+fn bcdc_rules_the_api_enforces_are_read_from_the_validators() {
+    let s = Schema::embedded();
+    let f = |p: &str| s.field_at(p).unwrap_or_else(|| panic!("{p}"));
+    assert!(f("/security_class").checked.choices);
+    // conditional_required replaces scheming_choices and isodate
+    assert!(!f("/resources/0/spatial_datatype").checked.choices);
+    assert!(!f("/retention_expiry_date").checked.format);
+    assert!(f("/dates/0/date").checked.format);
+    assert!(!f("/contacts/0/email").checked.format);
+    assert!(f("/publish_state").checked.start_state);
+    // BCDC's conditional_required sees dataset fields only
+    assert!(
+        f("/replacement_record")
+            .condition
+            .as_ref()
+            .unwrap()
+            .enforced
+    );
+    assert!(
+        !f("/resources/0/projection_name")
+            .condition
+            .as_ref()
+            .unwrap()
+            .enforced
+    );
+    let rule = |at: &str, property: Option<&str>| {
+        let r = s
+            .validators
+            .rules
+            .at(at, property)
+            .unwrap_or_else(|| panic!("{at}"));
+        (r.kind, r.enforcement)
+    };
+    use super::{Enforcement::*, RuleKind};
+    assert_eq!(
+        rule("/required", Some("notes")),
+        (RuleKind::Required, Refused)
+    );
+    assert_eq!(
+        rule("/required", Some("tag_string")),
+        (RuleKind::Required, FormOnly)
+    );
+    assert_eq!(
+        rule("/properties/license_id/enum", None),
+        (RuleKind::Choices, FormOnly)
+    );
+    assert_eq!(
+        rule("/properties/resources/items/properties/format/enum", None),
+        (RuleKind::Choices, Refused)
+    );
+    assert_eq!(
+        rule(
+            "/properties/resources/items/properties/temporal_extent/maxItems",
+            None
+        ),
+        (RuleKind::SingleEntry, FormOnly)
+    );
+    assert_eq!(
+        rule("/properties/contacts/items/additionalProperties", None),
+        (RuleKind::Closed, Dropped)
+    );
+}

@@ -125,6 +125,9 @@ fn hover_says_what_the_catalogue_enforces() {
     assert!(md.contains("Its API does not check the format."), "{md}");
     let (md, _) = yaml("temporal_extent:");
     assert!(md.contains("only the web form takes one"), "{md}");
+    // a list the portal computes (`choices_helper`), which its API does not serve
+    let (md, _) = yaml("org: lsp-test-org\n    role");
+    assert!(md.contains("bcdc-lsp cannot check the value"), "{md}");
     let (md, _) = yaml("format: csv");
     assert!(!md.contains("does not check"), "{md}");
 }

@@ -59,14 +59,13 @@ impl Rules {
 /// The JSON Schema of a scheming schema and the rule each keyword stands for.
 pub(super) fn json_schema(schema: &Schema) -> (J, Rules) {
     let mut rules = Rules::default();
-    let rules_ = &mut rules;
     let resource = object(
         &schema.resource_fields,
         &CORE_RESOURCE_KEYS,
         schema,
         Map::new(),
         "/properties/resources/items",
-        rules_,
+        &mut rules,
     );
     let mut extra = Map::new();
     extra.insert("id".into(), json!({"type": "string"}));
@@ -79,7 +78,7 @@ pub(super) fn json_schema(schema: &Schema) -> (J, Rules) {
         "tags".into(),
         json!({"type": "array", "items": {"type": ["string", "object"]}}),
     );
-    rules_.add(
+    rules.add(
         "/properties/type/const".into(),
         RuleKind::Choices,
         Enforcement::Refused,
@@ -90,7 +89,7 @@ pub(super) fn json_schema(schema: &Schema) -> (J, Rules) {
         schema,
         extra,
         "",
-        rules_,
+        &mut rules,
     );
     if let Some(state) = schema
         .dataset_fields
@@ -106,8 +105,12 @@ pub(super) fn json_schema(schema: &Schema) -> (J, Rules) {
             .or_insert(json!([]))
             .as_array_mut()
             .expect("allOf is a list");
-        rules_.add(
-            format!("/allOf/{}/then/properties/{}/enum", all.len(), state.name),
+        rules.add(
+            format!(
+                "/allOf/{}/then/properties/{}/enum",
+                all.len(),
+                pointer_token(&state.name)
+            ),
             RuleKind::StartState,
             Enforcement::of(state.checked.start_state),
         );

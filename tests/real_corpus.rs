@@ -110,6 +110,43 @@ fn expected(dir: &Path) -> Expected {
     expected
 }
 
+/// The stand-in serving a portal folder, and a home with an empty cache and no configuration
+/// or key of the user's for the CLI.
+struct StandIn {
+    running: catalogue_fake::portal::Running,
+    home: tempfile::TempDir,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl StandIn {
+    fn start(dir: &Path) -> StandIn {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let running = runtime.block_on(serve(Portal::load(dir)));
+        StandIn {
+            running,
+            home: tempfile::tempdir().unwrap(),
+            _runtime: runtime,
+        }
+    }
+
+    /// `bcdc-lsp <args> --host <the stand-in>`.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"));
+        command
+            .args(args)
+            .args(["--host", &self.running.url])
+            .env("XDG_CACHE_HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path())
+            .env("HOME", self.home.path())
+            .env_remove("BCDC_API_KEY");
+        command
+    }
+}
+
 /// What the real CLI's audit of the portal reported (its JSON), and the portal.
 fn audit(dir: &Path) -> (Value, Portal) {
     let portal = Portal::load(dir);
@@ -119,21 +156,8 @@ fn audit(dir: &Path) -> (Value, Portal) {
         .values()
         .filter(|r| r["type"] == dataset_type.as_str())
         .count();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let running = runtime.block_on(serve(Portal::load(dir)));
-    // an empty cache and no configuration or key of the user's
-    let home = tempfile::tempdir().unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"));
-    command
-        .args(["audit", "--host", &running.url, "--format", "json"])
-        .env("XDG_CACHE_HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path())
-        .env("HOME", home.path())
-        .env_remove("BCDC_API_KEY");
+    let stand_in = StandIn::start(dir);
+    let mut command = stand_in.command(&["audit", "--format", "json"]);
     if dataset_type != "bcdc_dataset" {
         command.args(["--type", &dataset_type]);
     }
@@ -254,4 +278,67 @@ fn every_finding_on_real_records_is_true_and_none_is_lost() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The audit turns each dataset into its record file exactly as `pull` does: pulling every
+/// BCDC record from the stand-in and checking the files with `check --host` finds what the
+/// audit found, record by record. (`pull` writes `bcdc_dataset` records only.)
+#[test]
+fn pull_then_check_finds_what_the_audit_found() {
+    for dir in portals() {
+        let name = portal_name(&dir);
+        let (report, portal) = audit(&dir);
+        if portal.dataset_type() != "bcdc_dataset" {
+            continue;
+        }
+        let stand_in = StandIn::start(&dir);
+        let files = tempfile::tempdir().unwrap();
+        for record in portal.records.values() {
+            let record_name = record["name"].as_str().unwrap();
+            let path = files.path().join(format!("{record_name}.bcdc.yaml"));
+            let output = stand_in
+                .command(&["pull", record_name, "-o", path.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert!(
+                output.status.success(),
+                "{name}: pull {record_name}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let output = stand_in
+            .command(&["check", "--format", "json", files.path().to_str().unwrap()])
+            .output()
+            .unwrap();
+        let checked: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{name}: check: {e}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        let mut from_check = BTreeMap::new();
+        for file in checked["files"].as_array().unwrap() {
+            let path = Path::new(file["path"].as_str().unwrap());
+            let record = path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .trim_end_matches(".bcdc.yaml")
+                .to_string();
+            for d in file["diagnostics"].as_array().unwrap() {
+                let f = Finding {
+                    record: record.clone(),
+                    pointer: d["pointer"].as_str().unwrap().to_string(),
+                    code: d["code"].as_str().unwrap().to_string(),
+                    severity: d["severity"].as_str().unwrap().to_string(),
+                };
+                *from_check.entry(f).or_insert(0) += 1;
+            }
+        }
+        assert_eq!(
+            from_check,
+            findings(&report),
+            "{name}: pull + check and the audit disagree"
+        );
+    }
 }

@@ -342,3 +342,71 @@ fn pull_then_check_finds_what_the_audit_found() {
         );
     }
 }
+
+/// The stand-in answers `package_search` as the audit asks: the type filter, `sort=id asc`,
+/// pages by `start`/`rows`, only the `fl` fields, and the organization and
+/// `metadata_modified` clauses.
+#[test]
+fn the_stand_in_searches_like_ckan() {
+    let portal = Portal::load(&corpus().join("bcdc"));
+    let search = |query: &str| -> Value {
+        let query = catalogue_fake::portal::parse_query(query);
+        let catalogue_fake::Behaviour::Raw(bytes) = portal.answer("package_search", &query) else {
+            panic!("a whole reply")
+        };
+        let text = String::from_utf8(bytes).unwrap();
+        let body = text.split_once("\r\n\r\n").unwrap().1;
+        serde_json::from_str::<Value>(body).unwrap()["result"].clone()
+    };
+    let ids: Vec<&String> = portal.records.keys().collect();
+    let all = search("q=*:*&sort=id+asc&rows=1000&start=0&fq=%2Bdataset_type%3A%22bcdc_dataset%22");
+    assert_eq!(all["count"], ids.len());
+    let found: Vec<&str> = all["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(found, ids, "sorted by id");
+    let second = search("sort=id+asc&rows=1&start=1&fq=%2Bdataset_type%3A%22bcdc_dataset%22&fl=id,metadata_modified");
+    assert_eq!(second["count"], ids.len());
+    let only = &second["results"][0];
+    assert_eq!(only["id"], ids[1].as_str());
+    assert_eq!(
+        only.as_object().unwrap().len(),
+        2,
+        "only the fl fields: {only}"
+    );
+    let none = search("rows=1000&fq=%2Bdataset_type%3A%22dataset%22");
+    assert_eq!(none["count"], 0);
+    let org = search("rows=1000&fq=%2Bdataset_type%3A%22bcdc_dataset%22+%2Borganization%3A(%22king-s-printer%22)");
+    assert_eq!(org["count"], 1);
+    assert_eq!(org["results"][0]["name"], "bc-laws-api");
+    let recent = search("rows=1000&fq=%2Bdataset_type%3A%22bcdc_dataset%22+%2Bmetadata_modified%3A%5B2024-06-01T00%3A00%3A00.000Z+TO+*%5D");
+    assert_eq!(recent["count"], 1);
+    assert_eq!(
+        recent["results"][0]["name"],
+        "metadata-for-child-care-subsidy-e01"
+    );
+}
+
+/// A second audit with the same cache lists ids and dates (`fl`), takes every record from
+/// the cache and reports the same findings.
+#[test]
+fn a_second_audit_of_the_real_records_comes_from_the_cache() {
+    for dir in portals() {
+        let stand_in = StandIn::start(&dir);
+        let run = || -> Value {
+            let output = stand_in
+                .command(&["audit", "--format", "json"])
+                .output()
+                .unwrap();
+            serde_json::from_slice(&output.stdout).unwrap()
+        };
+        let first = run();
+        let second = run();
+        assert_eq!(first["records_from_cache"], 0);
+        assert_eq!(second["records_from_cache"], first["records_checked"]);
+        assert_eq!(findings(&second), findings(&first), "{}", dir.display());
+    }
+}

@@ -74,7 +74,8 @@ fn finding(entry: &Value) -> Finding {
     }
 }
 
-fn expected(dir: &Path) -> Expected {
+/// The reviewed findings of a portal; each names one of its records.
+fn expected(dir: &Path, portal: &Portal) -> Expected {
     let path = dir.join("expected.json");
     let value: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -85,6 +86,12 @@ fn expected(dir: &Path) -> Expected {
             assert!(
                 !why.trim().is_empty(),
                 "{}: no `why` for {entry}",
+                path.display()
+            );
+            let record = entry["record"].as_str().unwrap_or_default();
+            assert!(
+                portal.records.values().any(|r| r["name"] == record),
+                "{}: no record `{record}` in the portal",
                 path.display()
             );
             let previous = out.insert(finding(entry), why.to_string());
@@ -218,7 +225,7 @@ fn the_audit_checks_every_real_record_and_loses_no_true_finding() {
     for dir in portals() {
         let name = portal_name(&dir);
         let (report, portal) = audit(&dir);
-        let expected = expected(&dir);
+        let expected = expected(&dir, &portal);
         let found = findings(&report);
         for f in expected.true_findings.keys() {
             if !found.contains_key(f) {
@@ -258,8 +265,8 @@ fn every_finding_on_real_records_is_true_and_none_is_lost() {
     let mut problems = Vec::new();
     for dir in portals() {
         let name = portal_name(&dir);
-        let (report, _) = audit(&dir);
-        let expected = expected(&dir);
+        let (report, portal) = audit(&dir);
+        let expected = expected(&dir, &portal);
         let found = findings(&report);
         for (f, n) in &found {
             match expected.true_findings.get(f) {

@@ -623,6 +623,9 @@ impl Checker<'_> {
     fn wrong_type(&self, pointer: &str, kind: &TypeKind, value: &J) -> String {
         let field = self.schema.field_at(pointer);
         let title = self.field_title(pointer);
+        // not one language's value or keyword of a fluent field
+        let is_field =
+            syntax::split_pointer(pointer).is_some_and(|(_, k)| field.is_some_and(|f| f.name == k));
         let expected = match (field.map(|f| f.kind), kind) {
             (Some(FieldKind::Repeating), _) => {
                 let example = field
@@ -637,6 +640,10 @@ impl Checker<'_> {
                     .map(|c| c.value.as_str())
                     .unwrap_or("value");
                 format!("a list of values, like `[{example}]`")
+            }
+            (Some(FieldKind::Fluent), _) if is_field => FLUENT_TEXT.into(),
+            (Some(FieldKind::FluentTags), _) if is_field => {
+                "keywords per language, like `{en: [keyword]}`".into()
             }
             (_, TypeKind::Single(t)) => type_name(&format!("{t:?}")),
             (_, TypeKind::Multiple(ts)) => {
@@ -672,6 +679,7 @@ impl Checker<'_> {
             FieldKind::JsonObject => {
                 format!("{title} must be a JSON object (`{{...}}`), not `{typed}`")
             }
+            FieldKind::Fluent => format!("{title} must be {FLUENT_TEXT}, not `{typed}`"),
             FieldKind::Email => format!("`{typed}` is not a valid e-mail address ({title})"),
             FieldKind::Slug => {
                 let n = typed.chars().count();
@@ -764,6 +772,10 @@ fn looks_secret(key: &str) -> bool {
     .iter()
     .any(|s| k == *s || k.ends_with(s))
 }
+
+/// What ckanext-fluent's `fluent_text` takes.
+const FLUENT_TEXT: &str =
+    "a text per language, like `{en: text, fr: texte}` (or that object as JSON text)";
 
 fn type_name(debug: &str) -> String {
     match debug {

@@ -622,10 +622,19 @@ impl Checker<'_> {
 
     fn wrong_type(&self, pointer: &str, kind: &TypeKind, value: &J) -> String {
         let field = self.schema.field_at(pointer);
-        let title = self.field_title(pointer);
-        // not one language's value or keyword of a fluent field
-        let is_field =
-            syntax::split_pointer(pointer).is_some_and(|(_, k)| field.is_some_and(|f| f.name == k));
+        // one language's value (or keyword) of a fluent field, rather than the field
+        let language = field
+            .filter(|f| matches!(f.kind, FieldKind::Fluent | FieldKind::FluentTags))
+            .and_then(|f| {
+                let tokens: Vec<String> = syntax::pointer_tokens(pointer).collect();
+                let at = tokens.iter().position(|t| *t == f.name)?;
+                tokens.get(at + 1).cloned()
+            });
+        let title = match (&language, field) {
+            (Some(lang), Some(f)) => format!("The `{lang}` value of {}", f.title()),
+            _ => self.field_title(pointer),
+        };
+        let is_field = language.is_none();
         let expected = match (field.map(|f| f.kind), kind) {
             (Some(FieldKind::Repeating), _) => {
                 let example = field

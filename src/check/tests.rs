@@ -333,6 +333,11 @@ fn fluent_fields_take_a_value_per_language() {
     assert!(only(&ds, Code::WrongType)
         .message
         .contains("a text per language"));
+    let ds = fluent(&format!("{good}title: {{de: 5}}\n"));
+    assert_eq!(
+        only(&ds, Code::WrongType).message,
+        "The `de` value of `title` must be text, not the number 5"
+    );
 }
 
 #[test]

@@ -165,6 +165,13 @@ fn shape(field: &Field) -> Option<String> {
             "Lowercase letters, digits, `-` and `_`: it becomes the record's web address.".into()
         }
         FieldKind::JsonObject => "A JSON object.".into(),
+        FieldKind::Fluent => "A text per language, like `{en: text, fr: texte}`.".into(),
+        FieldKind::FluentTags => "Keywords per language, like `{en: [keyword]}`.".into(),
+        FieldKind::Unchecked => format!(
+            "The catalogue checks this value with `{}`, which bcdc-lsp does not know: \
+             its value is not checked here.",
+            field.unmodelled_validator().unwrap_or_default()
+        ),
         _ => return None,
     })
 }

@@ -1,5 +1,6 @@
 //! Text formats: dates, numbers, URL names, lengths, keywords.
 
+use super::shapes::FLUENT_TEXT;
 use super::{shown, Checker, Code, Diagnostic};
 use crate::schema::{Enforcement, FieldKind};
 use crate::syntax::{self, Node, Value};
@@ -29,6 +30,7 @@ impl Checker<'_> {
             FieldKind::JsonObject => {
                 format!("{title} must be a JSON object (`{{...}}`), not `{typed}`")
             }
+            FieldKind::Fluent => format!("{title} must be {FLUENT_TEXT}, not `{typed}`"),
             FieldKind::Email => format!("`{typed}` is not a valid e-mail address ({title})"),
             FieldKind::Slug => {
                 let n = typed.chars().count();

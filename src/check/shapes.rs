@@ -2,13 +2,26 @@
 
 use super::{describe, Checker};
 use crate::schema::FieldKind;
+use crate::syntax;
 use jsonschema::error::TypeKind;
 use serde_json::Value as J;
 
 impl Checker<'_> {
     pub(super) fn wrong_type(&self, pointer: &str, kind: &TypeKind, value: &J) -> String {
         let field = self.schema.field_at(pointer);
-        let title = self.field_title(pointer);
+        // one language's value (or keyword) of a fluent field, rather than the field
+        let language = field
+            .filter(|f| matches!(f.kind, FieldKind::Fluent | FieldKind::FluentTags))
+            .and_then(|f| {
+                let tokens: Vec<String> = syntax::pointer_tokens(pointer).collect();
+                let at = tokens.iter().position(|t| *t == f.name)?;
+                tokens.get(at + 1).cloned()
+            });
+        let title = match (&language, field) {
+            (Some(lang), Some(f)) => format!("The `{lang}` value of {}", f.title()),
+            _ => self.field_title(pointer),
+        };
+        let is_field = language.is_none();
         let expected = match (field.map(|f| f.kind), kind) {
             (Some(FieldKind::Repeating), _) => {
                 let example = field
@@ -24,6 +37,10 @@ impl Checker<'_> {
                     .unwrap_or("value");
                 format!("a list of values, like `[{example}]`")
             }
+            (Some(FieldKind::Fluent), _) if is_field => FLUENT_TEXT.into(),
+            (Some(FieldKind::FluentTags), _) if is_field => {
+                "keywords per language, like `{en: [keyword]}`".into()
+            }
             (_, TypeKind::Single(t)) => type_name(&format!("{t:?}")),
             (_, TypeKind::Multiple(ts)) => {
                 let names: Vec<String> = ts.iter().map(|t| type_name(&format!("{t:?}"))).collect();
@@ -36,6 +53,10 @@ impl Checker<'_> {
         format!("{title} must be {expected}, not {}", describe(value))
     }
 }
+
+/// What ckanext-fluent's `fluent_text` takes.
+pub(super) const FLUENT_TEXT: &str =
+    "a text per language, like `{en: text, fr: texte}` (or that object as JSON text)";
 
 fn type_name(debug: &str) -> String {
     match debug {

@@ -373,3 +373,83 @@ fn unknown_keys_are_dropped() {
     let ds = run(&with("notes:", "notes: x\ndescription: y"));
     assert_eq!(classes(&ds), [("unknown-field", "/description", "dropped")]);
 }
+
+/// A multilingual portal's fields (ckanext-fluent presets) and one with the
+/// portal's own validator.
+fn fluent_portal() -> Schema {
+    let schema = serde_json::json!({
+        "dataset_type": "dataset",
+        "dataset_fields": [
+            {"field_name": "name", "label": "URL", "preset": "dataset_slug"},
+            {"field_name": "title", "label": "Title", "preset": "fluent_text", "required": true},
+            {"field_name": "keywords", "label": "Keywords", "preset": "fluent_tags"},
+            {"field_name": "temporals", "label": "Temporals", "required": true,
+             "validators": "scheming_required harvest_list_of_dicts"}
+        ]
+    });
+    Schema::from_json(&schema, &serde_json::json!([])).unwrap()
+}
+
+fn fluent(text: &str) -> Vec<Diagnostic> {
+    check(&Document::parse(text, Format::Yaml), &fluent_portal())
+}
+
+#[test]
+fn fluent_fields_take_a_value_per_language() {
+    let good = "name: trips\nowner_org: sbb\ntemporals: [{start: 2019}]\n";
+    for value in [
+        "title: {de: Reisen, fr: Voyages}\nkeywords: {de: [reisen, mobilitaet], fr: []}",
+        "title: '{\"de\": \"Reisen\"}'\nkeywords: {}",
+    ] {
+        assert_eq!(fluent(&format!("{good}{value}\n")), vec![], "{value}");
+    }
+    for (value, code, pointer, shown) in [
+        ("title: [Reisen]", Code::WrongType, "/title", "[Reisen]"),
+        ("title: Reisen", Code::InvalidFormat, "/title", "Reisen"),
+        ("title: {de: 5}", Code::WrongType, "/title/de", "5"),
+        (
+            "title: {de: x}\nkeywords: reisen",
+            Code::WrongType,
+            "/keywords",
+            "reisen",
+        ),
+        (
+            "title: {de: x}\nkeywords: {de: reisen}",
+            Code::WrongType,
+            "/keywords/de",
+            "reisen",
+        ),
+    ] {
+        let text = format!("{good}{value}\n");
+        let ds = fluent(&text);
+        let d = only(&ds, code);
+        assert_eq!(
+            (d.pointer.as_str(), text_at(&text, d)),
+            (pointer, shown),
+            "{value}"
+        );
+    }
+    let ds = fluent(&format!("{good}title: [Reisen]\n"));
+    assert!(only(&ds, Code::WrongType)
+        .message
+        .contains("a text per language"));
+    let ds = fluent(&format!("{good}title: {{de: 5}}\n"));
+    assert_eq!(
+        only(&ds, Code::WrongType).message,
+        "The `de` value of `title` must be text, not the number 5"
+    );
+}
+
+#[test]
+fn a_field_with_an_unmodelled_validator_is_only_checked_for_presence() {
+    let text = "name: trips\nowner_org: sbb\ntitle: {de: Reisen}\n";
+    for value in ["[{start: 2019}]", "{start: 2019}", "2019", "'[]'"] {
+        assert_eq!(
+            fluent(&format!("{text}temporals: {value}\n")),
+            vec![],
+            "{value}"
+        );
+    }
+    let ds = fluent(text);
+    assert_eq!(only(&ds, Code::MissingRequired).pointer, "/temporals");
+}

@@ -298,6 +298,18 @@ fn field(f: &Field, schema: &Schema, at: &str, rules: &mut Rules) -> J {
         FieldKind::JsonObject => {
             json!({"type": ["object", "string"], "format": formats::JSON_OBJECT})
         }
+        // a language code (not checked) to text, or that object as JSON text
+        FieldKind::Fluent => json!({
+            "type": ["object", "string"],
+            "format": formats::JSON_OBJECT,
+            "additionalProperties": {"type": "string"}
+        }),
+        // fluent_tags takes no JSON text; the tags' own rules are not checked
+        FieldKind::FluentTags => json!({
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}}
+        }),
+        FieldKind::Unchecked => json!(true),
         _ => json!({"type": "string"}),
     }
 }

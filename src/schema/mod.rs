@@ -58,6 +58,15 @@ pub enum FieldKind {
     JsonObject,
     /// A list of objects with `subfields`.
     Repeating,
+    /// Text per language, `{"en": "...", "fr": "..."}` or that object as
+    /// JSON text (ckanext-fluent's `fluent_text`).
+    Fluent,
+    /// Keywords per language, `{"en": ["a", "b"]}` (ckanext-fluent's `fluent_tags`).
+    FluentTags,
+    /// A value the checker does not check: the field has an input validator
+    /// it does not model (see [`Field::unmodelled_validator`]), which may
+    /// accept or reshape any value. Whether it is required still holds.
+    Unchecked,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -183,6 +192,13 @@ impl Field {
         self.choices
             .iter()
             .find(|c| choice_matches(&c.value, value))
+    }
+
+    /// The first of the field's input validators whose effect the checker
+    /// does not model (a portal's own, like opendata.swiss's
+    /// `harvest_list_of_dicts`), if any.
+    pub fn unmodelled_validator(&self) -> Option<&str> {
+        unmodelled_validator(&self.validators)
     }
 
     pub fn subfield(&self, name: &str) -> Option<&Field> {
@@ -431,6 +447,9 @@ impl Schema {
                     rest = more;
                 }
                 (FieldKind::MultipleChoice | FieldKind::Tags, [_index]) => break,
+                (FieldKind::Fluent, [_lang]) | (FieldKind::FluentTags, [_lang] | [_lang, _]) => {
+                    break
+                }
                 _ => return None,
             }
         }
@@ -512,6 +531,12 @@ fn read_field(v: &J, top: bool) -> Option<Field> {
     let preset_is = |p: &str| preset.as_deref() == Some(p);
     let kind = if v.get("repeating_subfields").is_some() {
         FieldKind::Repeating
+    } else if unmodelled_validator(&validators).is_some() {
+        FieldKind::Unchecked
+    } else if has(&validators, "fluent_text") {
+        FieldKind::Fluent
+    } else if has(&validators, "fluent_tags") {
+        FieldKind::FluentTags
     } else if has(&validators, "scheming_multiple_choice")
         || has(&output_validators, "scheming_multiple_choice_output")
         || preset_is("multiple_checkbox")
@@ -622,6 +647,61 @@ fn read_field(v: &J, top: bool) -> Option<Field> {
     })
 }
 
+/// Input validators whose effect on a value the checker models, or knows to
+/// accept every value it checks: CKAN's, ckanext-scheming's, ckanext-fluent's
+/// and BCDC's (ckanext-bcgov-schema). Any other validator may accept, reject
+/// or reshape values in ways the checker cannot tell.
+const MODELLED_VALIDATORS: &[&str] = &[
+    // CKAN
+    "not_empty",
+    "ignore_missing",
+    "ignore_empty",
+    "unicode_safe",
+    "unicode",
+    "remove_whitespace",
+    "strip_value",
+    "default",
+    "if_empty_same_as",
+    "name_validator",
+    "package_name_validator",
+    "owner_org_validator",
+    "tag_string_convert",
+    "isodate",
+    "int_validator",
+    "natural_number_validator",
+    "is_positive_integer",
+    "boolean_validator",
+    "email_validator",
+    "clean_format",
+    "if_empty_guess_format",
+    // ckanext-scheming
+    "scheming_required",
+    "scheming_choices",
+    "scheming_multiple_choice",
+    "scheming_multiple_text",
+    "scheming_isodatetime",
+    "scheming_isodatetime_tz",
+    "scheming_valid_json_object",
+    "convert_to_json_if_date",
+    "convert_to_json_if_datetime",
+    // ckanext-fluent
+    "fluent_text",
+    "fluent_tags",
+    // BCDC (bcdc-api-notes.md §2.1)
+    "title_validator",
+    "conditional_required",
+    "iso_topic_category",
+    "valid_next_state",
+    "single_value_subfield",
+];
+
+fn unmodelled_validator(validators: &[String]) -> Option<&str> {
+    validators
+        .iter()
+        .map(|v| v.split('(').next().unwrap_or(v))
+        .find(|name| !MODELLED_VALIDATORS.contains(name))
+}
+
 fn has_validator(list: &[String], name: &str) -> bool {
     list.iter().any(|x| {
         x == name
@@ -658,6 +738,9 @@ fn requirement(v: &J, name: &str, validators: &[String]) -> (bool, bool) {
                     "scheming_multiple_text",
                     "scheming_isodatetime",
                     "scheming_isodatetime_tz",
+                    // fluent asks for every form language when `required`
+                    "fluent_text",
+                    "fluent_tags",
                 ]
                 .iter()
                 .any(|n| has(n))

@@ -321,3 +321,78 @@ fn bcdc_rules_the_api_enforces_are_read_from_the_validators() {
         (RuleKind::Closed, Dropped)
     );
 }
+
+/// A multilingual portal's schema as written, in the style of opendata.swiss:
+/// ckanext-fluent presets, and the portal's own validators.
+fn fluent_schema() -> Schema {
+    let schema = serde_json::json!({
+        "dataset_type": "dataset",
+        "dataset_fields": [
+            {"field_name": "title", "label": "Title", "preset": "fluent_text", "required": true},
+            {"field_name": "notes", "label": "Notes", "preset": "fluent_markdown"},
+            {"field_name": "title_translated", "label": "Title", "preset": "fluent_core_translated"},
+            {"field_name": "keywords", "label": "Keywords", "preset": "fluent_tags"},
+            {"field_name": "temporals", "label": "Temporals",
+             "validators": "harvest_list_of_dicts ogdch_validate_formfield_temporals"},
+            {"field_name": "identifier", "label": "Identifier", "required": true,
+             "validators": "scheming_required ogdch_unique_identifier"},
+            {"field_name": "periodicity", "label": "Periodicity", "preset": "select",
+             "validators": "scheming_required ogdch_temp_scheming_choices",
+             "choices": [{"value": "daily"}]},
+            {"field_name": "size", "label": "Size", "validators": "default(0) natural_number_validator"},
+            {"field_name": "short", "label": "Short", "validators": "if_empty_same_as(name) unicode"}
+        ]
+    });
+    Schema::from_json(&schema, &serde_json::json!([])).unwrap()
+}
+
+#[test]
+fn ckanext_fluent_presets_give_multilingual_kinds() {
+    let s = fluent_schema();
+    let f = |p: &str| s.field_at(p).unwrap_or_else(|| panic!("{p}"));
+    assert_eq!(f("/title").kind, FieldKind::Fluent);
+    assert_eq!(f("/notes").kind, FieldKind::Fluent);
+    assert_eq!(f("/title_translated").kind, FieldKind::Fluent);
+    assert_eq!(f("/keywords").kind, FieldKind::FluentTags);
+    // fluent_text asks for every form language of a required field
+    assert!(f("/title").required && !f("/title").form_only);
+    assert!(!f("/notes").required);
+    // one language's value, and one keyword, belong to the field
+    assert_eq!(f("/title/fr").name, "title");
+    assert_eq!(f("/keywords/de/1").name, "keywords");
+}
+
+#[test]
+fn a_validator_the_checker_does_not_model_leaves_the_value_unchecked() {
+    let s = fluent_schema();
+    let f = |p: &str| s.field_at(p).unwrap_or_else(|| panic!("{p}"));
+    for (pointer, validator) in [
+        ("/temporals", "harvest_list_of_dicts"),
+        ("/identifier", "ogdch_unique_identifier"),
+        ("/periodicity", "ogdch_temp_scheming_choices"),
+    ] {
+        assert_eq!(f(pointer).kind, FieldKind::Unchecked, "{pointer}");
+        assert_eq!(f(pointer).unmodelled_validator(), Some(validator));
+        let name = &pointer[1..];
+        assert_eq!(s.to_json_schema()["properties"][name], true, "{pointer}");
+    }
+    // still required, and still offering its choices
+    assert!(f("/identifier").required);
+    assert_eq!(f("/periodicity").choices.len(), 1);
+    // validators with arguments are known by their name
+    assert_eq!(f("/size").kind, FieldKind::Integer);
+    assert_eq!(f("/short").unmodelled_validator(), None);
+}
+
+#[test]
+fn every_validator_of_the_embedded_schema_is_modelled() {
+    fn walk(fields: &[Field]) {
+        for f in fields {
+            assert_eq!(f.unmodelled_validator(), None, "{}", f.name);
+            walk(&f.subfields);
+        }
+    }
+    let s = Schema::embedded();
+    walk(&s.dataset_fields);
+    walk(&s.resource_fields);
+}

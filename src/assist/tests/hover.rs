@@ -131,3 +131,37 @@ fn hover_says_what_the_catalogue_enforces() {
     let (md, _) = yaml("format: csv");
     assert!(!md.contains("does not check"), "{md}");
 }
+
+#[test]
+fn hover_says_which_values_are_taken_per_language_or_not_checked() {
+    let schema = Schema::from_json(
+        &serde_json::json!({
+            "dataset_type": "dataset",
+            "dataset_fields": [
+                {"field_name": "title", "label": "Title", "preset": "fluent_text"},
+                {"field_name": "temporals", "label": "Temporals",
+                 "validators": "harvest_list_of_dicts"}
+            ]
+        }),
+        &serde_json::json!([]),
+    )
+    .unwrap();
+    let text = "title: {de: Reisen}\ntemporals: []\n";
+    let doc = Document::parse(text, Format::Yaml);
+    let md = |needle: &str| {
+        let at = text.find(needle).unwrap() + 1;
+        hover(&doc, &schema, at, &Dynamic::default())
+            .unwrap()
+            .markdown
+    };
+    assert!(
+        md("title:").contains("A text per language"),
+        "{}",
+        md("title:")
+    );
+    let unchecked = md("temporals:");
+    assert!(
+        unchecked.contains("`harvest_list_of_dicts`, which bcdc-lsp does not know"),
+        "{unchecked}"
+    );
+}

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::catalogue::host::Catalogue;
 use crate::catalogue::pull::pulled;
 use crate::catalogue::search::Unfetched;
-use crate::check::{check, Severity};
+use crate::check::{check, unknown_keys, Severity};
 use crate::schema::Schema;
 use crate::syntax::{Document, Format};
 
@@ -61,7 +61,8 @@ impl AuditedRecord {
 }
 
 /// A `package_search` (or `package_show`) dataset checked exactly as the file `pull`
-/// writes for it.
+/// writes for it; notes that are no problem are left out, and keys the catalogue's copy
+/// holds but an update drops are said to be lost on the next update.
 pub fn audit_record(
     package: &Map<String, Value>,
     schema: &Schema,
@@ -69,8 +70,11 @@ pub fn audit_record(
 ) -> AuditedRecord {
     let file = pulled(package, Format::Yaml, schema, catalogue);
     let doc = Document::parse(&file.text, Format::Yaml);
-    let problems = check(&doc, schema)
+    let mut diagnostics = check(&doc, schema);
+    unknown_keys::as_catalogue_copy(&mut diagnostics);
+    let problems = diagnostics
         .into_iter()
+        .filter(|d| d.severity <= Severity::Warning)
         .map(|d| Problem {
             code: d.code.as_str(),
             severity: d.severity,

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use super::client::CatalogueClient;
 use super::compare::{match_resources, stored_as};
 use super::record::{
-    api_body, is_catalogue_managed, record_from_package, resource_record, same_organization,
-    tag_set, OUTPUT_ONLY_RESOURCE_KEYS,
+    api_body, is_catalogue_managed, is_output_only_resource_key, record_from_package,
+    resource_record, same_organization, tag_set,
 };
 use super::workflow::{record_root, require_valid, string_field, WorkflowError};
 use crate::schema::Schema;
@@ -289,7 +289,7 @@ fn resources_patch(
         let original = stored[stored_index];
         let mut merged: Map<String, Value> = original
             .iter()
-            .filter(|(k, _)| !OUTPUT_ONLY_RESOURCE_KEYS.contains(&k.as_str()))
+            .filter(|(k, _)| !is_output_only_resource_key(k))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         // The diff shows the stored form of what did not change, so only changes show.

@@ -3,7 +3,7 @@
 //! requirements. Messages are not written here: the checker maps each error
 //! back to the scheming field it concerns.
 
-use super::{formats, Field, FieldKind, Schema, CORE_DATASET_KEYS, CORE_RESOURCE_KEYS};
+use super::{ckan_core, formats, Field, FieldKind, Schema};
 use serde_json::{json, Map, Value as J};
 
 /// Conditional rules (requirements that depend on another field, and the
@@ -13,7 +13,7 @@ pub(crate) const CONDITIONAL_MARK: &str = "/allOf/";
 pub(super) fn json_schema(schema: &Schema) -> J {
     let resource = object(
         &schema.resource_fields,
-        &CORE_RESOURCE_KEYS,
+        &ckan_core::resource_keys().collect::<Vec<_>>(),
         schema,
         Map::new(),
     );
@@ -28,7 +28,8 @@ pub(super) fn json_schema(schema: &Schema) -> J {
         "tags".into(),
         json!({"type": "array", "items": {"type": ["string", "object"]}}),
     );
-    let mut dataset = object(&schema.dataset_fields, &CORE_DATASET_KEYS, schema, extra);
+    let core: Vec<&str> = ckan_core::dataset_keys().collect();
+    let mut dataset = object(&schema.dataset_fields, &core, schema, extra);
     if let Some(state) = schema
         .dataset_fields
         .iter()
@@ -75,8 +76,9 @@ pub(super) fn split(mut record: J) -> (J, Vec<(String, J)>) {
     (record, entries)
 }
 
-/// An object of `fields`, plus `core` keys CKAN itself accepts (their
-/// schemas in `extra`, or anything).
+/// An object of `fields`, plus `core` keys CKAN itself keeps or computes (their
+/// schemas in `extra`, or anything); other keys are left to the checker's
+/// `unknown_keys`, which judges them by what the catalogue does with them.
 fn object(fields: &[Field], core: &[&str], schema: &Schema, extra: Map<String, J>) -> J {
     let mut properties = Map::new();
     for key in core {

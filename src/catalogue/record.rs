@@ -32,7 +32,19 @@ pub fn is_catalogue_managed(schema: &Schema, key: &str) -> bool {
     }
 }
 
-/// Whether a resource key is the catalogue's to set: never pulled, compared or sent.
+/// Resource keys CKAN keeps that a record file does not carry: the uploader and the
+/// archiver set them when the data changes, so a file's copy would put back an old value.
+/// `pull` leaves them out; a patch sends the stored ones back untouched.
+const NOT_IN_FILE_RESOURCE_KEYS: &[&str] = &[
+    "hash",
+    "mimetype",
+    "mimetype_inner",
+    "size",
+    "cache_url",
+    "cache_last_updated",
+];
+
+/// Whether a resource key is computed by the catalogue: never pulled, nor sent back.
 pub fn is_output_only_resource_key(key: &str) -> bool {
     ckan_core::resource_key(key) == KeyClass::OutputOnly
 }
@@ -178,7 +190,9 @@ pub fn record_from_package(package: &Map<String, Value>, schema: &Schema) -> Map
     record
 }
 
-/// One resource in file form: `id` first, schema order, output-only/system/empty dropped.
+/// One resource in file form: `id` first, schema order, then the other keys CKAN keeps
+/// (its own and the resource's extras); output-only, system, empty ones and those files do
+/// not carry left out.
 pub fn resource_record(resource: &Map<String, Value>, schema: &Schema) -> Map<String, Value> {
     let mut out = Map::new();
     let mut take = |key: &str, field: Option<&Field>| {
@@ -201,6 +215,7 @@ pub fn resource_record(resource: &Map<String, Value>, schema: &Schema) -> Map<St
     for key in resource.keys() {
         let known = key == "id"
             || is_output_only_resource_key(key)
+            || NOT_IN_FILE_RESOURCE_KEYS.contains(&key.as_str())
             || schema.resource_fields.iter().any(|f| &f.name == key);
         if !known {
             take(key, None);

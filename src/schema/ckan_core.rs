@@ -128,11 +128,17 @@ const KEPT_RESOURCE_KEYS: &[&str] = &[
     "resource_type",
     "url_type",
     "last_modified",
+    "hash",
+    "mimetype",
+    "mimetype_inner",
+    "size",
+    "cache_url",
+    "cache_last_updated",
 ];
 
-/// Resource keys the catalogue, its uploader or its plugins set: `package_show` returns
-/// them, and a file that carried them would send stale copies back. CKAN accepts some on
-/// input (`hash`, `size`, `mimetype`), but an editor does not write them.
+/// Resource keys the catalogue or its plugins set (the resource schema `ignore`s
+/// `package_id`, `position` and `state`; the model sets the dates; the datastore, the
+/// tracking and the views plugins add the rest).
 const OUTPUT_ONLY_RESOURCE_KEYS: &[&str] = &[
     "package_id",
     "position",
@@ -140,12 +146,6 @@ const OUTPUT_ONLY_RESOURCE_KEYS: &[&str] = &[
     "created",
     "metadata_modified",
     "revision_id",
-    "cache_last_updated",
-    "cache_url",
-    "hash",
-    "mimetype",
-    "mimetype_inner",
-    "size",
     "tracking_summary",
     "datastore_active",
     "datastore_contains_all_records_of_source_file",
@@ -255,7 +255,14 @@ mod tests {
 
     #[test]
     fn every_resource_key_is_kept_but_the_computed_ones() {
-        for key in ["url_type", "last_modified", "resource_type", "ofi", "isUrl"] {
+        for key in [
+            "url_type",
+            "last_modified",
+            "mimetype",
+            "size",
+            "ofi",
+            "isUrl",
+        ] {
             assert_eq!(resource_key(key), KeyClass::Kept, "{key}");
         }
         for key in ["package_id", "position", "created", "datastore_active"] {

@@ -466,6 +466,31 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn ckan_own_keys_are_no_problem_and_a_dropped_key_is_lost_on_the_next_update() {
+        let schema = Schema::embedded();
+        let catalogue = Catalogue::parse("http://127.0.0.1:5000").unwrap();
+        let p = package("production-shaped", "org-a", |p| {
+            p.insert("author".into(), json!("0a1b2c3d-user-id"));
+            p.insert("groups".into(), json!([{"name": "environment"}]));
+            p.insert("bcdc_type".into(), json!("geographic"));
+            p["resources"][0]["ofi"] = json!(true);
+            // a misspelt field is a note in a file, no problem in the audit
+            p["resources"][0]["descripton"] = json!("typo");
+        });
+        let record = audit_record(&p, &schema, &catalogue);
+        assert_eq!(record.problems.len(), 1, "{:?}", record.problems);
+        assert_eq!(record.problems[0].pointer, "/bcdc_type");
+        assert!(
+            record.problems[0]
+                .message
+                .contains("in the catalogue's copy")
+                && record.problems[0].message.contains("next update"),
+            "{}",
+            record.problems[0].message
+        );
+    }
+
+    #[test]
     fn a_malformed_dataset_is_checked_without_panicking() {
         let schema = Schema::embedded();
         let catalogue = Catalogue::parse("http://127.0.0.1:5000").unwrap();

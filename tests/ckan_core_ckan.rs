@@ -187,6 +187,18 @@ async fn the_model_says_what_ckan_keeps_computes_and_drops() {
         stored["extras"],
         json!([{"key": "old_schema_field", "value": "still here"}])
     );
+    // why a patch sends a changed resource's stored extras back: an update that leaves
+    // one out drops it, while a core field left out stays
+    let mut resource = stored_resource.clone();
+    resource.remove("ofi");
+    resource.remove("mimetype");
+    let id = stored["id"].clone();
+    let updated = ckan
+        .call("package_patch", json!({"id": id, "resources": [resource]}))
+        .unwrap_or_else(|e| panic!("package_patch: {e}"));
+    assert!(updated["resources"][0].get("ofi").is_none());
+    assert_eq!(updated["resources"][0]["isUrl"], "true");
+    assert_eq!(updated["resources"][0]["mimetype"], "text/csv");
 }
 
 #[tokio::test]

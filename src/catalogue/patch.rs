@@ -340,6 +340,31 @@ mod tests {
     }
 
     #[test]
+    fn a_changed_resource_sends_back_what_the_file_does_not_carry() {
+        let schema = Schema::embedded();
+        let mut package = stored();
+        let extra = json!({"datastore_active": true, "size": 42, "ofi": true, "has_views": true});
+        for (k, v) in extra.as_object().unwrap() {
+            package["resources"][0][k] = v.clone();
+        }
+        let mut record = record_from_package(&package, &schema);
+        assert!(record["resources"][0].get("datastore_active").is_none());
+        record["resources"][0]["name"] = json!("CSV renamed");
+        let plan = plan_patch(&tree(&Value::Object(record)), &package, &schema);
+        assert_eq!(plan.fields(), ["resources"]);
+        let sent = &plan.body["resources"][0];
+        assert_eq!(sent["name"], "CSV renamed");
+        // CKAN drops a resource extra an update leaves out: the stored ones go back
+        for key in ["datastore_active", "size", "ofi"] {
+            assert_eq!(sent[key], package["resources"][0][key], "{key}");
+        }
+        // what CKAN computes is not sent
+        for key in ["has_views", "position", "package_id"] {
+            assert!(sent.get(key).is_none(), "{key}");
+        }
+    }
+
+    #[test]
     fn pulled_record_patches_nothing() {
         let schema = Schema::embedded();
         let package = stored();

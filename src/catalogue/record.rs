@@ -32,9 +32,10 @@ pub fn is_catalogue_managed(schema: &Schema, key: &str) -> bool {
     }
 }
 
-/// Resource keys CKAN keeps that a record file does not carry: the uploader and the
-/// archiver set them when the data changes, so a file's copy would put back an old value.
-/// `pull` leaves them out; a patch sends the stored ones back untouched.
+/// Resource keys CKAN keeps that a record file does not carry: the uploader, the archiver
+/// and the datastore set them when the data changes, so a file's copy would put back an old
+/// value. `pull` leaves them out; a patch sends the stored ones back untouched (CKAN drops
+/// a resource extra an update leaves out).
 const NOT_IN_FILE_RESOURCE_KEYS: &[&str] = &[
     "hash",
     "mimetype",
@@ -42,6 +43,9 @@ const NOT_IN_FILE_RESOURCE_KEYS: &[&str] = &[
     "size",
     "cache_url",
     "cache_last_updated",
+    "datastore_active",
+    "datastore_contains_all_records_of_source_file",
+    "original_url",
 ];
 
 /// Whether a resource key is computed by the catalogue: never pulled, nor sent back.

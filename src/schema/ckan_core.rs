@@ -134,11 +134,15 @@ const KEPT_RESOURCE_KEYS: &[&str] = &[
     "size",
     "cache_url",
     "cache_last_updated",
+    // extras the datastore and its loaders store on the resource
+    "datastore_active",
+    "datastore_contains_all_records_of_source_file",
+    "original_url",
 ];
 
-/// Resource keys the catalogue or its plugins set (the resource schema `ignore`s
-/// `package_id`, `position` and `state`; the model sets the dates; the datastore, the
-/// tracking and the views plugins add the rest).
+/// Resource keys the catalogue computes (the resource schema `ignore`s `package_id`,
+/// `position` and `state`; the model sets the dates; `package_show` and plugins add the
+/// rest when it shows a resource, without storing them).
 const OUTPUT_ONLY_RESOURCE_KEYS: &[&str] = &[
     "package_id",
     "position",
@@ -147,11 +151,8 @@ const OUTPUT_ONLY_RESOURCE_KEYS: &[&str] = &[
     "metadata_modified",
     "revision_id",
     "tracking_summary",
-    "datastore_active",
-    "datastore_contains_all_records_of_source_file",
     "has_views",
     "on_same_domain",
-    "original_url",
 ];
 
 /// What the catalogue does with a dataset-level key that is not a field of the portal's
@@ -265,7 +266,7 @@ mod tests {
         ] {
             assert_eq!(resource_key(key), KeyClass::Kept, "{key}");
         }
-        for key in ["package_id", "position", "created", "datastore_active"] {
+        for key in ["package_id", "position", "created", "metadata_modified"] {
             assert_eq!(resource_key(key), KeyClass::OutputOnly, "{key}");
         }
     }

@@ -46,12 +46,19 @@ impl Checker<'_> {
         };
         let fields = self.schema.object_fields(object).unwrap_or(&[]);
         let suggestion = suggest::field_name(key, fields, &core);
+        let resource_field = || {
+            let f = self.schema.resource_fields.iter().find(|f| f.name == key)?;
+            object
+                .is_empty()
+                .then(|| format!("; it is a field of each resource: {}", f.title()))
+        };
         let hint = match &suggestion {
             Some(s) => match fields.iter().find(|f| &f.name == s) {
                 Some(f) => format!("; did you mean {}?", f.title()),
                 None => format!("; did you mean `{s}`?"),
             },
-            None => String::new(),
+            // BCDC moved `bcdc_type`, `object_name`, ... from the dataset to its resources
+            None => resource_field().unwrap_or_default(),
         };
         let place = if object.is_empty() {
             "the dataset schema".to_string()
@@ -191,7 +198,11 @@ mod tests {
         let ds = run(&format!("bcdc_type: geographic\n{VALID}"));
         assert_eq!(ds.len(), 1, "{ds:#?}");
         assert_eq!(ds[0].severity, Severity::Warning);
-        assert!(ds[0].message.contains("silently drop"), "{}", ds[0].message);
+        assert_eq!(
+            ds[0].message,
+            "`bcdc_type` is not a field of the dataset schema: the catalogue would silently \
+             drop it; it is a field of each resource: Type (`bcdc_type`)"
+        );
         // a subfield scheming does not know
         let text = VALID.replacen("  - name:", "  - nickname: x\n    name:", 1);
         let ds = run(&text);

@@ -6,8 +6,10 @@
 //! a patch right after leaves alone.
 //!
 //! Needs BCDC_TEST_CKAN_URL, BCDC_TEST_CKAN_TOKEN and BCDC_TEST_CKAN_ORG (skips without).
-//! Everything created is purged, also when a test fails.
+//! Everything created is purged, also when a test fails. The portal's CKAN version, cached
+//! and used stale when the portal cannot be reached, is shown with an in-process fake.
 
+mod catalogue_fake;
 mod common;
 
 use bcdc_lsp::catalogue::{patch, portal_schema, pull};
@@ -276,4 +278,86 @@ async fn a_pulled_production_shaped_record_checks_true_problems_and_patches_noth
     let doc = Document::parse(&fixed, Format::Yaml);
     let (plan, _) = patch::prepare_update(&client, &doc, &schema).await.unwrap();
     assert!(plan.is_empty(), "{:?}", plan.changes);
+}
+
+/// `check --host`: the portal's schema is laid over its CKAN version from `status_show`
+/// (2.10 here, where `plugin_data` is a sysadmin's key), cached with the schema; an old
+/// copy still gives the version when the portal cannot be reached.
+#[tokio::test]
+async fn check_host_uses_the_portals_ckan_version_also_offline() {
+    let schema: Value = serde_json::from_str(include_str!("../schema/bcdc_dataset.json")).unwrap();
+    let licences: Value =
+        serde_json::from_str(include_str!("../schema/bcdc_licenses.json")).unwrap();
+    let fake = catalogue_fake::start(vec![
+        catalogue_fake::ok(json!(["bcdc_dataset"])),
+        catalogue_fake::ok(licences),
+        catalogue_fake::ok(json!({"ckan_version": "2.10.3"})),
+        catalogue_fake::ok(schema["result"].clone()),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("r.bcdc.yaml");
+    let text = format!(
+        "plugin_data:\n  harvest: x\n{}",
+        include_str!("../examples/water-quality.bcdc.yaml")
+    );
+    std::fs::write(&record, text).unwrap();
+    let run = |url: String| {
+        let (cache, record) = (dir.path().to_path_buf(), record.clone());
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"))
+                .args(["check", "--host", &url, "--format", "json"])
+                .arg(&record)
+                .env_remove("BCDC_API_KEY")
+                .env("XDG_CACHE_HOME", &cache)
+                .env("XDG_CONFIG_HOME", &cache)
+                .output()
+                .unwrap()
+        })
+    };
+    let message = |output: &std::process::Output| {
+        let report: Value =
+            serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {output:?}"));
+        let diagnostics = report["files"][0]["diagnostics"].clone();
+        assert_eq!(diagnostics.as_array().unwrap().len(), 1, "{diagnostics}");
+        diagnostics[0]["message"].as_str().unwrap().to_string()
+    };
+    let url = fake.url.clone();
+    let online = run(url.clone()).await.unwrap();
+    assert!(
+        message(&online).contains("kept by CKAN 2.10 only when a sysadmin"),
+        "{online:?}"
+    );
+    // the cached copy made old, and the portal gone: the stale copy keeps the version
+    let cached = walk(dir.path())
+        .into_iter()
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("portal"))
+        })
+        .expect("a cached portal schema");
+    let mut copy: Value = serde_json::from_slice(&std::fs::read(&cached).unwrap()).unwrap();
+    assert_eq!(copy["ckan_version"], "2.10.3");
+    copy["fetched_at"] = json!(0);
+    std::fs::write(&cached, copy.to_string()).unwrap();
+    drop(fake);
+    let offline = run(url).await.unwrap();
+    assert!(
+        message(&offline).contains("kept by CKAN 2.10 only when a sysadmin"),
+        "{offline:?}"
+    );
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }

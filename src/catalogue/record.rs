@@ -17,8 +17,17 @@ use crate::syntax::Node;
 ///   catalogue's own actions change;
 /// - `groups`: membership is given and taken by the groups' members (`member_create`);
 ///   a `package_patch` with `groups` replaces all of it, and needs rights on each group;
+/// - `relationships_as_subject`/`_object`: links to other records, made with
+///   `package_relationship_create`; an update that sends them replaces all of them;
 /// - `tags`: the file says `tag_string` (a `tags` list in a file is sent as one).
-const NOT_IN_FILE_DATASET_KEYS: &[&str] = &["private", "state", "groups", "tags"];
+const NOT_IN_FILE_DATASET_KEYS: &[&str] = &[
+    "private",
+    "state",
+    "groups",
+    "relationships_as_subject",
+    "relationships_as_object",
+    "tags",
+];
 
 /// Whether a top-level key is the catalogue's to set (output-only, a system field such as
 /// `record_create_date`, or a key files do not carry), so that it is never part of a patch.

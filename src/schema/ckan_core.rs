@@ -90,13 +90,13 @@ const KEPT_DATASET_KEYS: &[&str] = &[
     "tag_string",
     "extras",
     "groups",
+    "relationships_as_subject",
+    "relationships_as_object",
     "resources",
 ];
 
 /// Keys `package_show` adds to the stored ones (`package_dictize` and the show schema),
-/// plus `revision_id`, which records of CKAN before 2.9 still carry, and the
-/// relationships, which the create schema reads but which are made with
-/// `package_relationship_create`, not by an update of the package.
+/// plus `revision_id`, which records of CKAN before 2.9 still carry.
 const OUTPUT_ONLY_DATASET_KEYS: &[&str] = &[
     "metadata_created",
     "metadata_modified",
@@ -109,8 +109,6 @@ const OUTPUT_ONLY_DATASET_KEYS: &[&str] = &[
     "license_url",
     "tracking_summary",
     "revision_id",
-    "relationships_as_subject",
-    "relationships_as_object",
 ];
 
 /// Keys of CKAN 2.10 and later that only a sysadmin sets and only a sysadmin asking for

@@ -71,7 +71,7 @@ pub fn audit_record(
     let file = pulled(package, Format::Yaml, schema, catalogue);
     let doc = Document::parse(&file.text, Format::Yaml);
     let mut diagnostics = check(&doc, schema);
-    unknown_keys::as_catalogue_copy(&mut diagnostics);
+    unknown_keys::as_catalogue_copy(&mut diagnostics, schema);
     let problems = diagnostics
         .into_iter()
         .filter(|d| d.severity <= Severity::Warning)

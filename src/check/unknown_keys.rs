@@ -7,6 +7,7 @@
 
 use super::{suggest, Checker, Code, Diagnostic, Severity};
 use crate::schema::ckan_core::{self, KeyClass};
+use crate::schema::Schema;
 use crate::syntax;
 
 impl Checker<'_> {
@@ -102,15 +103,15 @@ impl Checker<'_> {
 /// Rewords, for a record read from the catalogue (the audit), the warning on each
 /// dataset key the catalogue drops: its copy holds the key (an older schema's field, or
 /// one a plugin adds to `package_show`), and an update through the API would not keep it.
-pub fn as_catalogue_copy(diagnostics: &mut [Diagnostic]) {
+pub fn as_catalogue_copy(diagnostics: &mut [Diagnostic], schema: &Schema) {
     for d in diagnostics {
-        let top_level = syntax::split_pointer(&d.pointer).is_some_and(|(p, _)| p.is_empty());
-        if d.code != Code::UnknownField || d.severity != Severity::Warning || !top_level {
+        let Some(("", key)) = syntax::split_pointer(&d.pointer) else {
+            continue;
+        };
+        let dropped = ckan_core::dataset_key(schema.ckan, &key) == KeyClass::Dropped;
+        if d.code != Code::UnknownField || !dropped {
             continue;
         }
-        let key = syntax::pointer_tokens(&d.pointer)
-            .next()
-            .unwrap_or_default();
         d.message = format!(
             "`{key}` is in the catalogue's copy, but it is neither a field of the dataset \
              schema nor one CKAN keeps: the next update through the API loses it"
@@ -138,7 +139,7 @@ fn looks_secret(key: &str) -> bool {
 mod tests {
     use super::*;
     use crate::check::check;
-    use crate::schema::{CkanVersion, Schema};
+    use crate::schema::CkanVersion;
     use crate::syntax::{Document, Format};
 
     const VALID: &str = include_str!("../../examples/water-quality.bcdc.yaml");
@@ -238,11 +239,16 @@ mod tests {
     #[test]
     fn a_catalogue_copy_says_the_next_update_loses_the_key() {
         let mut ds = run(&format!("bcdc_type: geographic\n{VALID}"));
-        as_catalogue_copy(&mut ds);
+        as_catalogue_copy(&mut ds, &Schema::embedded());
         assert_eq!(
             ds[0].message,
             "`bcdc_type` is in the catalogue's copy, but it is neither a field of the dataset \
              schema nor one CKAN keeps: the next update through the API loses it"
         );
+        // a sysadmin's key keeps its own warning
+        let schema = Schema::embedded().with_ckan_version(CkanVersion::V2_11);
+        let mut ds = run_on(&format!("plugin_data:\n  a: 1\n{VALID}"), &schema);
+        as_catalogue_copy(&mut ds, &schema);
+        assert!(ds[0].message.contains("only when a sysadmin"), "{ds:#?}");
     }
 }

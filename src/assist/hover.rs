@@ -3,6 +3,7 @@
 
 use super::context;
 use super::{choices_of, field_at, takes_organization, Dynamic};
+use crate::schema::ckan_core::{self, KeyClass};
 use crate::schema::{choice_matches, Field, FieldKind, Schema};
 use crate::syntax::{Document, Value};
 use std::ops::Range;
@@ -29,7 +30,12 @@ pub fn hover(doc: &Document, schema: &Schema, offset: usize, extra: &Dynamic) ->
                   published; updates (`package_patch`) find the record by it."
             .to_string(),
         pointer => {
-            let field = field_at(schema, pointer)?;
+            let Some(field) = field_at(schema, pointer) else {
+                return ckan_key_doc(schema, pointer).map(|markdown| Hover {
+                    markdown,
+                    range: target.range,
+                });
+            };
             // the value of a scalar field, or the item hovered in a list
             let node = root.pointer(pointer);
             let current = node.and_then(|n| match &n.value {
@@ -44,6 +50,31 @@ pub fn hover(doc: &Document, schema: &Schema, offset: usize, extra: &Dynamic) ->
         markdown,
         range: target.range,
     })
+}
+
+/// What the catalogue does with a key that is not a field of the form, for CKAN's own
+/// keys and resource extras (a key the catalogue drops has its warning instead).
+fn ckan_key_doc(schema: &Schema, pointer: &str) -> Option<String> {
+    let (object, key) = crate::syntax::split_pointer(pointer)?;
+    let resource = crate::syntax::split_pointer(object).is_some_and(|(p, _)| p == "/resources");
+    let class = match (object, resource) {
+        ("", _) => ckan_core::dataset_key(schema.ckan, &key),
+        (_, true) => ckan_core::resource_key(&key),
+        _ => return None,
+    };
+    let what = match (class, resource) {
+        (KeyClass::Kept, false) => {
+            "One of CKAN's own dataset fields: kept by CKAN, not shown \
+                                    on the catalogue's form."
+        }
+        (KeyClass::Kept, true) => {
+            "Kept by CKAN (as one of its own resource fields, or as a \
+                                   resource extra), not shown on the catalogue's form."
+        }
+        (KeyClass::OutputOnly, _) => "Computed by the catalogue: an update ignores it.",
+        (KeyClass::SysadminOnly | KeyClass::Dropped, _) => return None,
+    };
+    Some(format!("**`{key}`**\n\n{what}"))
 }
 
 /// A field's documentation in Markdown; `full` adds the allowed values

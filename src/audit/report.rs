@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::catalogue::host::Catalogue;
 use crate::catalogue::pull::pulled;
 use crate::catalogue::search::Unfetched;
-use crate::check::{check, Severity};
+use crate::check::{check, unknown_keys, Severity};
 use crate::schema::{Enforcement, Schema};
 use crate::syntax::{Document, Format};
 
@@ -70,7 +70,8 @@ impl AuditedRecord {
 }
 
 /// A `package_search` (or `package_show`) dataset checked exactly as the file `pull`
-/// writes for it.
+/// writes for it; notes that are no problem are left out, and keys the catalogue's copy
+/// holds but an update drops are said to be lost on the next update.
 pub fn audit_record(
     package: &Map<String, Value>,
     schema: &Schema,
@@ -78,8 +79,11 @@ pub fn audit_record(
 ) -> AuditedRecord {
     let file = pulled(package, Format::Yaml, schema, catalogue);
     let doc = Document::parse(&file.text, Format::Yaml);
-    let problems = check(&doc, schema)
+    let mut diagnostics = check(&doc, schema);
+    unknown_keys::as_catalogue_copy(&mut diagnostics, schema);
+    let problems = diagnostics
         .into_iter()
+        .filter(|d| d.severity <= Severity::Warning)
         .map(|d| Problem {
             code: d.code.as_str(),
             severity: d.severity,
@@ -526,6 +530,31 @@ pub(crate) mod tests {
         assert_eq!(report.exit_status(), 2);
         report.unfetched.clear();
         assert_eq!(report.exit_status(), 0);
+    }
+
+    #[test]
+    fn ckan_own_keys_are_no_problem_and_a_dropped_key_is_lost_on_the_next_update() {
+        let schema = Schema::embedded();
+        let catalogue = Catalogue::parse("http://127.0.0.1:5000").unwrap();
+        let p = package("production-shaped", "org-a", |p| {
+            p.insert("author".into(), json!("0a1b2c3d-user-id"));
+            p.insert("groups".into(), json!([{"name": "environment"}]));
+            p.insert("bcdc_type".into(), json!("geographic"));
+            p["resources"][0]["ofi"] = json!(true);
+            // a misspelt field is a note in a file, no problem in the audit
+            p["resources"][0]["descripton"] = json!("typo");
+        });
+        let record = audit_record(&p, &schema, &catalogue);
+        assert_eq!(record.problems.len(), 1, "{:?}", record.problems);
+        assert_eq!(record.problems[0].pointer, "/bcdc_type");
+        assert!(
+            record.problems[0]
+                .message
+                .contains("in the catalogue's copy")
+                && record.problems[0].message.contains("next update"),
+            "{}",
+            record.problems[0].message
+        );
     }
 
     #[test]

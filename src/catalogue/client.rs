@@ -178,6 +178,16 @@ impl CatalogueClient {
         self.call(Method::GET, url, None, None).await
     }
 
+    /// `status_show`'s `ckan_version` (`None` when the portal does not say).
+    pub async fn ckan_version(&self) -> Result<Option<String>, CatalogueError> {
+        let url = self.catalogue.action_url("status_show");
+        let result = self.call(Method::GET, url, None, None).await?;
+        Ok(result
+            .get("ckan_version")
+            .and_then(Value::as_str)
+            .map(str::to_string))
+    }
+
     /// `organization_list_for_user?permission=create_dataset`: where the key's user may publish.
     pub async fn organization_list_for_user(&self) -> Result<Vec<Organization>, CatalogueError> {
         let url = self.url_with_query(

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use super::client::CatalogueClient;
 use super::compare::{match_resources, stored_as};
 use super::record::{
-    api_body, is_catalogue_managed, record_from_package, resource_record, same_organization,
-    tag_set, OUTPUT_ONLY_RESOURCE_KEYS,
+    api_body, is_catalogue_managed, is_output_only_resource_key, record_from_package,
+    resource_record, same_organization, tag_set,
 };
 use super::workflow::{record_root, require_valid, string_field, WorkflowError};
 use crate::schema::Schema;
@@ -289,7 +289,7 @@ fn resources_patch(
         let original = stored[stored_index];
         let mut merged: Map<String, Value> = original
             .iter()
-            .filter(|(k, _)| !OUTPUT_ONLY_RESOURCE_KEYS.contains(&k.as_str()))
+            .filter(|(k, _)| !is_output_only_resource_key(k))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         // The diff shows the stored form of what did not change, so only changes show.
@@ -337,6 +337,31 @@ mod tests {
             ]),
         );
         package
+    }
+
+    #[test]
+    fn a_changed_resource_sends_back_what_the_file_does_not_carry() {
+        let schema = Schema::embedded();
+        let mut package = stored();
+        let extra = json!({"datastore_active": true, "size": 42, "ofi": true, "has_views": true});
+        for (k, v) in extra.as_object().unwrap() {
+            package["resources"][0][k] = v.clone();
+        }
+        let mut record = record_from_package(&package, &schema);
+        assert!(record["resources"][0].get("datastore_active").is_none());
+        record["resources"][0]["name"] = json!("CSV renamed");
+        let plan = plan_patch(&tree(&Value::Object(record)), &package, &schema);
+        assert_eq!(plan.fields(), ["resources"]);
+        let sent = &plan.body["resources"][0];
+        assert_eq!(sent["name"], "CSV renamed");
+        // CKAN drops a resource extra an update leaves out: the stored ones go back
+        for key in ["datastore_active", "size", "ofi"] {
+            assert_eq!(sent[key], package["resources"][0][key], "{key}");
+        }
+        // what CKAN computes is not sent
+        for key in ["has_views", "position", "package_id"] {
+            assert!(sent.get(key).is_none(), "{key}");
+        }
     }
 
     #[test]

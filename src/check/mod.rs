@@ -11,6 +11,7 @@
 
 pub mod instance;
 pub mod suggest;
+pub mod unknown_keys;
 
 mod choices;
 mod formats;
@@ -18,9 +19,7 @@ mod limits;
 mod required;
 mod shapes;
 
-use crate::schema::{
-    Enforcement, RuleKind, Schema, Validators, CORE_DATASET_KEYS, CORE_RESOURCE_KEYS,
-};
+use crate::schema::{Enforcement, RuleKind, Schema, Validators};
 use crate::syntax::{self, Document, Node, Spot, SyntaxErrorKind};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::ValidationError;
@@ -413,7 +412,7 @@ impl Checker<'_> {
                 .collect(),
             ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
                 .iter()
-                .map(|key| self.unknown_field(&pointer, key))
+                .filter_map(|key| self.unknown_key(&pointer, key))
                 .collect(),
             ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => match rule {
                 Some(rule) if rule.kind == RuleKind::StartState => {
@@ -453,78 +452,6 @@ impl Checker<'_> {
         }
         out.extend(found);
     }
-
-    fn unknown_field(&self, object: &str, key: &str) -> Diagnostic {
-        let pointer = syntax::push_pointer(object, key);
-        let range = self
-            .root
-            .and_then(|r| r.pointer_entry(&pointer))
-            .map_or_else(|| self.object_range(object), |e| e.key_range.clone());
-        if looks_secret(key) {
-            return Diagnostic::new(
-                Code::SecretInRecord,
-                pointer,
-                range,
-                format!(
-                    "`{key}` looks like a credential: API keys never go in a record file (it would be \
-                     shared and published); set BCDC_API_KEY or use the editor's \"Set API key\""
-                ),
-            );
-        }
-        let in_resource = object.starts_with("/resources/");
-        let core: &[&str] = if in_resource {
-            &CORE_RESOURCE_KEYS
-        } else if object.is_empty() {
-            &CORE_DATASET_KEYS
-        } else {
-            &[]
-        };
-        let fields = self.schema.object_fields(object).unwrap_or(&[]);
-        let suggestion = suggest::field_name(key, fields, core);
-        let hint = match &suggestion {
-            Some(s) => match fields.iter().find(|f| &f.name == s) {
-                Some(f) => format!("; did you mean {}?", f.title()),
-                None => format!("; did you mean `{s}`?"),
-            },
-            None => String::new(),
-        };
-        let place = if object.is_empty() {
-            "the dataset schema".to_string()
-        } else if in_resource
-            && syntax::split_pointer(object).is_some_and(|(p, _)| p == "/resources")
-        {
-            "a resource".to_string()
-        } else {
-            self.field_title(object)
-        };
-        Diagnostic {
-            suggestion,
-            ..Diagnostic::new(
-                Code::UnknownField,
-                pointer,
-                range,
-                format!(
-                    "`{key}` is not a field of {place}: the catalogue would silently drop it{hint}"
-                ),
-            )
-        }
-    }
-}
-
-/// Key names that hold credentials.
-fn looks_secret(key: &str) -> bool {
-    let k = suggest::normalise(key);
-    [
-        "apikey",
-        "apitoken",
-        "token",
-        "authorization",
-        "secret",
-        "password",
-        "ckanapikey",
-    ]
-    .iter()
-    .any(|s| k == *s || k.ends_with(s))
 }
 
 /// A typed value as a message quotes it: a long one (a pasted paragraph, a minified

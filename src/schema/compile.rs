@@ -4,9 +4,7 @@
 //! Messages are not written here: the checker maps each error back to the
 //! scheming field and rule it concerns.
 
-use super::{
-    formats, Enforcement, Field, FieldKind, Schema, CORE_DATASET_KEYS, CORE_RESOURCE_KEYS,
-};
+use super::{ckan_core, formats, Enforcement, Field, FieldKind, Schema};
 use serde_json::{json, Map, Value as J};
 use std::collections::HashMap;
 
@@ -61,7 +59,7 @@ pub(super) fn json_schema(schema: &Schema) -> (J, Rules) {
     let mut rules = Rules::default();
     let resource = object(
         &schema.resource_fields,
-        &CORE_RESOURCE_KEYS,
+        &ckan_core::resource_keys().collect::<Vec<_>>(),
         schema,
         Map::new(),
         "/properties/resources/items",
@@ -83,14 +81,8 @@ pub(super) fn json_schema(schema: &Schema) -> (J, Rules) {
         RuleKind::Choices,
         Enforcement::Refused,
     );
-    let mut dataset = object(
-        &schema.dataset_fields,
-        &CORE_DATASET_KEYS,
-        schema,
-        extra,
-        "",
-        &mut rules,
-    );
+    let core: Vec<&str> = ckan_core::dataset_keys().collect();
+    let mut dataset = object(&schema.dataset_fields, &core, schema, extra, "", &mut rules);
     if let Some(state) = schema
         .dataset_fields
         .iter()
@@ -148,8 +140,10 @@ pub(super) fn split(mut record: J) -> (J, Vec<(String, J)>) {
     (record, entries)
 }
 
-/// An object of `fields`, plus `core` keys CKAN itself accepts (their
-/// schemas in `extra`, or anything), at `location` in the whole schema.
+/// An object of `fields`, plus `core` keys CKAN itself keeps or computes (their
+/// schemas in `extra`, or anything), at `location` in the whole schema; other
+/// keys are left to the checker's `unknown_keys`, which judges them by what the
+/// catalogue does with them.
 fn object(
     fields: &[Field],
     core: &[&str],

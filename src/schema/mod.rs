@@ -6,6 +6,7 @@
 //! `repeating_subfields`, `conditional_field`/`conditional_values`, ...), so
 //! another portal's scheming schema works the same way.
 
+pub mod ckan_core;
 mod compile;
 mod formats;
 mod load;
@@ -19,10 +20,7 @@ use serde_json::Value as J;
 const EMBEDDED_SCHEMA: &str = include_str!("../../schema/bcdc_dataset.json");
 const EMBEDDED_LICENCES: &str = include_str!("../../schema/bcdc_licenses.json");
 
-/// Keys core CKAN accepts on every dataset besides the schema's fields.
-pub const CORE_DATASET_KEYS: [&str; 4] = ["id", "type", "resources", "tags"];
-/// Keys core CKAN accepts on every resource besides the schema's fields.
-pub const CORE_RESOURCE_KEYS: [&str; 1] = ["id"];
+pub use ckan_core::CkanVersion;
 
 /// What a field holds, derived from its preset, validators and snippets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -256,6 +254,8 @@ pub struct Schema {
     pub dataset_fields: Vec<Field>,
     pub resource_fields: Vec<Field>,
     pub licences: Vec<Choice>,
+    /// The CKAN under the scheming schema, which keeps or drops the other keys.
+    pub ckan: CkanVersion,
     pub(crate) validators: Validators,
 }
 
@@ -376,7 +376,13 @@ impl Schema {
             .ok_or_else(|| SchemaError("the schema has no `dataset_type`".into()))?
             .to_string();
         let licences = read_licences(licences);
-        Schema::compiled(dataset_type, dataset_fields, resource_fields, licences)
+        Schema::compiled(
+            dataset_type,
+            dataset_fields,
+            resource_fields,
+            licences,
+            CkanVersion::default(),
+        )
     }
 
     /// The same fields with another licence list (the catalogue's own,
@@ -387,7 +393,13 @@ impl Schema {
             self.dataset_fields.clone(),
             self.resource_fields.clone(),
             licences,
+            self.ckan,
         )
+    }
+
+    /// The same fields over another CKAN version (a portal's, from `status_show`).
+    pub fn with_ckan_version(self, ckan: CkanVersion) -> Schema {
+        Schema { ckan, ..self }
     }
 
     fn compiled(
@@ -395,6 +407,7 @@ impl Schema {
         dataset_fields: Vec<Field>,
         resource_fields: Vec<Field>,
         licences: Vec<Choice>,
+        ckan: CkanVersion,
     ) -> Result<Schema, SchemaError> {
         let trivial = || jsonschema::validator_for(&serde_json::json!(true));
         let mut schema = Schema {
@@ -402,6 +415,7 @@ impl Schema {
             dataset_fields,
             resource_fields,
             licences,
+            ckan,
             validators: Validators {
                 record: trivial().expect("the trivial schema compiles"),
                 entries: Vec::new(),

@@ -165,3 +165,28 @@ fn hover_says_which_values_are_taken_per_language_or_not_checked() {
         "{unchecked}"
     );
 }
+
+#[test]
+fn hover_on_ckan_own_keys_says_the_catalogue_keeps_them() {
+    let text = format!("author: someone\nnum_tags: 3\nbcdc_type: x\n{VALID}").replacen(
+        "    format: csv\n",
+        "    format: csv\n    ofi: true\n",
+        1,
+    );
+    let (md, range) = hover_at(&text, "author", Format::Yaml, &Dynamic::default());
+    assert_eq!(range, "author");
+    assert!(md.contains("kept by CKAN, not shown"), "{md}");
+    let (md, _) = hover_at(&text, "num_tags", Format::Yaml, &Dynamic::default());
+    assert!(md.contains("Computed by the catalogue"), "{md}");
+    let (md, _) = hover_at(&text, "ofi", Format::Yaml, &Dynamic::default());
+    assert!(md.contains("resource extra"), "{md}");
+    // a key the catalogue drops has its warning, no hover
+    let doc = Document::parse(&text, Format::Yaml);
+    assert!(hover(
+        &doc,
+        schema(),
+        3 + text.find("bcdc_type").unwrap(),
+        &Dynamic::default()
+    )
+    .is_none());
+}

@@ -288,7 +288,6 @@ fn the_audit_checks_every_real_record_and_loses_no_true_finding() {
 /// Every finding is a reviewed true one and every true one is found: a false or new finding,
 /// or a lost one, fails.
 #[test]
-#[ignore = "until the checker fixes of #13 are merged"]
 fn every_finding_on_real_records_is_true_and_none_is_lost() {
     let mut problems = Vec::new();
     for dir in portals() {

@@ -43,6 +43,11 @@ impl Choices {
         *self.roots.write().unwrap_or_else(|e| e.into_inner()) = roots;
     }
 
+    /// The workspace folders.
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.roots.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     fn set_organizations(&self, organizations: Vec<Choice>) {
         *self
             .organizations

@@ -7,6 +7,7 @@ use super::convert;
 use super::documents::{Documents, OpenDoc};
 use super::editing;
 use super::publisher::{self, Job};
+use super::schemas::{self, Portals};
 use super::settings::Settings;
 use crate::catalogue::FileLocks;
 use crate::schema::{Choice, Schema};
@@ -33,6 +34,8 @@ pub struct Shared {
     /// What the client supports for completion.
     pub editing: editing::State,
     pub choices: Choices,
+    /// Other portals' schemas, for records under a bcdc.toml.
+    pub portals: Portals,
 }
 
 impl Shared {
@@ -126,6 +129,7 @@ impl Backend {
             locks: FileLocks::default(),
             editing: editing::State::default(),
             choices: Choices::default(),
+            portals: Portals::default(),
         });
         publisher::spawn(client.clone(), shared.clone(), rx);
         Backend { client, shared }
@@ -158,6 +162,8 @@ impl Backend {
         }
         if old != new {
             for uri in self.shared.docs.uris() {
+                // a project file that names only a type takes the catalogue from here
+                schemas::ensure(&self.shared, &self.client, &uri);
                 self.shared.enqueue(Job::Analyse(uri));
             }
         }
@@ -244,13 +250,20 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let d = params.text_document;
-        self.shared.docs.insert(OpenDoc::new(
-            d.uri.clone(),
-            &d.language_id,
-            d.version,
-            &d.text,
-        ));
+        let mut open = OpenDoc::new(d.uri.clone(), &d.language_id, d.version, &d.text);
+        let project = schemas::read_project(&d.uri, &self.shared.choices.roots());
+        open.project = project.clone().unwrap_or_default();
+        self.shared.docs.insert(open);
         self.shared.enqueue(Job::Analyse(d.uri.clone()));
+        schemas::ensure(&self.shared, &self.client, &d.uri);
+        if let Err(e) = project {
+            self.client
+                .show_message(
+                    MessageType::WARNING,
+                    format!("bcdc: {e}; using the editor's settings instead"),
+                )
+                .await;
+        }
         tokio::spawn(commands::fetch_catalogue_state(self.shared.clone(), d.uri));
     }
 

@@ -1,0 +1,149 @@
+//! The language server on another portal: a `bcdc.toml` beside the records names
+//! the local CKAN and its `camel-photos` dataset type, and diagnostics, completion
+//! and hover follow that schema (over the protocol, against the real CKAN; skipped,
+//! saying so, without BCDC_TEST_CKAN_*). Also: a broken project file is said and
+//! the editor's schema is used.
+
+mod common;
+use common::ckan::Ckan;
+use common::Lsp;
+use serde_json::{json, Value};
+use std::path::Path;
+
+const CAMEL: &str = "type: camel-photos\nname: larry\nhumps: two\ncategory: dromedary\n";
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// A server whose workspace folder is `root`, with its own cache folder.
+fn start(root: &Path, cache: &Path) -> Lsp {
+    let params = json!({
+        "processId": null,
+        "rootUri": uri(root),
+        "workspaceFolders": [{"uri": uri(root), "name": "records"}],
+        "capabilities": {},
+        "initializationOptions": {"catalogue": "test"},
+    });
+    Lsp::start_with_params(params, &[("XDG_CACHE_HOME", cache.to_str().unwrap())]).0
+}
+
+fn messages(params: &Value) -> Vec<String> {
+    params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn records_under_a_project_file_follow_the_portals_schema() {
+    let Some(ckan) = Ckan::from_env("records_under_a_project_file_follow_the_portals_schema")
+    else {
+        return;
+    };
+    let root = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    std::fs::write(
+        root.path().join("bcdc.toml"),
+        format!("host = \"{}\"\ntype = \"camel-photos\"\n", ckan.url),
+    )
+    .unwrap();
+    std::fs::create_dir(root.path().join("camels")).unwrap();
+    let file = root.path().join("camels").join("larry.bcdc.yaml");
+    std::fs::write(&file, CAMEL).unwrap();
+    let file = uri(&file);
+    let mut lsp = start(root.path(), cache.path());
+    lsp.open(&file, "yaml", CAMEL);
+
+    // the first diagnostics come from the portal's schema: none from BCDC's before it
+    let d = lsp.diagnostics(&file);
+    let found = messages(&d);
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("humps") && m.contains("whole number")),
+        "{found:?}"
+    );
+    assert!(found.iter().any(|m| m.contains("dromedary")), "{found:?}");
+    assert!(
+        !found
+            .iter()
+            .any(|m| m.contains("owner_org") || m.contains("Organization")),
+        "no BCDC finding on a camel: {found:?}"
+    );
+    let status = lsp.wait_for(|m| m["method"] == "bcdc/status");
+    let schema = status["params"]["schema"].as_str().unwrap();
+    assert!(schema.contains("camel-photos"), "{schema}");
+    assert_eq!(status["params"]["catalogue"], json!(ckan.url));
+
+    // completion offers the portal's fields, not BCDC's
+    let text = format!("{CAMEL}\n");
+    lsp.change(&file, 2, json!([{"text": text}]));
+    let items = lsp.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": file}, "position": {"line": 5, "character": 0}}),
+    );
+    let labels: Vec<&str> = items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"personality"), "{labels:?}");
+    assert!(!labels.contains(&"publish_state"), "{labels:?}");
+    // and choices of the portal's choice fields
+    let items = lsp.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": file}, "position": {"line": 3, "character": 10}}),
+    );
+    let labels = items.to_string();
+    assert!(labels.contains("bactrian"), "{labels}");
+
+    // hover explains the portal's field
+    let hover = lsp.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": file}, "position": {"line": 2, "character": 1}}),
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(shown.to_lowercase().contains("humps"), "{hover}");
+    lsp.shutdown();
+}
+
+#[test]
+fn a_broken_project_file_is_said_and_the_editors_schema_used() {
+    let root = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    std::fs::write(
+        root.path().join("bcdc.toml"),
+        "host = \"http://evil.example\"\n",
+    )
+    .unwrap();
+    let file = root.path().join("r.bcdc.yaml");
+    let text = "type: bcdc_dataset\ntitle: x\n";
+    std::fs::write(&file, text).unwrap();
+    let file = uri(&file);
+    let mut lsp = start(root.path(), cache.path());
+    lsp.open(&file, "yaml", text);
+    let shown = lsp.wait_for(|m| m["method"] == "window/showMessage");
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("bcdc.toml") && message.contains("https://"),
+        "{message}"
+    );
+    let d = lsp.diagnostics(&file);
+    assert!(
+        !messages(&d).is_empty(),
+        "checked against the built-in schema"
+    );
+    let status = lsp.wait_for(|m| m["method"] == "bcdc/status");
+    assert!(
+        status["params"]["schema"]
+            .as_str()
+            .unwrap()
+            .contains("built-in"),
+        "{status}"
+    );
+    lsp.shutdown();
+}

@@ -178,9 +178,7 @@ fn scan_keywords(
             }
             continue;
         }
-        let is_record = [".bcdc.yaml", ".bcdc.yml", ".bcdc.json"]
-            .iter()
-            .any(|s| name.ends_with(s));
+        let is_record = crate::check::is_record_name(&name);
         let small = entry
             .metadata()
             .is_ok_and(|m| m.len() <= SCAN_MAX_FILE_BYTES);

@@ -147,3 +147,80 @@ fn a_broken_project_file_is_said_and_the_editors_schema_used() {
     );
     lsp.shutdown();
 }
+
+/// Every request a loopback listener receives (its head), answered 404.
+fn listener() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let socket = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", socket.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    std::thread::spawn(move || {
+        for stream in socket.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            record.lock().unwrap().push(head);
+            let _ = (&stream)
+                .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    (url, seen)
+}
+
+/// A repository's bcdc.toml can name any host: the server asks it for the schema, and for
+/// an opened record's state, without the editor's key (which is for the editor's catalogue)
+/// and without BCDC_API_KEY (which is for the BC catalogues).
+#[test]
+fn a_project_files_host_never_gets_a_key() {
+    let (url, seen) = listener();
+    let root = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("bcdc.toml"), format!("host = \"{url}\"\n")).unwrap();
+    let file = root.path().join("r.bcdc.yaml");
+    let text = "id: 6c4e3b4e-0000-4000-8000-000000000001\ntype: bcdc_dataset\ntitle: x\n";
+    std::fs::write(&file, text).unwrap();
+    let file = uri(&file);
+    let params = json!({
+        "processId": null,
+        "rootUri": uri(root.path()),
+        "capabilities": {},
+        "initializationOptions": {"catalogue": "test", "apiKey": "editor-key-for-test"},
+    });
+    let mut lsp = Lsp::start_with_params(
+        params,
+        &[
+            ("XDG_CACHE_HOME", cache.path().to_str().unwrap()),
+            ("BCDC_API_KEY", "env-key-names-no-host"),
+        ],
+    )
+    .0;
+    lsp.open(&file, "yaml", text);
+    let shown = lsp.wait_for(|m| m["method"] == "window/showMessage");
+    assert!(
+        shown["params"]["message"].as_str().unwrap().contains("cannot read"),
+        "{shown}"
+    );
+    // a publish goes to the project's host too, without the editor's key
+    let reply = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "bcdc.pull", "arguments": ["x", format!("{}/pulled.bcdc.yaml", uri(root.path()))]}),
+    );
+    assert_eq!(reply["ok"], json!(false), "{reply}");
+    let heads = seen.lock().unwrap().clone();
+    assert!(!heads.is_empty(), "the project's host was asked");
+    for head in &heads {
+        let lower = head.to_lowercase();
+        assert!(
+            !lower.contains("authorization") && !head.contains("key-"),
+            "a key went to the project's host: {head}"
+        );
+    }
+    lsp.shutdown();
+}

@@ -14,6 +14,7 @@
 //! `host` never makes a key go anywhere (see `catalogue::credentials`).
 //! [`parse`] is pure; [`find`] reads the file system.
 
+use crate::catalogue::credentials::error_line;
 use crate::catalogue::Catalogue;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -47,13 +48,7 @@ struct Raw {
 /// quotes the file (a key pasted there by mistake must not reach a log).
 pub fn parse(text: &str) -> Result<Project, String> {
     let raw: Raw = toml::from_str(text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|span| {
-                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-                format!(" (line {line})")
-            })
-            .unwrap_or_default();
+        let at = error_line(text, &e).map_or_else(String::new, |l| format!(" (line {l})"));
         let key_inside = ["api_key", "apikey", "token"]
             .iter()
             .any(|k| text.to_ascii_lowercase().contains(k));

@@ -167,8 +167,9 @@ fn listener() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
                 head.push_str(&line);
             }
             record.lock().unwrap().push(head);
-            let _ = (&stream)
-                .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let _ = (&stream).write_all(
+                b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
         }
     });
     (url, seen)
@@ -204,7 +205,10 @@ fn a_project_files_host_never_gets_a_key() {
     lsp.open(&file, "yaml", text);
     let shown = lsp.wait_for(|m| m["method"] == "window/showMessage");
     assert!(
-        shown["params"]["message"].as_str().unwrap().contains("cannot read"),
+        shown["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read"),
         "{shown}"
     );
     // a publish goes to the project's host too, without the editor's key

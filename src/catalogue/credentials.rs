@@ -206,13 +206,7 @@ fn key_from_config(
 ) -> Result<Option<ApiKey>, CredentialError> {
     // toml's parse errors quote the offending line, which may hold a key: report only the position.
     let config: ConfigFile = toml::from_str(text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|span| {
-                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-                format!(" at line {line}")
-            })
-            .unwrap_or_default();
+        let at = error_line(text, &e).map_or_else(String::new, |l| format!(" at line {l}"));
         CredentialError(format!(
             "{} is not valid: expected [hosts.\"<host>\"] tables with api_key = \"...\"{at}",
             path.display()
@@ -223,6 +217,13 @@ fn key_from_config(
         .get(&catalogue.host_and_port())
         .or_else(|| config.hosts.get(catalogue.host()));
     Ok(entry.and_then(|e| e.api_key.clone()).and_then(ApiKey::new))
+}
+
+/// The line a TOML parse error is on: where to look, without quoting a file that may
+/// hold a key (toml's own message shows the line).
+pub(crate) fn error_line(text: &str, e: &toml::de::Error) -> Option<usize> {
+    let span = e.span()?;
+    Some(text[..span.start.min(text.len())].matches('\n').count() + 1)
 }
 
 #[cfg(test)]

@@ -228,3 +228,52 @@ fn a_project_files_host_never_gets_a_key() {
     }
     lsp.shutdown();
 }
+
+/// An editor in a folder it does not trust yet says `restricted`: the server reads what it
+/// needs without the key and publishes, updates and pulls nothing.
+#[test]
+fn a_restricted_editor_gets_checks_but_sends_no_key_and_nothing_else() {
+    let (url, seen) = listener();
+    let root = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let file = root.path().join("r.bcdc.yaml");
+    let text = "id: 6c4e3b4e-0000-4000-8000-000000000002\ntype: bcdc_dataset\ntitle: x\n";
+    let file = uri(&file);
+    let params = json!({
+        "processId": null,
+        "rootUri": uri(root.path()),
+        "capabilities": {},
+        "initializationOptions": {"catalogue": url, "apiKey": "editor-key-restricted", "restricted": true},
+    });
+    let mut lsp = Lsp::start_with_params(
+        params,
+        &[("XDG_CACHE_HOME", cache.path().to_str().unwrap())],
+    )
+    .0;
+    lsp.open(&file, "yaml", text);
+    let d = lsp.diagnostics(&file);
+    assert!(!messages(&d).is_empty(), "checked as usual");
+    for command in [
+        json!({"command": "bcdc.publish", "arguments": [file]}),
+        json!({"command": "bcdc.patch", "arguments": [file, {"confirmed": true}]}),
+        json!({"command": "bcdc.pull", "arguments": ["x", format!("{}/p.bcdc.yaml", uri(root.path()))]}),
+    ] {
+        let reply = lsp.request("workspace/executeCommand", command);
+        assert_eq!(reply["ok"], json!(false), "{reply}");
+        assert!(
+            reply["message"].as_str().unwrap().contains("trust"),
+            "{reply}"
+        );
+    }
+    lsp.drain(std::time::Duration::from_millis(300));
+    let heads = seen.lock().unwrap().clone();
+    for head in &heads {
+        assert!(
+            !head.to_lowercase().contains("authorization")
+                && !head.contains("package_create")
+                && !head.contains("package_patch"),
+            "{head}"
+        );
+    }
+    lsp.shutdown();
+}

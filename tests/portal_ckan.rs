@@ -669,6 +669,11 @@ fn check_takes_host_and_type_from_the_project_file() {
         out.contains("`humps` must be a whole number, not `two`"),
         "{out}"
     );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bcdc.toml") && err.contains("camel-photos"),
+        "the project file in use is named: {err}"
+    );
     // flags win: the embedded BCDC schema knows no camels
     let o = check_cmd(
         cache.path(),

@@ -133,8 +133,11 @@ fn check_project(paths: &[PathBuf], flags: bool) -> Result<Project, String> {
         return Ok(Project::default());
     }
     let mut found: Option<(Project, &Path)> = None;
+    let mut file = None;
     for path in paths {
-        let project = project_of(path)?;
+        let here = project::find(path, None)?;
+        let project = here.as_ref().map(|f| f.project.clone()).unwrap_or_default();
+        file = file.or(here.map(|f| f.path));
         match &found {
             Some((first, other)) if *first != project => {
                 return Err(format!(
@@ -149,7 +152,20 @@ fn check_project(paths: &[PathBuf], flags: bool) -> Result<Project, String> {
             None => found = Some((project, path)),
         }
     }
-    Ok(found.map(|(p, _)| p).unwrap_or_default())
+    let project = found.map(|(p, _)| p).unwrap_or_default();
+    if let Some(file) = file.filter(|_| project != Project::default()) {
+        // a file the user may not know is there changes what is checked: say so
+        eprintln!(
+            "bcdc-lsp: using {} (host {}, type {})",
+            file.display(),
+            project.host.as_deref().unwrap_or("test"),
+            project
+                .dataset_type
+                .as_deref()
+                .unwrap_or("the portal's own")
+        );
+    }
+    Ok(project)
 }
 
 /// The schema `check` uses: a portal's (`--host`, `--type`, or bcdc.toml's), a

@@ -33,6 +33,12 @@ fn outcome(ok: bool, message: &str, extra: Value) -> Value {
 
 pub async fn execute(client: &Client, shared: &Shared, command: &str, args: &[Value]) -> Value {
     let result = match command {
+        // sends the record and the key: not from a folder the editor does not trust yet
+        PUBLISH | PATCH | PULL if shared.settings().restricted => Err(
+            "publish, update and pull wait until you trust this folder (the editor runs in \
+             restricted mode)"
+                .to_string(),
+        ),
         PUBLISH => publish(client, shared, args).await,
         PATCH => patch(client, shared, args).await,
         PULL => pull(client, shared, args).await,
@@ -66,10 +72,15 @@ fn uri_arg(args: &[Value], i: usize) -> Result<Uri, String> {
 /// only; another host's key comes from the config file (see credentials.rs).
 fn connect(shared: &Shared, portal: Option<schemas::Portal>) -> Result<CatalogueClient, String> {
     let settings = shared.settings();
-    let setting = settings.catalogue.as_deref().unwrap_or("test");
     match portal {
-        Some(p) if !schemas::same_catalogue(&p.host, setting) => catalogue::connect(&p.host, None),
-        _ => catalogue::connect(setting, settings.api_key.as_deref()),
+        Some(p) if !schemas::same_catalogue(&p.host, settings.catalogue()) => {
+            if settings.restricted {
+                let other = catalogue::Catalogue::parse(&p.host).map_err(|e| e.to_string())?;
+                return CatalogueClient::new(other, None).map_err(|e| e.to_string());
+            }
+            catalogue::connect(&p.host, None)
+        }
+        _ => settings.catalogue_client(),
     }
 }
 

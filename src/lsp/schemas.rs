@@ -212,6 +212,10 @@ async fn load(shared: Arc<Shared>, client: Client, portal: Portal) {
     for uri in shared.docs.uris() {
         if portal_of(&shared, &uri).as_ref() == Some(&portal) {
             shared.reanalyse(&uri);
+            if !failed {
+                // asked on open, but only a known schema says the document is a record
+                tokio::spawn(super::commands::fetch_catalogue_state(shared.clone(), uri));
+            }
         }
     }
 }

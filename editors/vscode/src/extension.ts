@@ -19,12 +19,14 @@ export function activate(context: vscode.ExtensionContext): void {
     // Restricted Mode: nothing is sent to a catalogue with the user's key until the folder is trusted
     const apiKey =
       'error' in catalogue || !vscode.workspace.isTrusted ? undefined : await context.secrets.get(apiKeySecretName(catalogue.host));
-    return serverSettings(
+    const settings = serverSettings(
       'error' in catalogue ? (config.get<string>('catalogue') ?? 'test') : catalogue.setting,
       config.get<string>('schema.path'),
       apiKey,
       vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     );
+    if (!vscode.workspace.isTrusted) settings.restricted = true;
+    return settings;
   };
 
   // the client, status bar and commands refer to each other: the callbacks resolve them when called

@@ -294,6 +294,16 @@ async function goToLine(line) {
     await page.waitForSelector('.editor-group-container.active .monaco-editor .squiggly-error', { timeout: T });
     return problemsRow('whole number');
   }, { needsCatalogue: true });
+  if (ok) await step('portal_record_hover', async () => {
+    // the mouse on the `humps` key: the server's Markdown for the portal's field
+    const key = page.locator('.editor-group-container.active .monaco-editor .view-line span', { hasText: /^humps$/ }).first();
+    await key.hover();
+    const hover = page.locator('.monaco-hover').filter({ hasText: /humps/i }).first();
+    await hover.waitFor({ state: 'visible', timeout: T });
+    const text = squash(await hover.innerText());
+    await page.mouse.move(5, 5);
+    return text.slice(0, 200);
+  }, { needsCatalogue: true });
   if (ok) await step('portal_record_completion', async () => {
     const line = fs.readFileSync(path.join(WS_DIR, 'camels', 'larry.bcdc.yaml'), 'utf8').split('\n').findIndex((l) => l.startsWith('category:')) + 1;
     const labels = await completeWhileTyping('larry.bcdc.yaml', line, 'category', '', 'bac', 'bactrian');

@@ -4,7 +4,8 @@
 # the Problems panel, dropdown completion that opens while a value is typed, "BCDC: Set API key" (SecretStorage),
 # and "BCDC: Publish record" / "Update record" / "Pull record…" against a real CKAN (the new id lands in the
 # file, the catalogue has the dataset and the update; it is purged at the end), the production modal and the missing-server notification;
-# a record under a bcdc.toml naming the local CKAN's `camel-photos` type, checked and completed against that schema;
+# a record under a bcdc.toml naming the local CKAN's `camel-photos` type, checked, explained (hover) and completed
+# against that schema;
 # a hostile .vscode/settings.json (bcdc.server.path to a script that writes a marker, bcdc.catalogue to a local
 # listener, BCDC_API_KEY in the environment) that must start nothing and send no key; then, in a second fresh profile
 # with workspace trust on, the untrusted folder in Restricted Mode: diagnostics appear, the status bar says

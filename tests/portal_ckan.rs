@@ -640,3 +640,62 @@ async fn served_example_schemas_are_read_as_scheming_reads_them() {
     let contact = presets.field_at("/contact_name").unwrap();
     assert!(contact.required && contact.form_only);
 }
+
+/// A bcdc.toml beside the records gives `check` the host and type it would take
+/// from --host and --type; a folder with a bcdc.toml of its own inside the folder
+/// checked is left out, saying so (its records belong to another schema).
+#[test]
+fn check_takes_host_and_type_from_the_project_file() {
+    let Some(ckan) = Ckan::from_env("check_takes_host_and_type_from_the_project_file") else {
+        return;
+    };
+    let cache = tempfile::tempdir().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let camels = root.path().join("camels");
+    std::fs::create_dir(&camels).unwrap();
+    std::fs::write(
+        camels.join("bcdc.toml"),
+        format!("host = \"{}\"\ntype = \"camel-photos\"\n", ckan.url),
+    )
+    .unwrap();
+    std::fs::write(
+        camels.join("larry.bcdc.yaml"),
+        "type: camel-photos\nname: larry\nhumps: two\n",
+    )
+    .unwrap();
+    let o = check_cmd(cache.path(), &[camels.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("`humps` must be a whole number, not `two`"),
+        "{out}"
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bcdc.toml") && err.contains("camel-photos"),
+        "the project file in use is named: {err}"
+    );
+    // flags win: the embedded BCDC schema knows no camels
+    let o = check_cmd(
+        cache.path(),
+        &[
+            "--schema",
+            "schema/bcdc_dataset.json",
+            camels.to_str().unwrap(),
+        ],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(!out.contains("whole number"), "{out}");
+
+    let o = check_cmd(cache.path(), &[root.path().to_str().unwrap()]);
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    assert!(
+        format!("{out}{err}").contains("not checked: it has its own bcdc.toml"),
+        "{out}{err}"
+    );
+    assert!(!out.contains("humps"), "{out}");
+}

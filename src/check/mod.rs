@@ -124,12 +124,21 @@ impl Diagnostic {
     }
 }
 
-/// Is this document a record file? By name, or by its top-level `type`.
-pub fn is_record(path: &str, doc: &Document, schema: &Schema) -> bool {
+/// File name endings that make a file a record whatever it holds.
+pub const RECORD_SUFFIXES: [&str; 3] = [".bcdc.yaml", ".bcdc.yml", ".bcdc.json"];
+
+/// Whether a file is a record by its name alone.
+pub fn is_record_name(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    [".bcdc.yaml", ".bcdc.yml", ".bcdc.json"]
-        .iter()
-        .any(|s| lower.ends_with(s))
+    RECORD_SUFFIXES.iter().any(|s| lower.ends_with(s))
+}
+
+/// The record file rule, the one the CLI and the server apply (the editors'
+/// file patterns approximate it, see docs/protocol.md): a document is a record
+/// when its name ends in one of [`RECORD_SUFFIXES`] (any case), or when its top
+/// level says `type: <the schema's dataset type>`.
+pub fn is_record(path: &str, doc: &Document, schema: &Schema) -> bool {
+    is_record_name(path)
         || doc
             .root()
             .and_then(|r| r.get("type"))

@@ -15,10 +15,11 @@ use crate::catalogue::{self};
 
 #[derive(Args, Debug)]
 pub struct AuditArgs {
-    /// Catalogue: `test` (https://cat.data.gov.bc.ca, the default), `prod`
-    /// (https://catalogue.data.gov.bc.ca) or a CKAN base URL.
-    #[arg(long, default_value = "test")]
-    host: String,
+    /// Catalogue: `test` (https://cat.data.gov.bc.ca), `prod`
+    /// (https://catalogue.data.gov.bc.ca) or a CKAN base URL. Default: the `host` of
+    /// the bcdc.toml in this folder or above, else `test`.
+    #[arg(long)]
+    host: Option<String>,
     /// Only the records of this organization (its name, as in the record's URL on the
     /// catalogue); repeat for several.
     #[arg(long = "org", value_name = "NAME")]
@@ -33,7 +34,7 @@ pub struct AuditArgs {
     #[arg(long)]
     include_private: bool,
     /// The dataset type to audit, with the schema the catalogue serves for it (default:
-    /// the catalogue's only type, else `bcdc_dataset`).
+    /// bcdc.toml's `type`, else the catalogue's only type, else `bcdc_dataset`).
     #[arg(long = "type", value_name = "TYPE")]
     dataset_type: Option<String>,
 }
@@ -55,7 +56,13 @@ pub fn run(args: AuditArgs) -> ExitCode {
         Ok(runtime) => runtime,
         Err(e) => return fail(&format!("cannot start: {e}")),
     };
-    let client = match catalogue::connect(&args.host, None) {
+    let project = match super::project_of(std::path::Path::new(".")) {
+        Ok(project) => project,
+        Err(e) => return fail(&e),
+    };
+    let host = args.host.clone().or(project.host).unwrap_or("test".into());
+    let dataset_type = args.dataset_type.clone().or(project.dataset_type);
+    let client = match catalogue::connect(&host, None) {
         Ok(client) => client,
         Err(e) => return fail(&e),
     };
@@ -66,10 +73,8 @@ pub fn run(args: AuditArgs) -> ExitCode {
         ));
     }
     // the records are checked against the schema the catalogue itself serves
-    let schema = match runtime.block_on(catalogue::portal_schema(
-        &client,
-        args.dataset_type.as_deref(),
-    )) {
+    let schema = match runtime.block_on(catalogue::portal_schema(&client, dataset_type.as_deref()))
+    {
         Ok(schema) => schema,
         Err(e) => {
             return fail(&format!(

@@ -28,10 +28,11 @@ pub enum CatalogueCommand {
 
 #[derive(Args, Debug)]
 pub struct HostArg {
-    /// Catalogue: `test` (https://cat.data.gov.bc.ca, the default), `prod`
-    /// (https://catalogue.data.gov.bc.ca) or a CKAN base URL.
-    #[arg(long, default_value = "test")]
-    host: String,
+    /// Catalogue: `test` (https://cat.data.gov.bc.ca), `prod`
+    /// (https://catalogue.data.gov.bc.ca) or a CKAN base URL. Default: the `host` of the
+    /// nearest bcdc.toml, else `test`.
+    #[arg(long)]
+    host: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -81,19 +82,62 @@ pub fn run(command: CatalogueCommand) -> ExitCode {
         Ok(runtime) => runtime,
         Err(e) => return fail(2, &format!("cannot start: {e}")),
     };
-    let schema = Schema::embedded();
+    // the project file beside the record (for pull: beside the file written, else here)
+    let (flag, anchor) = match &command {
+        CatalogueCommand::Publish(a) => (&a.host, a.file.as_path()),
+        CatalogueCommand::Patch(a) => (&a.host, a.file.as_path()),
+        CatalogueCommand::Pull(a) => (
+            &a.host,
+            a.output
+                .as_deref()
+                .and_then(Path::parent)
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        ),
+    };
+    let project = match super::project_of(anchor) {
+        Ok(project) => project,
+        Err(e) => return fail(2, &e),
+    };
+    let host = flag
+        .host
+        .clone()
+        .or(project.host)
+        .unwrap_or_else(|| "test".to_string());
+    let target = Target {
+        host,
+        dataset_type: project.dataset_type,
+    };
     match command {
-        CatalogueCommand::Publish(args) => runtime.block_on(run_publish(args, &schema)),
-        CatalogueCommand::Patch(args) => runtime.block_on(run_patch(args, &schema)),
-        CatalogueCommand::Pull(args) => runtime.block_on(run_pull(args, &schema)),
+        CatalogueCommand::Publish(args) => runtime.block_on(run_publish(args, &target)),
+        CatalogueCommand::Patch(args) => runtime.block_on(run_patch(args, &target)),
+        CatalogueCommand::Pull(args) => runtime.block_on(run_pull(args, &target)),
     }
 }
 
-async fn run_publish(args: PublishArgs, schema: &Schema) -> ExitCode {
-    let (client, file) = match setup(&args.host, Some(&args.file)) {
+/// Where the record goes: the host (flag, else bcdc.toml, else `test`) and the
+/// dataset type bcdc.toml names, whose schema the catalogue serves.
+struct Target {
+    host: String,
+    dataset_type: Option<String>,
+}
+
+/// The embedded BCDC schema, or the catalogue's schema of the type bcdc.toml names.
+async fn target_schema(client: &CatalogueClient, target: &Target) -> Result<Schema, ExitCode> {
+    match &target.dataset_type {
+        None => Ok(Schema::embedded()),
+        Some(t) => catalogue::portal_schema(client, Some(t))
+            .await
+            .map_err(|e| fail(2, &format!("cannot read the catalogue's schema: {e}"))),
+    }
+}
+
+async fn run_publish(args: PublishArgs, target: &Target) -> ExitCode {
+    let (client, file, schema) = match setup(target, Some(&args.file)).await {
         Ok(ready) => ready,
         Err(code) => return code,
     };
+    let schema = &schema;
     let file = file.expect("a file was given");
     let form_only = report_form_only(&file, schema);
     if args.dry_run {
@@ -148,11 +192,12 @@ async fn run_publish(args: PublishArgs, schema: &Schema) -> ExitCode {
     }
 }
 
-async fn run_patch(args: PatchArgs, schema: &Schema) -> ExitCode {
-    let (client, file) = match setup(&args.host, Some(&args.file)) {
+async fn run_patch(args: PatchArgs, target: &Target) -> ExitCode {
+    let (client, file, schema) = match setup(target, Some(&args.file)).await {
         Ok(ready) => ready,
         Err(code) => return code,
     };
+    let schema = &schema;
     let file = file.expect("a file was given");
     let _lock = match LockFile::acquire(&file.path) {
         Ok(lock) => lock,
@@ -204,11 +249,12 @@ async fn run_patch(args: PatchArgs, schema: &Schema) -> ExitCode {
     }
 }
 
-async fn run_pull(args: PullArgs, schema: &Schema) -> ExitCode {
-    let (client, _) = match setup(&args.host, None) {
+async fn run_pull(args: PullArgs, target: &Target) -> ExitCode {
+    let (client, _, schema) = match setup(target, None).await {
         Ok(ready) => ready,
         Err(code) => return code,
     };
+    let schema = &schema;
     if let Some(path) = &args.output {
         if path.exists() {
             return fail(
@@ -256,13 +302,13 @@ struct RecordFile {
     doc: Document,
 }
 
-/// The client for `--host` with the key from the environment or config file, and the
-/// record file when there is one.
-fn setup(
-    host: &HostArg,
+/// The client for the target host with the key from the environment or config file,
+/// the record file when there is one, and the schema to check it against.
+async fn setup(
+    target: &Target,
     path: Option<&Path>,
-) -> Result<(CatalogueClient, Option<RecordFile>), ExitCode> {
-    let client = catalogue::connect(&host.host, None).map_err(|e| fail(2, &e))?;
+) -> Result<(CatalogueClient, Option<RecordFile>, Schema), ExitCode> {
+    let client = catalogue::connect(&target.host, None).map_err(|e| fail(2, &e))?;
     let file = match path {
         None => None,
         Some(path) => {
@@ -278,7 +324,8 @@ fn setup(
             })
         }
     };
-    Ok((client, file))
+    let schema = target_schema(&client, target).await?;
+    Ok((client, file, schema))
 }
 
 fn fail(code: u8, message: &str) -> ExitCode {

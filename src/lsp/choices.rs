@@ -43,6 +43,11 @@ impl Choices {
         *self.roots.write().unwrap_or_else(|e| e.into_inner()) = roots;
     }
 
+    /// The workspace folders.
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.roots.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     fn set_organizations(&self, organizations: Vec<Choice>) {
         *self
             .organizations
@@ -85,8 +90,7 @@ pub fn keywords(shared: &Shared, editing: &Uri) -> Vec<String> {
 /// (completion then offers none, silently).
 pub async fn refresh_catalogue_lists(shared: Arc<Shared>, client: tower_lsp_server::Client) {
     let settings = shared.settings();
-    let setting = settings.catalogue.as_deref().unwrap_or("test");
-    let Ok(catalogue) = crate::catalogue::connect(setting, settings.api_key.as_deref()) else {
+    let Ok(catalogue) = settings.catalogue_client() else {
         return;
     };
     let cached = lists::load_cached(&catalogue);
@@ -98,7 +102,11 @@ pub async fn refresh_catalogue_lists(shared: Arc<Shared>, client: tower_lsp_serv
     }
     match lists::fetch(&catalogue).await {
         Ok(fresh) => {
-            lists::store(&catalogue, &fresh);
+            // fetched without the key (untrusted folder): all organizations, not the
+            // user's; not cached, so that the list with the key replaces it once trusted
+            if !settings.restricted {
+                lists::store(&catalogue, &fresh);
+            }
             use_lists(&shared, &fresh);
         }
         Err(e) => {
@@ -173,9 +181,7 @@ fn scan_keywords(
             }
             continue;
         }
-        let is_record = [".bcdc.yaml", ".bcdc.yml", ".bcdc.json"]
-            .iter()
-            .any(|s| name.ends_with(s));
+        let is_record = crate::check::is_record_name(&name);
         let small = entry
             .metadata()
             .is_ok_and(|m| m.len() <= SCAN_MAX_FILE_BYTES);

@@ -7,6 +7,7 @@
 
 use super::convert;
 use super::documents::CatalogueMark;
+use super::schemas;
 use super::state::Shared;
 use crate::assist::CatalogueState;
 use crate::catalogue::{self, CatalogueClient, Problem, WorkflowError};
@@ -32,6 +33,12 @@ fn outcome(ok: bool, message: &str, extra: Value) -> Value {
 
 pub async fn execute(client: &Client, shared: &Shared, command: &str, args: &[Value]) -> Value {
     let result = match command {
+        // sends the record and the key: not from a folder the editor does not trust yet
+        PUBLISH | PATCH | PULL if shared.settings().restricted => Err(
+            "publish, update and pull wait until you trust this folder (the editor runs in \
+             restricted mode)"
+                .to_string(),
+        ),
         PUBLISH => publish(client, shared, args).await,
         PATCH => patch(client, shared, args).await,
         PULL => pull(client, shared, args).await,
@@ -60,12 +67,29 @@ fn uri_arg(args: &[Value], i: usize) -> Result<Uri, String> {
     text.parse().map_err(|_| format!("not a URI: {text}"))
 }
 
-fn connect(shared: &Shared) -> Result<CatalogueClient, String> {
+/// The client for a record's catalogue: its project file's host, else the
+/// editor's catalogue setting. The editor's key is for the editor's catalogue
+/// only; another host's key comes from the config file (see credentials.rs).
+fn connect(shared: &Shared, portal: Option<schemas::Portal>) -> Result<CatalogueClient, String> {
     let settings = shared.settings();
-    catalogue::connect(
-        settings.catalogue.as_deref().unwrap_or("test"),
-        settings.api_key.as_deref(),
-    )
+    match portal {
+        Some(p) if !schemas::same_catalogue(&p.host, settings.catalogue()) => {
+            if settings.restricted {
+                let other = catalogue::Catalogue::parse(&p.host).map_err(|e| e.to_string())?;
+                return CatalogueClient::new(other, None).map_err(|e| e.to_string());
+            }
+            catalogue::connect(&p.host, None)
+        }
+        _ => settings.catalogue_client(),
+    }
+}
+
+/// The schema of an open record, or why there is none yet.
+fn schema_of(shared: &Shared, uri: &Uri) -> Result<std::sync::Arc<crate::schema::Schema>, String> {
+    let in_use = schemas::in_use(shared, uri);
+    in_use
+        .schema
+        .ok_or_else(|| format!("the record's schema is not there yet: {}", in_use.label))
 }
 
 /// A copy of the open document to run a workflow on.
@@ -147,13 +171,13 @@ async fn ask(client: &Client, question: String, yes: &str) -> Result<bool, Strin
 
 async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value, String> {
     let uri = uri_arg(args, 0)?;
-    let catalogue = connect(shared)?;
+    let catalogue = connect(shared, schemas::portal_of(shared, &uri))?;
     let _guard = shared
         .locks
         .try_lock(uri.as_str())
         .map_err(|e| e.to_string())?;
     let doc = snapshot(shared, &uri)?;
-    let schema = shared.schema();
+    let schema = schema_of(shared, &uri)?;
     if let (false, Some(question)) = (confirmed(args), form_only_summary(&doc, &schema)) {
         // what the catalogue would refuse stops it anyway: ask only when it would be sent
         catalogue::prepare_publish(&doc, &schema, &catalogue)
@@ -238,13 +262,13 @@ async fn write_ids(
 async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value, String> {
     let uri = uri_arg(args, 0)?;
     let confirmed = confirmed(args);
-    let catalogue = connect(shared)?;
+    let catalogue = connect(shared, schemas::portal_of(shared, &uri))?;
     let _guard = shared
         .locks
         .try_lock(uri.as_str())
         .map_err(|e| e.to_string())?;
     let doc = snapshot(shared, &uri)?;
-    let schema = shared.schema();
+    let schema = schema_of(shared, &uri)?;
     let (plan, package) = catalogue::prepare_update(&catalogue, &doc, &schema)
         .await
         .map_err(|e| failure(shared, &uri, &e))?;
@@ -308,9 +332,16 @@ async fn pull(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value,
         .filter(|s| !s.is_empty())
         .ok_or("give the record's name or id")?;
     let target = uri_arg(args, 1)?;
-    let catalogue = connect(shared)?;
+    // the project file where the record will be, as for a record opened there
+    let project = schemas::read_project(&target, &shared.choices.roots())?;
+    let portal = project.map(|p| schemas::portal(shared, p));
+    let schema = match &portal {
+        None => shared.schema(),
+        Some(p) => std::sync::Arc::new(schemas::fetch(p).await?),
+    };
+    let catalogue = connect(shared, portal)?;
     let format = Format::from_path(target.as_str());
-    let pulled = catalogue::pull(&catalogue, name, format, &shared.schema())
+    let pulled = catalogue::pull(&catalogue, name, format, &schema)
         .await
         .map_err(|e| e.to_string())?;
     let create = DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
@@ -364,7 +395,10 @@ async fn pull(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value,
 /// record with an id. When it cannot be asked (unreachable, refused, not
 /// configured), completion offers every state and says why.
 pub async fn fetch_catalogue_state(shared: std::sync::Arc<Shared>, uri: Uri) {
-    let schema = shared.schema();
+    // only once the record's schema is there, which says whether it is a record
+    let Some(schema) = schemas::schema_for(&shared, &uri) else {
+        return;
+    };
     let id = shared
         .docs
         .with_record(&uri, &schema, |open| open.record_id())
@@ -372,7 +406,7 @@ pub async fn fetch_catalogue_state(shared: std::sync::Arc<Shared>, uri: Uri) {
     let Some(id) = id else {
         return;
     };
-    let reply = match connect(&shared) {
+    let reply = match connect(&shared, schemas::portal_of(&shared, &uri)) {
         Ok(catalogue) => Some(catalogue.package_show(&id).await),
         Err(_) => None,
     };
@@ -391,14 +425,16 @@ pub async fn fetch_catalogue_state(shared: std::sync::Arc<Shared>, uri: Uri) {
 /// "Publish to BC Data Catalogue (test)" or "Update … on …", by whether the
 /// record has an id.
 pub fn source_actions(shared: &Shared, uri: &Uri) -> Vec<CodeActionOrCommand> {
-    let schema = shared.schema();
+    let Some(schema) = schemas::schema_for(shared, uri) else {
+        return Vec::new();
+    };
     let Some(has_id) = shared
         .docs
         .with_record(uri, &schema, |open| open.record_id().is_some())
     else {
         return Vec::new();
     };
-    let name = shared.catalogue_name();
+    let name = schemas::portal_of(shared, uri).map_or_else(|| shared.catalogue_name(), |p| p.host);
     let (title, command) = if has_id {
         (
             format!("Update record on BC Data Catalogue ({name})"),

@@ -3,6 +3,7 @@
 
 use super::choices;
 use super::convert;
+use super::schemas;
 use super::state::Shared;
 use crate::assist::completion::{Completion, CompletionKind};
 use crate::assist::fixes::Fix;
@@ -55,10 +56,10 @@ pub fn completion_options() -> CompletionOptions {
 
 pub fn completion(shared: &Shared, params: CompletionParams) -> Option<CompletionResponse> {
     let enc = shared.encoding();
-    let schema = shared.schema();
     let at = params.text_document_position;
+    let schema = schemas::schema_for(shared, &at.text_document.uri)?;
     let mut extra = Dynamic {
-        organizations: shared.choices.organizations().to_vec(),
+        organizations: schemas::organizations(shared, &at.text_document.uri),
         keywords: choices::keywords(shared, &at.text_document.uri),
         publish_state: CatalogueState::Unknown,
     };
@@ -173,9 +174,10 @@ fn completion_item(
 
 pub fn hover(shared: &Shared, params: HoverParams) -> Option<Hover> {
     let enc = shared.encoding();
-    let schema = shared.schema();
+    let at = &params.text_document_position_params;
+    let schema = schemas::schema_for(shared, &at.text_document.uri)?;
     let extra = Dynamic {
-        organizations: shared.choices.organizations().to_vec(),
+        organizations: schemas::organizations(shared, &at.text_document.uri),
         ..Dynamic::default()
     };
     let at = params.text_document_position_params;
@@ -201,7 +203,7 @@ pub fn document_symbols(
     params: DocumentSymbolParams,
 ) -> Option<DocumentSymbolResponse> {
     let enc = shared.encoding();
-    let schema = shared.schema();
+    let schema = schemas::schema_for(shared, &params.text_document.uri)?;
     shared
         .docs
         .with_record(&params.text_document.uri, &schema, |open| {
@@ -243,8 +245,10 @@ fn symbol(rope: &Rope, s: Symbol, enc: Encoding) -> DocumentSymbol {
 /// its diagnostic, and rewrites offered at the range itself.
 pub fn quick_fixes(shared: &Shared, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
     let enc = shared.encoding();
-    let schema = shared.schema();
     let uri = &params.text_document.uri;
+    let Some(schema) = schemas::schema_for(shared, uri) else {
+        return Vec::new();
+    };
     shared
         .docs
         .with_record(uri, &schema, |open| {

@@ -13,6 +13,7 @@ mod convert;
 mod documents;
 mod editing;
 mod publisher;
+mod schemas;
 mod server;
 mod settings;
 mod state;

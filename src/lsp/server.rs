@@ -7,6 +7,7 @@ use super::convert;
 use super::documents::OpenDoc;
 use super::editing;
 use super::publisher::{self, Job};
+use super::schemas;
 use super::settings::Settings;
 use super::state::Shared;
 use crate::schema::Schema;
@@ -57,6 +58,8 @@ impl Backend {
         }
         if old != new {
             for uri in self.shared.docs.uris() {
+                // a project file that names only a type takes the catalogue from here
+                schemas::ensure(&self.shared, &self.client, &uri);
                 self.shared.enqueue(Job::Analyse(uri));
             }
         }
@@ -143,13 +146,20 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let d = params.text_document;
-        self.shared.docs.insert(OpenDoc::new(
-            d.uri.clone(),
-            &d.language_id,
-            d.version,
-            &d.text,
-        ));
+        let mut open = OpenDoc::new(d.uri.clone(), &d.language_id, d.version, &d.text);
+        let project = schemas::read_project(&d.uri, &self.shared.choices.roots());
+        open.project = project.clone().unwrap_or_default();
+        self.shared.docs.insert(open);
         self.shared.enqueue(Job::Analyse(d.uri.clone()));
+        schemas::ensure(&self.shared, &self.client, &d.uri);
+        if let Err(e) = project {
+            self.client
+                .show_message(
+                    MessageType::WARNING,
+                    format!("bcdc: {e}; using the editor's settings instead"),
+                )
+                .await;
+        }
         tokio::spawn(commands::fetch_catalogue_state(self.shared.clone(), d.uri));
     }
 

@@ -5,6 +5,7 @@ use super::choices::Choices;
 use super::documents::Documents;
 use super::editing;
 use super::publisher::Job;
+use super::schemas::Portals;
 use super::settings::Settings;
 use crate::catalogue::FileLocks;
 use crate::schema::{Choice, Schema};
@@ -29,6 +30,8 @@ pub struct Shared {
     /// What the client supports for completion.
     pub editing: editing::State,
     pub choices: Choices,
+    /// Other portals' schemas, for records under a bcdc.toml.
+    pub portals: Portals,
 }
 
 impl Shared {
@@ -47,6 +50,7 @@ impl Shared {
             locks: FileLocks::default(),
             editing: editing::State::default(),
             choices: Choices::default(),
+            portals: Portals::default(),
         }
     }
 

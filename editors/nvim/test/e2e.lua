@@ -306,6 +306,44 @@ local function other_checks()
   end, 20)
   step('record_by_type', bcdc_client(buf) ~= nil, names_of_clients(buf))
 
+  -- 12b. A record under a bcdc.toml that names the local CKAN's camel-photos type: diagnostics,
+  --      completion, hover and the status follow the schema that portal serves, not BCDC's.
+  if have_ckan then
+    vim.cmd.edit(vim.fn.fnameescape(ws .. '/camels/larry.bcdc.yaml'))
+    buf = vim.api.nvim_get_current_buf()
+    local function humps_error()
+      for _, d in ipairs(bcdc_diags(buf)) do
+        if d.message:find('whole number', 1, true) then
+          return true
+        end
+      end
+      return false
+    end
+    vim.wait(timeout, humps_error, 20)
+    step('portal_diagnostics', humps_error(), summary(bcdc_diags(buf)))
+    local lnum = line_of(buf, '^category:')
+    local res = vim.lsp.buf_request_sync(buf, 'textDocument/completion', {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      position = { line = lnum, character = #'category: ' },
+    }, timeout) or {}
+    local r = bcdc_client(buf) and res[bcdc_client(buf).id]
+    local labels = {}
+    for _, item in ipairs(r and r.result and (r.result.items or r.result) or {}) do
+      labels[#labels + 1] = item.label
+    end
+    step('portal_completion', vim.list_contains(labels, 'bactrian') and not vim.list_contains(labels, 'PUBLIC'), labels)
+    local hl = line_of(buf, '^humps:')
+    res = vim.lsp.buf_request_sync(buf, 'textDocument/hover', {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      position = { line = hl, character = 1 },
+    }, timeout) or {}
+    r = bcdc_client(buf) and res[bcdc_client(buf).id]
+    local shown = r and r.result and r.result.contents and r.result.contents.value or ''
+    step('portal_hover', shown:lower():find('humps', 1, true) ~= nil, shown)
+    local status = vim.b[buf].bcdc_status or {}
+    step('portal_status_names_schema', (status.schema or ''):find('camel-photos', 1, true) ~= nil, status.schema)
+  end
+
   -- 12. :checkhealth bcdc names the binary, its version and the key source, never the key.
   vim.cmd('checkhealth bcdc')
   io.stdout:write('\n') -- after checkhealth's progress text

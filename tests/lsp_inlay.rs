@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 const URI: &str = "file:///work/lake.bcdc.yaml";
 const OGL: &str = "Open Government Licence - British Columbia";
 
-/// The hints of the whole document as (line, character, label).
-fn hints(lsp: &mut Lsp) -> Vec<(u64, u64, String)> {
+/// The hints of the whole document, as the server sends them.
+fn raw_hints(lsp: &mut Lsp) -> Vec<Value> {
     let result = lsp.request(
         "textDocument/inlayHint",
         json!({
@@ -23,6 +23,12 @@ fn hints(lsp: &mut Lsp) -> Vec<(u64, u64, String)> {
     result
         .as_array()
         .unwrap_or_else(|| panic!("{result}"))
+        .clone()
+}
+
+/// The hints of the whole document as (line, character, label).
+fn hints(lsp: &mut Lsp) -> Vec<(u64, u64, String)> {
+    raw_hints(lsp)
         .iter()
         .map(|h| {
             assert_eq!(h["paddingLeft"], true, "{h}");
@@ -44,19 +50,11 @@ fn after(text: &str, needle: &str) -> (u64, u64) {
 }
 
 fn tooltip_of(lsp: &mut Lsp, label: &str) -> String {
-    let result = lsp.request(
-        "textDocument/inlayHint",
-        json!({
-            "textDocument": {"uri": URI},
-            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1000, "character": 0}},
-        }),
-    );
-    let hint = result
-        .as_array()
-        .unwrap()
+    let all = raw_hints(lsp);
+    let hint = all
         .iter()
         .find(|h| h["label"] == label)
-        .unwrap_or_else(|| panic!("no {label} in {result}"));
+        .unwrap_or_else(|| panic!("no {label} in {all:#?}"));
     hint["tooltip"].as_str().unwrap().to_string()
 }
 
@@ -134,5 +132,35 @@ fn without_the_catalogue_only_the_embedded_licence_list() {
         }),
     );
     assert_eq!(none, Value::Null);
+    lsp.shutdown();
+}
+
+#[test]
+fn no_refresh_request_to_a_client_that_cannot_take_it() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let orgs = json!([{"id": "0a1b", "name": "water", "title": "Ministry of Water"}]);
+    let fake = runtime.block_on(catalogue_fake::start(vec![
+        catalogue_fake::ok(orgs),
+        catalogue_fake::ok(json!([])),
+    ]));
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("XDG_CACHE_HOME", cache.path().to_str().unwrap())];
+    let text = VALID.replace("owner_org: lsp-test-org", "owner_org: 0a1b");
+    let (mut lsp, _) = Lsp::start_with_env(json!({}), json!({"catalogue": fake.url}), &env);
+    lsp.open(URI, "yaml", &text);
+    // the client asks again itself, until the organization's title is there
+    let deadline = std::time::Instant::now() + common::TIMEOUT;
+    while !hints(&mut lsp).iter().any(|h| h.2 == "Ministry of Water") {
+        assert!(std::time::Instant::now() < deadline, "no organization hint");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // an empty licence list from the catalogue keeps the embedded one
+    assert!(hints(&mut lsp).iter().any(|h| h.2 == OGL));
+    let refreshes = lsp
+        .drain(std::time::Duration::from_millis(200))
+        .into_iter()
+        .filter(|m| m["method"] == "workspace/inlayHint/refresh")
+        .count();
+    assert_eq!(refreshes, 0);
     lsp.shutdown();
 }

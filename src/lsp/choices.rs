@@ -92,7 +92,7 @@ pub async fn refresh_catalogue_lists(shared: Arc<Shared>, client: tower_lsp_serv
     let cached = lists::load_cached(&catalogue);
     if let Some(cached) = &cached {
         use_lists(&shared, cached);
-        super::editing::refresh_inlay_hints(&shared, &client).await;
+        super::editing::refresh_inlay_hints(&shared, &client);
     }
     if cached.is_some_and(|l| l.is_fresh(std::time::SystemTime::now())) {
         return;
@@ -101,7 +101,7 @@ pub async fn refresh_catalogue_lists(shared: Arc<Shared>, client: tower_lsp_serv
         Ok(fresh) => {
             lists::store(&catalogue, &fresh);
             use_lists(&shared, &fresh);
-            super::editing::refresh_inlay_hints(&shared, &client).await;
+            super::editing::refresh_inlay_hints(&shared, &client);
         }
         Err(e) => {
             client

@@ -247,11 +247,15 @@ pub fn inlay_hints(shared: &Shared, params: InlayHintParams) -> Option<Vec<ls_ty
 }
 
 /// Asks the client to ask for inlay hints again (the lists they come from
-/// changed), if it can.
-pub async fn refresh_inlay_hints(shared: &Shared, client: &tower_lsp_server::Client) {
+/// changed), if it can. Not awaited: a client slow to answer must not hold
+/// up the caller.
+pub fn refresh_inlay_hints(shared: &Shared, client: &tower_lsp_server::Client) {
     if shared.editing.inlay_refresh.load(Ordering::Relaxed) {
-        // a client that fails the request keeps its old hints: nothing lost
-        let _ = client.inlay_hint_refresh().await;
+        let client = client.clone();
+        tokio::spawn(async move {
+            // a client that fails the request keeps its old hints: nothing lost
+            let _ = client.inlay_hint_refresh().await;
+        });
     }
 }
 

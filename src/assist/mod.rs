@@ -1,4 +1,5 @@
-//! Editing assistance: completion, hover, quick fixes and the outline.
+//! Editing assistance: completion, hover, quick fixes, the outline and inlay
+//! hints.
 //!
 //! Pure analysis like the checker: it reads a parsed [`Document`], the
 //! [`Schema`] and, for completion, choices fetched from outside the schema
@@ -12,6 +13,7 @@ pub mod completion;
 pub mod context;
 pub mod fixes;
 pub mod hover;
+pub mod inlay;
 pub mod outline;
 mod style;
 

@@ -83,8 +83,8 @@ pub fn keywords(shared: &Shared, editing: &Uri) -> Vec<String> {
     out
 }
 
-/// Loads the catalogue's organizations (for completion) and licences (for
-/// the licence check): at once from the disk cache, then, unless the cache
+/// Loads the catalogue's organizations (for completion and inlay hints) and
+/// licences (for the licence check and inlay hints): at once from the disk cache, then, unless the cache
 /// is under an hour old, from the catalogue — the organizations the user may
 /// publish in when a key is set, else all. A failure keeps what there is
 /// (completion then offers none, silently).
@@ -96,6 +96,7 @@ pub async fn refresh_catalogue_lists(shared: Arc<Shared>, client: tower_lsp_serv
     let cached = lists::load_cached(&catalogue);
     if let Some(cached) = &cached {
         use_lists(&shared, cached);
+        super::editing::refresh_inlay_hints(&shared, &client);
     }
     if cached.is_some_and(|l| l.is_fresh(std::time::SystemTime::now())) {
         return;
@@ -108,6 +109,7 @@ pub async fn refresh_catalogue_lists(shared: Arc<Shared>, client: tower_lsp_serv
                 lists::store(&catalogue, &fresh);
             }
             use_lists(&shared, &fresh);
+            super::editing::refresh_inlay_hints(&shared, &client);
         }
         Err(e) => {
             client

@@ -115,6 +115,7 @@ impl LanguageServer for Backend {
                 completion_provider: Some(editing::completion_options()),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 text_document_sync: Some(TextDocumentSyncCapability::Options(
                     TextDocumentSyncOptions {
                         open_close: Some(true),
@@ -247,6 +248,10 @@ impl LanguageServer for Backend {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         Ok(editing::document_symbols(&self.shared, params))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        Ok(editing::inlay_hints(&self.shared, params))
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -68,6 +68,14 @@ impl Shared {
         self.rebuild_schema();
     }
 
+    /// Whether the schema's licences are the catalogue's (else the embedded list).
+    pub fn licences_from_catalogue(&self) -> bool {
+        self.licences
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    }
+
     /// Sets a newly loaded schema, keeping the catalogue's licences.
     pub(super) fn set_base_schema(&self, schema: Schema) {
         *self.base_schema.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(schema);

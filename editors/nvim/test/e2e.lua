@@ -145,6 +145,34 @@ local function run()
     got = summary(bcdc_diags(buf)),
   })
 
+  -- 2b. The licence id shows its title as an inlay hint, turned on by the plugin and drawn by Neovim.
+  local licence_line = line_of(buf, '^license_id:')
+  local title = 'Open Government Licence - British Columbia'
+  -- Neovim draws inlay hints while redrawing (no lasting extmarks): read them off the screen.
+  local function drawn()
+    vim.cmd('redraw')
+    local pos = vim.fn.screenpos(vim.api.nvim_get_current_win(), licence_line + 1, 1)
+    if pos.row == 0 then
+      return nil
+    end
+    local cells = {}
+    for col = 1, vim.o.columns do
+      cells[#cells + 1] = vim.fn.screenstring(pos.row, col)
+    end
+    local text = vim.trim(table.concat(cells))
+    return text:find(title, 1, true) and text or nil
+  end
+  vim.wait(timeout, function()
+    return drawn() ~= nil
+  end, 50)
+  step('inlay_hint', vim.lsp.inlay_hint.is_enabled({ bufnr = buf }) and drawn() == 'license_id: "2" ' .. title, {
+    enabled = vim.lsp.inlay_hint.is_enabled({ bufnr = buf }),
+    screen = drawn(),
+    hints = vim.tbl_map(function(h)
+      return h.inlay_hint.label
+    end, vim.lsp.inlay_hint.get({ bufnr = buf })),
+  })
+
   -- 3. Completion after `security_class: ` lists the four classifications.
   local col = #'security_class: '
   local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = secret_line, character = col } }

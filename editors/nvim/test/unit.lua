@@ -43,6 +43,8 @@ set_fails({ api_key = { env = 'A', cmd = 'b' } }, 'exactly one of env')
 set_fails({ catalogue = 'http://example.com' }, 'http:// only on loopback')
 set_fails({ catalogue = 'staging' }, 'catalogue "staging"')
 set_fails({ cmd = 'bcdc-lsp serve' }, 'cmd must be a list')
+set_fails({ inlay_hints = 'no' }, 'inlay_hints must be true or false')
+check('inlay hints on by default', config.get().inlay_hints == true)
 check('bad setup keeps defaults', config.get().catalogue == 'test' and config.get().api_key.env == 'BCDC_API_KEY')
 for _, c in ipairs({ 'test', 'prod', 'https://ckan.example', 'http://127.0.0.1:5000', 'http://localhost:5000/' }) do
   check('catalogue ok ' .. c, config.check_catalogue(c) == nil, config.check_catalogue(c))

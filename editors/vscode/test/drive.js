@@ -252,6 +252,20 @@ async function goToLine(line) {
       return (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map(squash);
     });
     await step('status_bar_counts_problems', () => waitStatus(/\d+ problems?/));
+    // 1b. The licence id shows the licence's title as an inlay hint after the value (hints are on by default).
+    await step('inlay_hint_shows_licence_title', async () => {
+      const hinted = /^license_id: "2"\s*Open Government Licence - British Columbia\s*$/m;
+      const deadline = Date.now() + T;
+      for (;;) {
+        const line = (await editorText()).match(/^license_id:.*$/m);
+        if (line && hinted.test(line[0])) {
+          await shot('moment-inlay-hint-licence');
+          return line[0];
+        }
+        if (Date.now() > deadline) throw new Error(`no licence title after the id: ${JSON.stringify(line && line[0])}`);
+        await page.waitForTimeout(300);
+      }
+    });
 
     // 2. Typing a value of `security_class` opens its dropdown values by itself (the record language's
     //    editor defaults); accepting one clears the server's diagnostic.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the VS Code extension in real VS Code (code-server 4.139.1) driven by headless Chromium:
 # installs the .vsix into a fresh profile, opens record fixtures and checks the record language, diagnostics in
-# the Problems panel, dropdown completion that opens while a value is typed, "BCDC: Set API key" (SecretStorage),
+# the Problems panel, the licence's title as an inlay hint after its id, dropdown completion that opens while a value is typed, "BCDC: Set API key" (SecretStorage),
 # and "BCDC: Publish record" / "Update record" / "Pull record…" against a real CKAN (the new id lands in the
 # file, the catalogue has the dataset and the update; it is purged at the end), the production modal and the missing-server notification;
 # a record under a bcdc.toml naming the local CKAN's `camel-photos` type, checked, explained (hover) and completed

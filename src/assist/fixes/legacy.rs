@@ -139,7 +139,7 @@ impl Fixer<'_> {
                     new_text: self.yaml_block(&items, &dash),
                 }
             }
-            (Format::Yaml, FieldKind::Repeating) => value_only(serde_json::to_string(&items).ok()?),
+            (Format::Yaml, FieldKind::Repeating) => value_only(one_line_json(&items)?),
             (Format::Json, FieldKind::Repeating) => {
                 let line_start = self.line_start(entry.key_range.start);
                 let indent: String = self
@@ -210,10 +210,10 @@ impl Fixer<'_> {
 
     /// A list as JSON in the file's indentation (`indent` is the key's).
     fn json_list(&self, items: &[J], indent: &str, one_line: bool) -> Option<String> {
-        let list = J::Array(items.to_vec());
         if one_line {
-            return serde_json::to_string(&list).ok();
+            return one_line_json(items);
         }
+        let list = J::Array(items.to_vec());
         let mut bytes = Vec::new();
         let formatter = serde_json::ser::PrettyFormatter::with_indent(self.style.unit.as_bytes());
         let mut ser = serde_json::Serializer::with_formatter(&mut bytes, formatter);
@@ -331,6 +331,47 @@ impl Fixer<'_> {
             )),
         }
     }
+}
+
+/// A list as JSON on one line, with a space after `:` and `,` (as people
+/// write it, and as the JSON text it came from usually was).
+fn one_line_json(items: &[J]) -> Option<String> {
+    use serde_json::ser::{CompactFormatter, Formatter};
+    use std::io::{self, Write};
+    struct Spaced;
+    impl Formatter for Spaced {
+        fn begin_array_value<W: ?Sized + Write>(
+            &mut self,
+            w: &mut W,
+            first: bool,
+        ) -> io::Result<()> {
+            CompactFormatter.begin_array_value(w, first)?;
+            if first {
+                Ok(())
+            } else {
+                w.write_all(b" ")
+            }
+        }
+        fn begin_object_key<W: ?Sized + Write>(
+            &mut self,
+            w: &mut W,
+            first: bool,
+        ) -> io::Result<()> {
+            CompactFormatter.begin_object_key(w, first)?;
+            if first {
+                Ok(())
+            } else {
+                w.write_all(b" ")
+            }
+        }
+        fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            w.write_all(b": ")
+        }
+    }
+    let mut bytes = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut bytes, Spaced);
+    serde::Serialize::serialize(items, &mut ser).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// A value after `key: ` in a YAML block entry: a scalar quoted only where

@@ -5,6 +5,7 @@ mod completion;
 mod fixes;
 mod fuzz;
 mod hover;
+mod legacy;
 mod outline;
 
 use super::Edit;

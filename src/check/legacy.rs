@@ -119,7 +119,12 @@ fn object(node: &Node, fields: &[Field], at: &str, skip: &[&str], out: &mut Vec<
             });
             continue;
         }
-        let Some(field) = fields.iter().find(|f| f.name == e.key) else {
+        let candidate = match &e.value.value {
+            Value::String(text) => may_be_legacy(text),
+            Value::Seq(_) => true,
+            _ => false,
+        };
+        let Some(field) = fields.iter().find(|f| candidate && f.name == e.key) else {
             continue;
         };
         if let (Value::Seq(items), FieldKind::Repeating) = (&e.value.value, field.kind) {
@@ -137,6 +142,17 @@ fn object(node: &Node, fields: &[Field], at: &str, skip: &[&str], out: &mut Vec<
             out.push(Finding { pointer, shape });
         }
     }
+}
+
+/// Could this text be a legacy shape? (Most values are not: this spares
+/// looking their field up.)
+fn may_be_legacy(text: &str) -> bool {
+    let text = text.trim();
+    text.is_empty()
+        || text.starts_with(['[', '{'])
+        || ["null", "true", "false"]
+            .iter()
+            .any(|w| text.eq_ignore_ascii_case(w))
 }
 
 /// The legacy shape of a field's value, if it is one.

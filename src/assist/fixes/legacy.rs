@@ -127,15 +127,13 @@ impl Fixer<'_> {
         };
         let edit = match (self.format(), field.kind) {
             (Format::Yaml, FieldKind::Repeating)
-                if !items.is_empty() && !self.in_flow(&d.pointer) =>
+                if !items.is_empty() && !self.in_flow(&d.pointer) && self.plain_colon(entry) =>
             {
                 let line_start = self.line_start(entry.key_range.start);
                 let column = entry.key_range.start - line_start;
                 let dash = " ".repeat(column + self.style.dash_indent);
-                let after_key = self.doc.slice(entry.key_range.end..node.range.start);
-                let colon = entry.key_range.end + after_key.find(':')? + 1;
                 Edit {
-                    range: colon..node.range.end,
+                    range: entry.key_range.end + 1..node.range.end,
                     new_text: self.yaml_block(&items, &dash),
                 }
             }
@@ -167,6 +165,13 @@ impl Fixer<'_> {
             edit,
             true,
         ))
+    }
+
+    /// Is there only `: ` between the key and its value (no tag, anchor,
+    /// comment or line break that a rewrite from the colon would lose)?
+    fn plain_colon(&self, entry: &crate::syntax::Entry) -> bool {
+        let between = self.doc.slice(entry.key_range.end..entry.value.range.start);
+        between.starts_with(':') && between[1..].chars().all(|c| c == ' ' || c == '\t')
     }
 
     /// Is the mapping holding `pointer` written `{...}`?
@@ -262,10 +267,12 @@ impl Fixer<'_> {
         let item = items.get(i)?;
         let line_start = self.line_start(item.range.start);
         let before = self.doc.slice(line_start..item.range.start);
-        let block = self.format() == Format::Yaml
-            && before.trim_start().starts_with('-')
-            && before.trim_start()[1..].trim().is_empty();
-        let range = if block {
+        let range = if self.format() == Format::Yaml && !self.in_flow_list(&d.pointer) {
+            // `- ` and the entry on one line, else no fix (a lone `-` would stay)
+            let dash = before.trim_start();
+            if !(dash.starts_with('-') && dash[1..].trim().is_empty()) {
+                return None;
+            }
             let end = self.next_line_start(item.range.end);
             if items.get(i + 1).is_some_and(|next| next.range.start < end) {
                 return None;
@@ -294,14 +301,14 @@ impl Fixer<'_> {
         let entry = &entries[i];
         let node = &entry.value;
         let edit = match self.format() {
-            Format::Yaml => {
-                let after_key = self.doc.slice(entry.key_range.end..node.range.start);
-                let colon = entry.key_range.end + after_key.find(':')? + 1;
-                Edit {
-                    range: colon..node.range.end,
-                    new_text: String::new(),
-                }
-            }
+            Format::Yaml if self.plain_colon(entry) => Edit {
+                range: entry.key_range.end + 1..node.range.end,
+                new_text: String::new(),
+            },
+            Format::Yaml => Edit {
+                range: node.range.clone(),
+                new_text: "\"\"".into(),
+            },
             Format::Json => Edit {
                 range: node.range.clone(),
                 new_text: "\"\"".into(),

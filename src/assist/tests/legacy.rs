@@ -490,3 +490,19 @@ fn legacy_findings_in_list_entries_come_from_the_cache_as_from_a_fresh_check() {
     );
     assert_eq!(check_with(&doc, schema(), &mut cache).len(), 3);
 }
+
+#[test]
+fn what_a_rewrite_from_the_colon_would_lose_is_kept() {
+    let before = "contacts: |\n  [{\"name\": \"A\"}]\ndates: &d '[{\"type\": \"Created\"}]'\nmore_info:  # links\n  '[{\"url\": \"u\"}]'\nresources:\n  - name: s\n    preview_info:\n      -\n        \"[object Object]\": \"\"\n";
+    let after = "contacts:\n  - name: A\ndates: &d [{\"type\": \"Created\"}]\nmore_info:  # links\n  [{\"url\": \"u\"}]\nresources:\n  - name: s\n    preview_info:\n      -\n        \"[object Object]\": \"\"\n";
+    let fixed = fix_text(before, Format::Yaml, schema()).unwrap();
+    assert_eq!(fixed.text, after);
+    // a junk entry whose `-` is on a line of its own is reported, not removed
+    let doc = Document::parse(after, Format::Yaml);
+    let junk: Vec<_> = check(&doc, schema())
+        .into_iter()
+        .filter(|d| d.code == Code::LegacyObjectJunk)
+        .collect();
+    assert_eq!(junk.len(), 1);
+    assert!(quick_fixes(&doc, schema(), junk[0].range.clone(), &junk).is_empty());
+}

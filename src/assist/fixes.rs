@@ -208,12 +208,7 @@ impl<'a> Fixer<'a> {
                 let at = last.range().end;
                 let key_line = self.line_start(last.key_range.start);
                 let multi_line = key_line > node.range.start;
-                let indent: String = self
-                    .doc
-                    .slice(key_line..last.key_range.start)
-                    .chars()
-                    .take_while(|c| c.is_whitespace())
-                    .collect();
+                let indent = self.line_indent(last.key_range.start);
                 let sep = if multi_line {
                     format!(",{nl}{indent}")
                 } else {
@@ -530,6 +525,15 @@ impl<'a> Fixer<'a> {
             },
             true,
         ))
+    }
+
+    /// The white space that starts the line holding `offset`.
+    fn line_indent(&self, offset: usize) -> String {
+        self.doc
+            .slice(self.line_start(offset)..offset)
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .collect()
     }
 
     fn line_start(&self, offset: usize) -> usize {

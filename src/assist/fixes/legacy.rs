@@ -139,13 +139,7 @@ impl Fixer<'_> {
             }
             (Format::Yaml, FieldKind::Repeating) => value_only(one_line_json(&items)?),
             (Format::Json, FieldKind::Repeating) => {
-                let line_start = self.line_start(entry.key_range.start);
-                let indent: String = self
-                    .doc
-                    .slice(line_start..entry.key_range.start)
-                    .chars()
-                    .take_while(|c| c.is_whitespace())
-                    .collect();
+                let indent = self.line_indent(entry.key_range.start);
                 let one_line = self.line_start(node.range.start)
                     == self.line_start(self.parent_start(&d.pointer));
                 value_only(self.json_list(&items, &indent, one_line)?)

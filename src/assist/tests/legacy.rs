@@ -506,3 +506,55 @@ fn what_a_rewrite_from_the_colon_would_lose_is_kept() {
     assert_eq!(junk.len(), 1);
     assert!(quick_fixes(&doc, schema(), junk[0].range.clone(), &junk).is_empty());
 }
+
+#[test]
+fn another_portals_yes_no_field_and_list_of_texts() {
+    let schema = Schema::from_json(
+        &serde_json::json!({
+            "scheming_version": 2,
+            "dataset_type": "camel",
+            "dataset_fields": [
+                {"field_name": "title", "label": "Title", "preset": "title"},
+                {"field_name": "name", "label": "URL", "preset": "dataset_slug"},
+                {"field_name": "open", "label": "Open", "validators": "boolean_validator"},
+                {"field_name": "authors", "label": "Authors", "preset": "multiple_text"}
+            ],
+            "resource_fields": []
+        }),
+        &serde_json::json!([]),
+    )
+    .unwrap();
+    let before = "title: Camels\nname: camels\nopen: \"True\"\nauthors: '[\"Ann\", \"Bo, Jr.\"]'\n";
+    let found = check(&Document::parse(before, Format::Yaml), &schema);
+    let summary: Vec<_> = found
+        .iter()
+        .map(|d| (d.code, d.pointer.as_str(), d.severity))
+        .collect();
+    // the portal reads both (a text as a one-item list): warnings
+    assert_eq!(
+        summary,
+        [
+            (Code::LegacyBooleanText, "/open", Severity::Warning),
+            (Code::LegacyJsonText, "/authors", Severity::Warning),
+        ]
+    );
+    assert!(
+        found[0].message.contains("write `true`"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        found[1].message.contains("keep it as one text"),
+        "{}",
+        found[1].message
+    );
+    let fixed = fix_text(before, Format::Yaml, &schema).unwrap();
+    assert_eq!(
+        fixed.text,
+        "title: Camels\nname: camels\nopen: true\nauthors: [Ann, \"Bo, Jr.\"]\n"
+    );
+    assert_eq!(
+        check(&Document::parse(&fixed.text, Format::Yaml), &schema),
+        vec![]
+    );
+}

@@ -558,3 +558,39 @@ fn another_portals_yes_no_field_and_list_of_texts() {
         vec![]
     );
 }
+
+#[test]
+fn an_audit_counts_each_legacy_shape_by_its_code() {
+    use crate::audit::report::{audit_record, tests::package};
+    use crate::catalogue::Catalogue;
+    let catalogue = Catalogue::parse("http://127.0.0.1:5000").unwrap();
+    let p = package("old-shapes", "org-a", |p| {
+        let contacts = p["contacts"].to_string();
+        p.insert("contacts".into(), serde_json::Value::String(contacts));
+        p.insert("purpose".into(), "null".into());
+        p.insert(
+            "more_info".into(),
+            serde_json::json!([{"[object Object]": ""}]),
+        );
+        p["resources"][0]["temporal_extent"] =
+            r#"[{"beginning_date": "2020-01-01", "end_date": "2020-12-31"}]"#.into();
+        p["resources"][0]["spatial_datatype"] = "".into();
+    });
+    let record = audit_record(&p, schema(), &catalogue);
+    let mut codes: Vec<(&str, &str)> = record
+        .problems
+        .iter()
+        .map(|d| (d.code, d.pointer.as_str()))
+        .collect();
+    codes.sort();
+    // an empty dropdown is not there: `pull` writes the empty text as no value
+    assert_eq!(
+        codes,
+        [
+            ("legacy-json-text", "/contacts"),
+            ("legacy-json-text", "/resources/0/temporal_extent"),
+            ("legacy-null-text", "/purpose"),
+            ("legacy-object-junk", "/more_info/0"),
+        ]
+    );
+}

@@ -306,7 +306,7 @@ fn message(doc: &Document, schema: &Schema, d: &Diagnostic) -> String {
             };
             format!(
                 "{title} holds its list as JSON text, the way old forms and scripts stored it; it \
-                 needs {needs}, and {api}. `check --fix` writes it as a list"
+                 needs {needs}, and {api}. Its quick fix (and `check --fix`) writes it as a list"
             )
         }
         Code::LegacyObjectJunk => {

@@ -111,10 +111,9 @@ fn entry(node: &Node, fields: &[Field], at: &str, out: &mut Vec<Finding>) {
 fn object(node: &Node, fields: &[Field], at: &str, skip: &[&str], out: &mut Vec<Finding>) {
     let Some(entries) = node.as_map() else { return };
     for e in entries {
-        let pointer = syntax::push_pointer(at, &e.key);
         if e.key == OBJECT_JUNK {
             out.push(Finding {
-                pointer,
+                pointer: syntax::push_pointer(at, &e.key),
                 shape: Shape::JunkKey,
             });
             continue;
@@ -127,6 +126,7 @@ fn object(node: &Node, fields: &[Field], at: &str, skip: &[&str], out: &mut Vec<
         let Some(field) = fields.iter().find(|f| candidate && f.name == e.key) else {
             continue;
         };
+        let pointer = syntax::push_pointer(at, &e.key);
         if let (Value::Seq(items), FieldKind::Repeating) = (&e.value.value, field.kind) {
             if !skip.contains(&e.key.as_str()) {
                 for (i, item) in items.iter().enumerate() {

@@ -8,7 +8,7 @@ use super::{Fix, Fixer};
 use crate::assist::{field_at, style, Edit};
 use crate::check::{self, legacy, Code, Diagnostic};
 use crate::schema::{Field, FieldKind, Schema};
-use crate::syntax::{split_pointer, Document, Format, Node, Value};
+use crate::syntax::{split_pointer, Document, Format, Value};
 use serde_json::Value as J;
 use std::ops::Range;
 
@@ -91,23 +91,19 @@ impl Fixer<'_> {
             Code::EmptyChoice => (self.remove_as(d, "Remove the empty"), Vec::new()),
             Code::LegacyBooleanText => (self.boolean_text(d), Vec::new()),
             // `displayed: true`, the old composite form a JSON text holds
+            // (for `check --fix`; the editor offers it among the type fixes)
             Code::WrongType => {
                 let node = self.root.and_then(|r| r.pointer(&d.pointer));
-                let field = field_at(self.schema, &d.pointer);
-                match (node, field) {
-                    (
-                        Some(
-                            node @ Node {
-                                value: Value::Bool(on),
-                                ..
-                            },
-                        ),
-                        Some(f),
-                    ) if f.kind == FieldKind::MultipleChoice => {
-                        (self.checkbox(node, &f, *on), Vec::new())
+                let fix = match (node, field_at(self.schema, &d.pointer)) {
+                    (Some(node), Some(f)) if f.kind == FieldKind::MultipleChoice => {
+                        match node.value {
+                            Value::Bool(on) => self.checkbox(node, &f, on),
+                            _ => None,
+                        }
                     }
-                    _ => (None, Vec::new()),
-                }
+                    _ => None,
+                };
+                (fix, Vec::new())
             }
             _ => (None, Vec::new()),
         }

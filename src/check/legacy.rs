@@ -84,7 +84,7 @@ impl Finding {
 /// `fields`, with pointers relative to the entry.
 pub(crate) fn scan_entry(node: &Node, fields: &[Field]) -> Vec<Finding> {
     let mut out = Vec::new();
-    entry(node, fields, "", &mut out);
+    entry(node, fields, &mut Vec::new(), &mut out);
     out
 }
 
@@ -92,55 +92,84 @@ pub(crate) fn scan_entry(node: &Node, fields: &[Field]) -> Vec<Finding> {
 /// entries are scanned on their own ([`scan_entry`]).
 pub(crate) fn scan_record(root: &Node, schema: &Schema, skip: &[&str]) -> Vec<Finding> {
     let mut out = Vec::new();
-    object(root, &schema.dataset_fields, "", skip, &mut out);
+    object(
+        root,
+        &schema.dataset_fields,
+        &mut Vec::new(),
+        skip,
+        &mut out,
+    );
     out
 }
 
-fn entry(node: &Node, fields: &[Field], at: &str, out: &mut Vec<Finding>) {
+/// One step of the path to a value: the pointer is written only for a
+/// finding (most values have none).
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn found(path: &[Step], shape: Shape, out: &mut Vec<Finding>) {
+    let mut pointer = String::new();
+    for step in path {
+        pointer = match step {
+            Step::Key(key) => syntax::push_pointer(&pointer, key),
+            Step::Index(i) => format!("{pointer}/{i}"),
+        };
+    }
+    out.push(Finding { pointer, shape });
+}
+
+fn entry<'n>(node: &'n Node, fields: &[Field], path: &mut Vec<Step<'n>>, out: &mut Vec<Finding>) {
     match node.as_map() {
-        Some(entries) if !entries.is_empty() && entries.iter().all(|e| e.key == OBJECT_JUNK) => out
-            .push(Finding {
-                pointer: at.to_string(),
-                shape: Shape::JunkEntry,
-            }),
-        Some(_) => object(node, fields, at, &[], out),
+        Some(entries) if !entries.is_empty() && entries.iter().all(|e| e.key == OBJECT_JUNK) => {
+            found(path, Shape::JunkEntry, out)
+        }
+        Some(_) => object(node, fields, path, &[], out),
         None => {}
     }
 }
 
-fn object(node: &Node, fields: &[Field], at: &str, skip: &[&str], out: &mut Vec<Finding>) {
+fn object<'n>(
+    node: &'n Node,
+    fields: &[Field],
+    path: &mut Vec<Step<'n>>,
+    skip: &[&str],
+    out: &mut Vec<Finding>,
+) {
     let Some(entries) = node.as_map() else { return };
     for e in entries {
-        if e.key == OBJECT_JUNK {
-            out.push(Finding {
-                pointer: syntax::push_pointer(at, &e.key),
-                shape: Shape::JunkKey,
-            });
-            continue;
-        }
         let candidate = match &e.value.value {
+            _ if e.key == OBJECT_JUNK => true,
             Value::String(text) => may_be_legacy(text),
             Value::Seq(_) => true,
             _ => false,
         };
-        let Some(field) = fields.iter().find(|f| candidate && f.name == e.key) else {
+        if !candidate {
             continue;
-        };
-        let pointer = syntax::push_pointer(at, &e.key);
-        if let (Value::Seq(items), FieldKind::Repeating) = (&e.value.value, field.kind) {
-            if !skip.contains(&e.key.as_str()) {
-                for (i, item) in items.iter().enumerate() {
-                    entry(
-                        item,
-                        &field.subfields,
-                        &syntax::push_pointer(&pointer, &i.to_string()),
-                        out,
-                    );
+        }
+        path.push(Step::Key(&e.key));
+        let field = fields.iter().find(|f| f.name == e.key);
+        match (&e.value.value, field) {
+            _ if e.key == OBJECT_JUNK => found(path, Shape::JunkKey, out),
+            (Value::Seq(items), Some(f)) if f.kind == FieldKind::Repeating => {
+                if !skip.contains(&e.key.as_str()) {
+                    for (i, item) in items.iter().enumerate() {
+                        path.push(Step::Index(i));
+                        entry(item, &f.subfields, path, out);
+                        path.pop();
+                    }
                 }
             }
-        } else if let Some(shape) = shape_of(&e.value, field) {
-            out.push(Finding { pointer, shape });
+            (_, Some(f)) => {
+                if let Some(shape) = shape_of(&e.value, f) {
+                    found(path, shape, out);
+                }
+            }
+            (_, None) => {}
         }
+        path.pop();
     }
 }
 

@@ -10,6 +10,7 @@
 //! mean") is added there too.
 
 pub mod instance;
+pub mod legacy;
 pub mod suggest;
 pub mod unknown_keys;
 
@@ -43,6 +44,11 @@ pub enum Code {
     InvalidState,
     UnknownField,
     SecretInRecord,
+    LegacyJsonText,
+    LegacyObjectJunk,
+    LegacyNullText,
+    EmptyChoice,
+    LegacyBooleanText,
 }
 
 impl Code {
@@ -60,6 +66,11 @@ impl Code {
             Code::InvalidState => "invalid-state",
             Code::UnknownField => "unknown-field",
             Code::SecretInRecord => "secret-in-record",
+            Code::LegacyJsonText => "legacy-json-text",
+            Code::LegacyObjectJunk => "legacy-object-junk",
+            Code::LegacyNullText => "legacy-null-text",
+            Code::EmptyChoice => "empty-choice",
+            Code::LegacyBooleanText => "legacy-boolean-text",
         }
     }
 }
@@ -164,6 +175,8 @@ struct EntryOutcome {
     /// The entry's JSON (kept only when there are errors to map).
     instance: J,
     errors: Vec<ValidationError<'static>>,
+    /// Its legacy shapes (see `legacy`).
+    legacy: Vec<legacy::Finding>,
 }
 
 /// Every problem in the document, ordered by position.
@@ -242,8 +255,12 @@ fn find(doc: &Document, schema: &Schema, cache: Option<&mut Cache>) -> Vec<Diagn
     for error in schema.validators.record.iter_errors(&instance) {
         cx.map_error(&error, "", "", &instance, &mut out);
     }
+    let skip: Vec<&str> = lists.iter().map(|l| l.key).collect();
+    let record_legacy = legacy::scan_record(root, schema, &skip);
+    out.extend(record_legacy.iter().map(|f| f.diagnostic(doc, "")));
     cx.check_entries(&lists, cache, &mut out);
     cx.check_keywords(&mut out);
+    legacy::settle(doc, schema, &mut out);
     // A state outside the choices is reported once, as a bad choice.
     let bad_choices: Vec<String> = out
         .iter()
@@ -322,18 +339,20 @@ impl Checker<'_> {
                 Arc::new(EntryOutcome {
                     instance: if errors.is_empty() { J::Null } else { instance },
                     errors,
+                    legacy: legacy::scan_entry(node, list.fields),
                 })
             };
         let map = |i: usize,
                    list: &instance::EntryList,
                    outcome: &EntryOutcome,
                    out: &mut Vec<Diagnostic>| {
-            if !outcome.errors.is_empty() {
+            if !outcome.errors.is_empty() || !outcome.legacy.is_empty() {
                 let at = syntax::push_pointer(&syntax::push_pointer("", list.key), &i.to_string());
                 let location = Validators::entry_location(list.key);
                 for error in &outcome.errors {
                     self.map_error(error, &at, &location, &outcome.instance, out);
                 }
+                out.extend(outcome.legacy.iter().map(|f| f.diagnostic(self.doc, &at)));
             }
         };
         let Some(cache) = cache else {

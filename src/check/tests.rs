@@ -453,3 +453,23 @@ fn a_field_with_an_unmodelled_validator_is_only_checked_for_presence() {
     let ds = fluent(text);
     assert_eq!(only(&ds, Code::MissingRequired).pointer, "/temporals");
 }
+
+#[test]
+fn legacy_shapes_say_what_the_catalogue_does_with_them() {
+    // a list kept as JSON text is refused (navl: only lists of dicts against a subschema)
+    let text = VALID.replace(
+        "contacts:\n  - name: Jane Doe",
+        "contacts: '[{\"name\": \"Jane Doe\"}]'\nx:\n  - name: Jane Doe",
+    );
+    let ds: Vec<_> = run(&text)
+        .into_iter()
+        .filter(|d| d.code == Code::LegacyJsonText)
+        .collect();
+    assert_eq!(classes(&ds), [("legacy-json-text", "/contacts", "refused")]);
+    // the text `null` in free text is kept as that text: the API takes it
+    let ds = run(&with("purpose:", "purpose: \"null\""));
+    assert_eq!(
+        classes(&ds),
+        [("legacy-null-text", "/purpose", "form-only")]
+    );
+}

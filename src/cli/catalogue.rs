@@ -480,7 +480,7 @@ fn write_if_unchanged(file: &RecordFile, new_text: &str) -> Result<(), String> {
         .map_err(|e| format!("{} could not be written ({e})", file.path.display()))
 }
 
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub(super) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),

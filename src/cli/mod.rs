@@ -62,6 +62,11 @@ enum Command {
         /// with --schema (the embedded schema has its own).
         #[arg(long, requires = "schema")]
         licences: Option<PathBuf>,
+        /// Rewrite the shapes old forms and scripts left (JSON text for lists,
+        /// `[object Object]`, the text `null`, ...) where that cannot change the
+        /// record's meaning, then report what remains.
+        #[arg(long)]
+        fix: bool,
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
@@ -91,6 +96,7 @@ pub fn run(cli: Cli) -> ExitCode {
             dataset_type,
             schema,
             licences,
+            fix,
             paths,
         }) => match check_project(&paths, host.is_some() || schema.is_some()).and_then(|project| {
             check_schema(
@@ -100,7 +106,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 licences.as_deref(),
             )
         }) {
-            Ok(schema) => check::run(format, &schema, &paths),
+            Ok(schema) => check::run(format, &schema, &paths, fix),
             Err(e) => usage_error(&e),
         },
         Some(Command::Audit(args)) => audit::run(args),

@@ -6,6 +6,7 @@ mod fixes;
 mod fuzz;
 mod hover;
 mod inlay;
+mod legacy;
 mod outline;
 
 use super::Edit;

@@ -5,6 +5,7 @@
 
 use std::fmt::Write;
 
+use super::links::LinkReport;
 use super::report::{AuditedRecord, Report};
 use crate::check::Severity;
 
@@ -131,6 +132,9 @@ pub fn render(report: &Report) -> String {
             .map(|(code, n)| (code.as_str(), *n, None)),
     );
     out.push_str("</section>\n");
+    if let Some(links) = &report.links {
+        links_section(&mut out, links);
+    }
     let mut orgs: Vec<&str> = report.by_org.iter().map(|o| o.org.as_str()).collect();
     orgs.dedup();
     let _ = write!(
@@ -208,6 +212,54 @@ fn chart<'a>(
         out.push_str("<tr><td class=\"none\">No problems</td></tr>\n");
     }
     out.push_str("</table>\n</figure>\n");
+}
+
+fn links_section(out: &mut String, links: &LinkReport) {
+    let _ = write!(
+        out,
+        "<section id=\"links\">\n<h2>Links</h2>\n<p>{} URLs ({} checked now, the others within \
+         the last day): <strong>{} broken</strong>, {} failing. {}</p>\n",
+        links.urls,
+        links.requested,
+        links.broken,
+        links.failing,
+        if links.at_once {
+            "Any failure counts as broken (<code>--links=now</code>)."
+        } else {
+            "A link is broken after failing in 3 checks a day apart."
+        }
+    );
+    if links.findings.is_empty() {
+        out.push_str("<p class=\"ok\">Every link answers.</p>\n</section>\n");
+        return;
+    }
+    out.push_str(
+        "<table class=\"links\">\n<thead><tr><th scope=\"col\">Organization</th>\
+         <th scope=\"col\">Record</th><th scope=\"col\">Field</th><th scope=\"col\">URL</th>\
+         <th scope=\"col\">Status</th></tr></thead>\n<tbody>\n",
+    );
+    for f in &links.findings {
+        let _ = writeln!(
+            out,
+            "<tr data-org=\"{org}\" class=\"{class}\"><td>{org}</td><td><a href=\"{record_url}\">{record}</a></td>\
+             <td>{resource}{field}</td><td><a href=\"{url_href}\">{url}</a></td><td>{status}</td></tr>",
+            org = escape(&f.org),
+            class = if f.status.is_broken() { "broken" } else { "failing" },
+            record_url = href(&f.record_url),
+            record = escape(&f.record),
+            resource = f
+                .link
+                .resource
+                .as_ref()
+                .map(|r| format!("{}: ", escape(r)))
+                .unwrap_or_default(),
+            field = escape(&f.link.field),
+            url_href = href(&f.link.url),
+            url = escape(&f.link.url),
+            status = escape(&f.status.describe()),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
 fn row(out: &mut String, record: &AuditedRecord) {
@@ -294,6 +346,8 @@ figcaption{font-weight:600;margin-bottom:8px}
 .name{color:var(--muted);font-size:12px;font-family:ui-monospace,monospace}
 .problems{margin:0;padding-left:18px}.problems li.error::marker{color:var(--err)}.problems li.warning::marker{color:var(--warn)}
 .problems code{color:var(--muted);font-size:11px}.ok{color:var(--ok)}
+table.links{width:100%;border-collapse:collapse}table.links th,table.links td{text-align:left;border-bottom:1px solid var(--line);padding:4px 8px;vertical-align:top}
+table.links td:nth-child(4){word-break:break-all}table.links tr.broken td:last-child{color:var(--err)}
 "#;
 
 const SCRIPT: &str = r#"

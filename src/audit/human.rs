@@ -1,6 +1,7 @@
 //! The report for a terminal: the summary, problems by code, by field and by organization,
 //! then the worst records with their catalogue pages, and what could not be fetched.
 
+use super::links::LinkReport;
 use super::report::Report;
 
 /// Records listed under "Worst records".
@@ -86,6 +87,9 @@ pub fn render(report: &Report) -> String {
             }
         }
     }
+    if let Some(links) = &report.links {
+        links_section(&mut out, links);
+    }
     if !report.unfetched.is_empty() {
         out.push_str("\nCould not fetch:\n");
         for u in &report.unfetched {
@@ -93,6 +97,41 @@ pub fn render(report: &Report) -> String {
         }
     }
     out
+}
+
+fn links_section(out: &mut String, links: &LinkReport) {
+    out.push_str(&format!(
+        "\nLinks: {} URL{} ({} checked now, the others within the last day): {} broken, {} failing{}\n",
+        links.urls,
+        plural(links.urls),
+        links.requested,
+        links.broken,
+        links.failing,
+        if links.at_once {
+            " (--links=now: any failure is broken)"
+        } else {
+            " (broken after 3 failed checks a day apart)"
+        }
+    ));
+    let mut org = "";
+    for f in &links.findings {
+        if f.org != org {
+            org = &f.org;
+            out.push_str(&format!("  {org}:\n"));
+        }
+        out.push_str(&format!(
+            "    {}{} {}: {}\n      {}\n",
+            f.record,
+            f.link
+                .resource
+                .as_ref()
+                .map(|r| format!(", resource \"{r}\""))
+                .unwrap_or_default(),
+            f.link.field,
+            f.link.url,
+            f.status.describe()
+        ));
+    }
 }
 
 fn plural(n: usize) -> &'static str {

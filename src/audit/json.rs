@@ -3,7 +3,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::report::Report;
+use super::links::{LinkReport, LinkStatus};
+use super::report::{rfc3339_utc, Report};
 
 pub fn render(report: &Report) -> Value {
     let counts = |counts: &[(String, usize)]| -> Map<String, Value> {
@@ -50,7 +51,7 @@ pub fn render(report: &Report) -> Value {
         .iter()
         .map(|u| json!({"what": u.what, "reason": u.reason}))
         .collect();
-    json!({
+    let mut out = json!({
         "host": report.host,
         "checked_at": report.checked_at,
         "records_checked": report.records.len(),
@@ -63,6 +64,49 @@ pub fn render(report: &Report) -> Value {
         "by_org": by_org,
         "records": records,
         "unfetched": unfetched,
+    });
+    if let Some(links) = &report.links {
+        out["links"] = links_json(links);
+    }
+    out
+}
+
+fn links_json(links: &LinkReport) -> Value {
+    let findings: Vec<Value> = links
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let (state, since, checks, failure) = match &f.status {
+                LinkStatus::Broken { since, failure } => ("broken", since, None, failure),
+                LinkStatus::Failing {
+                    since,
+                    checks,
+                    failure,
+                } => ("failing", since, Some(checks), failure),
+                LinkStatus::Alive => return None,
+            };
+            Some(json!({
+                "record": f.record,
+                "org": f.org,
+                "pointer": f.link.pointer,
+                "field": f.link.field,
+                "resource": f.link.resource,
+                "url": f.link.url,
+                "status": state,
+                "reason": failure.reason(),
+                "failing_since": rfc3339_utc(*since),
+                "failed_checks": checks,
+            }))
+        })
+        .collect();
+    json!({
+        "urls": links.urls,
+        "checked_now": links.requested,
+        "broken": links.broken,
+        "failing": links.failing,
+        "not_http": links.not_checked,
+        "at_once": links.at_once,
+        "findings": findings,
     })
 }
 

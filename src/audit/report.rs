@@ -79,8 +79,7 @@ pub fn audit_record(
         })
         .collect();
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
-    let org = text(package.get("organization").and_then(|o| o.get("name")))
-        .or_else(|| text(package.get("owner_org")));
+    let org = org_of(package);
     let page = if file.name.is_empty() {
         &file.id
     } else {
@@ -94,6 +93,28 @@ pub fn audit_record(
         org,
         problems,
     }
+}
+
+/// The organization's name of a dataset (its id when the dataset has no `organization`).
+fn org_of(package: &Map<String, Value>) -> Option<String> {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    text(package.get("organization").and_then(|o| o.get("name")))
+        .or_else(|| text(package.get("owner_org")))
+}
+
+/// A dataset's name (its id when it has none) and organization, as the report shows them.
+pub fn name_and_org(package: &Map<String, Value>) -> (String, String) {
+    let text = |key: &str| {
+        package
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    (
+        text("name").or_else(|| text("id")).unwrap_or_default(),
+        org_of(package).unwrap_or_else(|| NO_ORGANIZATION.to_string()),
+    )
 }
 
 /// [`audit_record`] of every dataset, in order, on all cores (each dataset is checked on
@@ -149,6 +170,8 @@ pub struct Report {
     pub by_field: Vec<(String, usize)>,
     /// By organization name.
     pub by_org: Vec<OrgCount>,
+    /// The link check (`audit --links`), when asked for.
+    pub links: Option<super::links::LinkReport>,
 }
 
 impl Report {
@@ -187,6 +210,7 @@ impl Report {
             by_code: most_first(by_code),
             by_field: most_first(by_field),
             by_org: by_org.into_values().collect(),
+            links: None,
         }
     }
 

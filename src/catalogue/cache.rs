@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::host::Catalogue;
+use crate::audit::links::LinkHistory;
 
 /// The catalogue's host and port as a file name part: `127.0.0.1_5000`.
 pub fn host_key(catalogue: &Catalogue) -> String {
@@ -98,5 +99,48 @@ pub fn write_json<T: serde::Serialize + ?Sized>(path: &Path, value: &T) {
         if std::fs::write(&tmp, text).is_err() || std::fs::rename(&tmp, path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
+    }
+}
+
+/// `<user data dir>/bcdc-lsp` (`$XDG_DATA_HOME/bcdc-lsp`, `~/.local/share/bcdc-lsp` on
+/// Linux): what must outlive a cleared cache, such as the link history and past reports.
+pub fn data_root() -> Option<PathBuf> {
+    Some(dirs::data_dir()?.join("bcdc-lsp"))
+}
+
+/// The link history of `audit --links` for one catalogue, `links/<host>.json` in the data
+/// dir: each URL's last check and its failures, which is what makes a link broken.
+#[derive(Debug, Clone)]
+pub struct LinkHistoryFile {
+    path: PathBuf,
+}
+
+/// Histories not checked for this long are forgotten.
+const LINK_HISTORY_KEPT: u64 = 90 * 86_400;
+
+impl LinkHistoryFile {
+    pub fn for_catalogue(catalogue: &Catalogue) -> Option<LinkHistoryFile> {
+        Some(LinkHistoryFile {
+            path: data_root()?
+                .join("links")
+                .join(format!("{}.json", host_key(catalogue))),
+        })
+    }
+
+    /// Every URL's history (an unreadable file is an empty history).
+    pub fn load(&self) -> HashMap<String, LinkHistory> {
+        std::fs::read(&self.path)
+            .ok()
+            .and_then(|text| serde_json::from_slice(&text).ok())
+            .unwrap_or_default()
+    }
+
+    /// Keeps the histories checked in the last 90 days.
+    pub fn store(&self, histories: &HashMap<String, LinkHistory>, now: u64) {
+        let kept: std::collections::BTreeMap<&String, &LinkHistory> = histories
+            .iter()
+            .filter(|(_, h)| now.saturating_sub(h.checked_at) < LINK_HISTORY_KEPT)
+            .collect();
+        write_json(&self.path, &kept);
     }
 }

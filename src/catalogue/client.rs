@@ -371,8 +371,23 @@ fn from_result<T: serde::de::DeserializeOwned>(
 /// inspect TLS with a private root that is installed on the machine, and because the OS
 /// keeps its list current. Loaded once per process.
 fn tls_config(catalogue: &Catalogue) -> Result<Arc<rustls::ClientConfig>, CatalogueError> {
+    let (config, roots) = system_tls();
+    if *roots == 0 && catalogue.base_url().starts_with("https:") {
+        return Err(CatalogueError::Setup {
+            message: format!(
+                "cannot connect to {} securely: no trusted root certificates were found on this \
+                 system (install the ca-certificates package, or set SSL_CERT_FILE)",
+                catalogue.label()
+            ),
+        });
+    }
+    Ok(config.clone())
+}
+
+/// rustls (ring) with the system's root certificates, built once, and how many roots it has.
+pub(super) fn system_tls() -> &'static (Arc<rustls::ClientConfig>, usize) {
     static CONFIG: OnceLock<(Arc<rustls::ClientConfig>, usize)> = OnceLock::new();
-    let (config, roots) = CONFIG.get_or_init(|| {
+    CONFIG.get_or_init(|| {
         let mut store = rustls::RootCertStore::empty();
         let loaded = rustls_native_certs::load_native_certs();
         let (added, _ignored) = store.add_parsable_certificates(loaded.certs);
@@ -384,15 +399,5 @@ fn tls_config(catalogue: &Catalogue) -> Result<Arc<rustls::ClientConfig>, Catalo
             .with_no_client_auth();
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         (Arc::new(config), added)
-    });
-    if *roots == 0 && catalogue.base_url().starts_with("https:") {
-        return Err(CatalogueError::Setup {
-            message: format!(
-                "cannot connect to {} securely: no trusted root certificates were found on this \
-                 system (install the ca-certificates package, or set SSL_CERT_FILE)",
-                catalogue.label()
-            ),
-        });
-    }
-    Ok(config.clone())
+    })
 }

@@ -8,8 +8,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
 
+use crate::audit::links::{is_checkable, link_report, links_of, LinkHistory, LinkReport};
 use crate::audit::{audit_records, html, human, json, report::rfc3339_utc, Report};
-use crate::catalogue::cache::RecordCache;
+use crate::catalogue::cache::{LinkHistoryFile, RecordCache};
+use crate::catalogue::links::{check_links, LinkOptions};
 use crate::catalogue::search::{fetch_all, Progress, Retry, Scope};
 use crate::catalogue::{self};
 
@@ -36,6 +38,26 @@ pub struct AuditArgs {
     /// the catalogue's only type, else `bcdc_dataset`).
     #[arg(long = "type", value_name = "TYPE")]
     dataset_type: Option<String>,
+    /// Check every link of the records (resource URLs and the schema's other URL fields).
+    /// A link is reported broken after failing in three audits a day apart; `--links=now`
+    /// reports any failure at once.
+    #[arg(
+        long,
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "confirmed",
+        value_name = "WHEN"
+    )]
+    links: Option<LinksMode>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum LinksMode {
+    /// Broken after three failed checks a day apart (the default of `--links`).
+    Confirmed,
+    /// Broken at the first failure; every link is asked again.
+    Now,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -109,13 +131,26 @@ pub fn run(args: AuditArgs) -> ExitCode {
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
         .as_secs();
-    let report = Report::new(
+    let mut report = Report::new(
         client.catalogue().base_url().to_string(),
         rfc3339_utc(now),
         records,
         fetched.unfetched,
         fetched.from_cache,
     );
+    if let Some(mode) = args.links {
+        match runtime.block_on(check_record_links(
+            &fetched.packages,
+            &schema,
+            client.catalogue(),
+            mode == LinksMode::Now,
+            now,
+            on_terminal,
+        )) {
+            Ok(links) => report.links = Some(links),
+            Err(e) => return fail(&format!("cannot check the links: {e}")),
+        }
+    }
     let text = match args.format {
         AuditFormat::Human => human::render(&report),
         AuditFormat::Json => {
@@ -147,6 +182,54 @@ pub fn run(args: AuditArgs) -> ExitCode {
         }
     }
     ExitCode::from(report.exit_status())
+}
+
+/// Checks the links of the datasets that have no result younger than a day (all of them
+/// with `at_once`), adds the results to the catalogue's link history, and reports.
+async fn check_record_links(
+    packages: &[serde_json::Map<String, serde_json::Value>],
+    schema: &crate::schema::Schema,
+    catalogue: &catalogue::Catalogue,
+    at_once: bool,
+    now: u64,
+    on_terminal: bool,
+) -> Result<LinkReport, catalogue::CatalogueError> {
+    let file = LinkHistoryFile::for_catalogue(catalogue);
+    let mut histories = file.as_ref().map(LinkHistoryFile::load).unwrap_or_default();
+    let mut due: Vec<String> = packages
+        .iter()
+        .flat_map(|p| links_of(p, schema))
+        .map(|l| l.url)
+        .filter(|u| is_checkable(u))
+        .filter(|u| at_once || !histories.get(u).is_some_and(|h| h.is_fresh(now)))
+        .collect();
+    due.sort();
+    due.dedup();
+    let progress = |done: usize, total: usize| {
+        if on_terminal {
+            eprint!("\r\x1b[Kchecking links {done}/{total}");
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let results = check_links(&due, LinkOptions::default(), &progress).await?;
+    if on_terminal {
+        eprint!("\r\x1b[K");
+    }
+    for (url, result) in results {
+        let history = LinkHistory::after(histories.get(&url), result, now);
+        histories.insert(url, history);
+    }
+    if let Some(file) = &file {
+        file.store(&histories, now);
+    }
+    Ok(link_report(
+        packages,
+        schema,
+        catalogue,
+        &histories,
+        due.len(),
+        at_once,
+    ))
 }
 
 fn fail(message: &str) -> ExitCode {

@@ -5,6 +5,7 @@
 //! cache. Everything created is purged at the end, also when an assertion fails.
 
 mod common;
+mod links_server;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -299,4 +300,94 @@ fn audit_of_another_dataset_type_uses_the_schema_the_portal_serves() {
         bcdc.iter().any(|d| d.code.as_str() == "missing-required"),
         "{bcdc:?}"
     );
+}
+
+/// `--links`: the records' resource URLs point at a link server on 127.0.0.1; the first
+/// audit (`--links=now`) reports the 404 as broken at once, the next (`--links`, within the
+/// day) reuses the results without asking again and calls it failing, 1 of 3 checks. Both
+/// carry the scores.
+#[test]
+fn links_are_checked_once_a_day_and_broken_after_three_failures() {
+    let Some(ckan) = Ckan::from_env("links_are_checked_once_a_day_and_broken_after_three_failures")
+    else {
+        return;
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(links_server::start(
+        "127.0.0.1",
+        std::sync::Arc::new(links_server::Gauge::default()),
+    ));
+    let org = ckan.organization("lsp-audit-links");
+    for (label, path) in [
+        ("alive", "/ok"),
+        ("gone", "/missing"),
+        ("nohead", "/nohead"),
+    ] {
+        let name = ckan.name(&format!("lsp-audit-links-{label}"));
+        let mut record = clean_record(&name, &org);
+        record["resources"][0]["url"] = json!(format!("{}{path}", server.base));
+        record["resources"][1]["url"] = json!(format!("{}/ok/api", server.base));
+        ckan.call("package_create", record).expect("seed");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let run = |links: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"))
+            .args([
+                "audit", "--host", &ckan.url, "--org", &org, "--format", "json", links,
+            ])
+            .env_remove("BCDC_API_KEY")
+            .env("XDG_CACHE_HOME", dir.path().join("cache"))
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        report
+    };
+    let first = run("--links=now");
+    let links = &first["links"];
+    assert_eq!(
+        (&links["urls"], &links["broken"], &links["failing"]),
+        (&json!(4), &json!(1), &json!(0)),
+        "{links}"
+    );
+    let finding = &links["findings"][0];
+    assert_eq!(finding["status"], "broken");
+    assert_eq!(finding["reason"], "404 Not Found");
+    assert_eq!(finding["org"], json!(org));
+    assert_eq!(finding["pointer"], "/resources/0/url");
+    assert_eq!(finding["resource"], "Samples (CSV)");
+    let requests = server.gauge.requests();
+    // the 404 and the 405 are asked twice (HEAD, then GET)
+    assert_eq!(requests, 6);
+    let gone = first["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"].as_str().unwrap().contains("-gone"))
+        .unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let scores = &first["scores"];
+    assert!(scores["records"][&gone]["missed"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("links_alive")));
+    assert_eq!(scores["by_org"][0]["records"], 3);
+    let second = run("--links");
+    assert_eq!(
+        server.gauge.requests(),
+        requests,
+        "results of the day are reused"
+    );
+    assert_eq!(second["links"]["checked_now"], 0);
+    assert_eq!(second["links"]["findings"][0]["status"], "failing");
+    assert_eq!(second["links"]["findings"][0]["failed_checks"], 1);
+    // a failing link does not cost points yet
+    assert!(!second["scores"]["records"][&gone]["missed"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("links_alive")));
 }

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::links::LinkReport;
 use super::report::{AuditedRecord, Report};
+use super::score::Scores;
 use crate::check::Severity;
 
 /// `&`, `<`, `>`, `"` and `'` as entities: safe in text and in quoted attributes.
@@ -102,6 +103,9 @@ pub fn render(report: &Report) -> String {
             );
         }
         out.push_str("</ul>\n</section>\n");
+    }
+    if let Some(scores) = report.scores.as_ref().filter(|s| !s.records.is_empty()) {
+        scores_section(&mut out, scores);
     }
     out.push_str("<section class=\"charts\">\n");
     chart(
@@ -212,6 +216,73 @@ fn chart<'a>(
         out.push_str("<tr><td class=\"none\">No problems</td></tr>\n");
     }
     out.push_str("</table>\n</figure>\n");
+}
+
+fn scores_section(out: &mut String, scores: &Scores) {
+    let _ = write!(
+        out,
+        "<section id=\"scores\">\n<h2>Quality score: <span data-stat=\"score\">{:.0}</span>/100</h2>\n\
+         <table class=\"dimensions\"><caption>Score by dimension (share of the points that apply)</caption>\
+         <thead><tr>{}</tr></thead><tbody><tr>{}</tr></tbody></table>\n",
+        scores.portal,
+        scores
+            .dimensions
+            .iter()
+            .map(|(d, _)| format!("<th scope=\"col\">{d}</th>"))
+            .collect::<String>(),
+        scores
+            .dimensions
+            .iter()
+            .map(|(d, s)| format!("<td class=\"num\" data-dimension=\"{d}\">{s:.0}</td>"))
+            .collect::<String>(),
+    );
+    if !scores.fixes.is_empty() {
+        out.push_str("<h3>What raises the score most</h3>\n<ol class=\"fixes\">\n");
+        for fix in scores.fixes.iter().take(super::human::FIXES) {
+            let _ = writeln!(
+                out,
+                "<li data-indicator=\"{}\"><strong>{} record{}</strong> {} {}: \
+                 <strong>+{:.0} points</strong> each (+{:.1} for the catalogue)</li>",
+                fix.indicator.id,
+                fix.records,
+                if fix.records == 1 { "" } else { "s" },
+                if fix.records == 1 { "has" } else { "have" },
+                escape(fix.indicator.missing),
+                fix.points_each,
+                fix.portal_gain
+            );
+        }
+        out.push_str("</ol>\n");
+    }
+    out.push_str(
+        "<h3>Organizations by score (lowest first)</h3>\n<table class=\"org-scores\">\
+         <thead><tr><th scope=\"col\">Organization</th><th scope=\"col\">Score</th>\
+         <th scope=\"col\">Records</th></tr></thead><tbody>\n",
+    );
+    for (org, score, records) in &scores.by_org {
+        let _ = writeln!(
+            out,
+            "<tr data-org=\"{org}\"><td><a href=\"#org-{anchor}\">{org}</a></td>\
+             <td class=\"num\">{score:.0}</td><td class=\"num\">{records}</td></tr>",
+            org = escape(org),
+            anchor = anchor(org),
+        );
+    }
+    out.push_str("</tbody></table>\n</section>\n");
+}
+
+/// An id for an organization's section: its name with anything but letters, digits, `-`
+/// and `_` as `_` (organization names are URL slugs already).
+pub fn anchor(org: &str) -> String {
+    org.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 fn links_section(out: &mut String, links: &LinkReport) {
@@ -346,6 +417,8 @@ figcaption{font-weight:600;margin-bottom:8px}
 .name{color:var(--muted);font-size:12px;font-family:ui-monospace,monospace}
 .problems{margin:0;padding-left:18px}.problems li.error::marker{color:var(--err)}.problems li.warning::marker{color:var(--warn)}
 .problems code{color:var(--muted);font-size:11px}.ok{color:var(--ok)}
+table.dimensions,table.org-scores{border-collapse:collapse;margin:6px 0 12px}table.dimensions th,table.dimensions td,table.org-scores th,table.org-scores td{border:1px solid var(--line);padding:4px 10px;text-align:left}
+.fixes li{margin:3px 0}
 table.links{width:100%;border-collapse:collapse}table.links th,table.links td{text-align:left;border-bottom:1px solid var(--line);padding:4px 8px;vertical-align:top}
 table.links td:nth-child(4){word-break:break-all}table.links tr.broken td:last-child{color:var(--err)}
 "#;

@@ -3,6 +3,7 @@
 
 use super::links::LinkReport;
 use super::report::Report;
+use super::score::Scores;
 
 /// Records listed under "Worst records".
 pub const WORST: usize = 20;
@@ -26,6 +27,9 @@ pub fn render(report: &Report) -> String {
             report.unfetched.len(),
             plural(report.unfetched.len())
         ));
+    }
+    if let Some(scores) = report.scores.as_ref().filter(|s| !s.records.is_empty()) {
+        scores_section(&mut out, scores);
     }
     let width = |items: &mut dyn Iterator<Item = usize>| {
         items.map(|n| n.to_string().len()).max().unwrap_or(1)
@@ -97,6 +101,45 @@ pub fn render(report: &Report) -> String {
         }
     }
     out
+}
+
+/// Fixes listed under "What raises the score most".
+pub const FIXES: usize = 10;
+
+fn scores_section(out: &mut String, scores: &Scores) {
+    out.push_str(&format!(
+        "\nQuality score: {:.0}/100 ({})\n",
+        scores.portal,
+        scores
+            .dimensions
+            .iter()
+            .map(|(d, s)| format!("{d} {s:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    if !scores.fixes.is_empty() {
+        out.push_str("\nWhat raises the score most:\n");
+        for fix in scores.fixes.iter().take(FIXES) {
+            out.push_str(&format!(
+                "  {} record{} {}{}: +{:.0} points each (+{:.1} for the catalogue)\n",
+                fix.records,
+                plural(fix.records),
+                if fix.records == 1 { "has " } else { "have " },
+                fix.indicator.missing,
+                fix.points_each,
+                fix.portal_gain
+            ));
+        }
+    }
+    if scores.by_org.len() > 1 {
+        out.push_str("\nOrganizations by score (lowest first):\n");
+        for (org, score, records) in &scores.by_org {
+            out.push_str(&format!(
+                "  {score:>3.0}  {org} ({records} record{})\n",
+                plural(*records)
+            ));
+        }
+    }
 }
 
 fn links_section(out: &mut String, links: &LinkReport) {

@@ -5,6 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::links::{LinkReport, LinkStatus};
 use super::report::{rfc3339_utc, Report};
+use super::score::Scores;
 
 pub fn render(report: &Report) -> Value {
     let counts = |counts: &[(String, usize)]| -> Map<String, Value> {
@@ -68,7 +69,51 @@ pub fn render(report: &Report) -> Value {
     if let Some(links) = &report.links {
         out["links"] = links_json(links);
     }
+    if let Some(scores) = &report.scores {
+        out["scores"] = scores_json(scores);
+    }
     out
+}
+
+/// Scores rounded to one decimal: what a person reads, stable across runs.
+fn round(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn scores_json(scores: &Scores) -> Value {
+    json!({
+        "catalogue": round(scores.portal),
+        "dimensions": scores
+            .dimensions
+            .iter()
+            .map(|(d, s)| (d.to_string(), json!(round(*s))))
+            .collect::<Map<String, Value>>(),
+        "by_org": scores
+            .by_org
+            .iter()
+            .map(|(org, s, n)| json!({"org": org, "score": round(*s), "records": n}))
+            .collect::<Vec<_>>(),
+        "fixes": scores
+            .fixes
+            .iter()
+            .map(|f| json!({
+                "indicator": f.indicator.id,
+                "dimension": f.indicator.dimension,
+                "missing": f.indicator.missing,
+                "records": f.records,
+                "points_each": round(f.points_each),
+                "catalogue_gain": round(f.portal_gain),
+            }))
+            .collect::<Vec<_>>(),
+        "records": scores
+            .records
+            .iter()
+            .map(|r| (r.name.clone(), json!({
+                "score": round(r.score),
+                "missed": r.missed.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+            })))
+            .collect::<Map<String, Value>>(),
+    })
 }
 
 fn links_json(links: &LinkReport) -> Value {

@@ -7,5 +7,6 @@ pub mod human;
 pub mod json;
 pub mod links;
 pub mod report;
+pub mod score;
 
 pub use report::{audit_record, audit_records, AuditedRecord, OrgCount, Problem, Report};

@@ -172,6 +172,8 @@ pub struct Report {
     pub by_org: Vec<OrgCount>,
     /// The link check (`audit --links`), when asked for.
     pub links: Option<super::links::LinkReport>,
+    /// Quality scores (`score::score_all`), when computed.
+    pub scores: Option<super::score::Scores>,
 }
 
 impl Report {
@@ -211,6 +213,7 @@ impl Report {
             by_field: most_first(by_field),
             by_org: by_org.into_values().collect(),
             links: None,
+            scores: None,
         }
     }
 

@@ -45,6 +45,36 @@ pub struct License {
     pub id: String,
     #[serde(default)]
     pub title: String,
+    /// What the list says of the licence's openness (CKAN's Open Definition and Open
+    /// Source Definition reviews, and older portals' flags), for the audit's scores.
+    #[serde(default, deserialize_with = "text_or_null")]
+    pub od_conformance: String,
+    #[serde(default, deserialize_with = "text_or_null")]
+    pub osd_conformance: String,
+    #[serde(default, deserialize_with = "bool_or_null")]
+    pub is_okd_compliant: bool,
+    #[serde(default, deserialize_with = "bool_or_null")]
+    pub is_open: bool,
+}
+
+impl License {
+    /// Whether the list calls this licence open.
+    pub fn is_open(&self) -> bool {
+        self.od_conformance == "approved"
+            || self.osd_conformance == "approved"
+            || self.is_okd_compliant
+            || self.is_open
+    }
+}
+
+fn text_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default())
+}
+
+fn bool_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?.and_then(|v| v.as_bool()) == Some(true))
 }
 
 /// An organization from `organization_list(all_fields)` or `organization_list_for_user`.

@@ -1,6 +1,7 @@
 //! `bcdc-lsp audit`: every record of a catalogue, fetched (`catalogue::search`), checked
 //! and reported (`crate::audit`) as text, JSON or HTML. Never writes to the catalogue.
 
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,7 +9,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
 
-use crate::audit::links::{is_checkable, link_report, links_of, LinkHistory, LinkReport};
+use crate::audit::links::{
+    is_checkable, link_report, links_of, LinkHistory, LinkReport, LinkStatus,
+};
+use crate::audit::score::{score_all, ScoreInputs};
 use crate::audit::{audit_records, html, human, json, report::rfc3339_utc, Report};
 use crate::catalogue::cache::{LinkHistoryFile, RecordCache};
 use crate::catalogue::links::{check_links, LinkOptions};
@@ -138,6 +142,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
         fetched.unfetched,
         fetched.from_cache,
     );
+    let mut statuses = None;
     if let Some(mode) = args.links {
         match runtime.block_on(check_record_links(
             &fetched.packages,
@@ -147,10 +152,34 @@ pub fn run(args: AuditArgs) -> ExitCode {
             now,
             on_terminal,
         )) {
-            Ok(links) => report.links = Some(links),
+            Ok((links, by_url)) => {
+                report.links = Some(links);
+                statuses = Some(by_url);
+            }
             Err(e) => return fail(&format!("cannot check the links: {e}")),
         }
     }
+    // openness comes from the licence list's own flags; a list without any leaves it out
+    let open_licences: Option<HashSet<String>> = runtime
+        .block_on(client.license_list())
+        .ok()
+        .map(|list| {
+            list.into_iter()
+                .filter(|l| l.is_open())
+                .map(|l| l.id)
+                .collect::<HashSet<_>>()
+        })
+        .filter(|open| !open.is_empty());
+    report.scores = Some(score_all(
+        &fetched.packages,
+        &report.records,
+        &ScoreInputs {
+            schema: &schema,
+            open_licences: open_licences.as_ref(),
+            links: statuses.as_ref(),
+            today: (now / 86_400) as i64,
+        },
+    ));
     let text = match args.format {
         AuditFormat::Human => human::render(&report),
         AuditFormat::Json => {
@@ -193,7 +222,7 @@ async fn check_record_links(
     at_once: bool,
     now: u64,
     on_terminal: bool,
-) -> Result<LinkReport, catalogue::CatalogueError> {
+) -> Result<(LinkReport, HashMap<String, LinkStatus>), catalogue::CatalogueError> {
     let file = LinkHistoryFile::for_catalogue(catalogue);
     let mut histories = file.as_ref().map(LinkHistoryFile::load).unwrap_or_default();
     let mut due: Vec<String> = packages
@@ -222,14 +251,12 @@ async fn check_record_links(
     if let Some(file) = &file {
         file.store(&histories, now);
     }
-    Ok(link_report(
-        packages,
-        schema,
-        catalogue,
-        &histories,
-        due.len(),
-        at_once,
-    ))
+    let report = link_report(packages, schema, catalogue, &histories, due.len(), at_once);
+    let statuses = histories
+        .iter()
+        .map(|(url, h)| (url.clone(), h.status(at_once)))
+        .collect();
+    Ok((report, statuses))
 }
 
 fn fail(message: &str) -> ExitCode {

@@ -57,6 +57,7 @@ fn audit_with(ckan: &Ckan, cache: &Path, orgs: &[&str], args: &[&str]) -> Output
         .args(args)
         .env_remove("BCDC_API_KEY")
         .env("XDG_CACHE_HOME", cache)
+        .env("XDG_DATA_HOME", cache.join("data"))
         .env("XDG_CONFIG_HOME", cache.join("no-config"));
     for org in orgs {
         command.args(["--org", org]);
@@ -177,6 +178,12 @@ fn audit_finds_exactly_the_planted_problems_then_uses_the_cache() {
     );
     assert_eq!(report["by_field"]["/resources/*/projection_name"], 1);
     assert_eq!(report["by_field"]["/contacts/*/email"], 1);
+    assert!(
+        report.get("changes").is_none(),
+        "the first audit of this scope"
+    );
+    let first = cache.path().join("first.json");
+    std::fs::write(&first, &output.stdout).unwrap();
 
     // human, from the cache: nothing changed, nothing fetched
     let output = audit(&ckan, cache.path(), &orgs, "human");
@@ -236,6 +243,38 @@ fn audit_finds_exactly_the_planted_problems_then_uses_the_cache() {
     assert!(html.contains(&format!(
         "data-name=\"{fixed}\" data-org=\"{org_a}\" data-errors=\"0\""
     )));
+    // compared with the audit before (kept in the data dir), with the trend of all three
+    assert!(
+        html.contains("<strong>0 new</strong> problems, <strong>1 fixed</strong>, 7 still there"),
+        "{html}"
+    );
+    assert!(
+        html.contains("aria-label=\"Problems over 3 audits: 8 on "),
+        "{html}"
+    );
+
+    // --since: with the first report
+    let output = audit_with(
+        &ckan,
+        cache.path(),
+        &orgs,
+        &["--format", "json", "--since", first.to_str().unwrap()],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let changes = &report["changes"];
+    assert_eq!(
+        (&changes["new"], &changes["fixed"], &changes["still"]),
+        (&json!(0), &json!(1), &json!(7))
+    );
+    assert_eq!(changes["fixed_problems"][0]["record"], json!(fixed));
+    assert_eq!(changes["by_org"][&org_a]["fixed"], 1);
+    let output = audit_with(
+        &ckan,
+        cache.path(),
+        &orgs,
+        &["--since", "/nonexistent.json"],
+    );
+    assert_eq!(output.status.code(), Some(2));
 }
 
 /// Another dataset type on the same catalogue (ckanext-scheming's own `camel-photos`

@@ -107,6 +107,9 @@ pub fn render(report: &Report) -> String {
     if let Some(scores) = report.scores.as_ref().filter(|s| !s.records.is_empty()) {
         scores_section(&mut out, scores);
     }
+    if report.changes.is_some() || report.trend.len() > 1 {
+        history_section(&mut out, report);
+    }
     out.push_str("<section class=\"charts\">\n");
     chart(
         &mut out,
@@ -285,6 +288,88 @@ pub fn anchor(org: &str) -> String {
         .collect()
 }
 
+fn history_section(out: &mut String, report: &Report) {
+    out.push_str("<section id=\"history\">\n<h2>Over time</h2>\n");
+    if let Some(c) = &report.changes {
+        let _ = writeln!(
+            out,
+            "<p>Since the audit of <time>{}</time>: <strong>{} new</strong> problems, \
+             <strong>{} fixed</strong>, {} still there.</p>",
+            escape(&c.since),
+            c.new.len(),
+            c.fixed.len(),
+            c.still
+        );
+    }
+    if report.trend.len() > 1 {
+        out.push_str("<div class=\"trend\">\n");
+        let scores: Vec<(&str, f64)> = report
+            .trend
+            .iter()
+            .filter_map(|p| Some((p.checked_at.as_str(), p.score?)))
+            .collect();
+        if scores.len() > 1 {
+            line_chart(out, "Quality score", &scores, Some(100.0));
+        }
+        let problems: Vec<(&str, f64)> = report
+            .trend
+            .iter()
+            .map(|p| (p.checked_at.as_str(), p.problems as f64))
+            .collect();
+        line_chart(out, "Problems", &problems, None);
+        out.push_str("</div>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+/// A small inline SVG line chart of values over audits (evenly spaced), with its numbers
+/// in the accessible name and in each point's tooltip.
+fn line_chart(out: &mut String, title: &str, points: &[(&str, f64)], top: Option<f64>) {
+    let (w, h, pad) = (420.0, 140.0, 24.0);
+    let max = top.unwrap_or_else(|| points.iter().map(|p| p.1).fold(1.0, f64::max));
+    let step = (w - 2.0 * pad) / (points.len().max(2) - 1) as f64;
+    let xy: Vec<(f64, f64)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| (pad + i as f64 * step, h - pad - v / max * (h - 2.0 * pad)))
+        .collect();
+    let first = points.first().expect("two points at least");
+    let last = points.last().expect("two points at least");
+    let label = format!(
+        "{title} over {} audits: {:.0} on {} and {:.0} on {}",
+        points.len(),
+        first.1,
+        &first.0[..first.0.len().min(10)],
+        last.1,
+        &last.0[..last.0.len().min(10)]
+    );
+    let _ = write!(
+        out,
+        "<figure class=\"line\"><figcaption>{title}</figcaption>\
+         <svg viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{label}\">\
+         <line x1=\"{pad}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" class=\"axis\"/>\
+         <text x=\"2\" y=\"{t}\" class=\"tick\">{max:.0}</text><text x=\"2\" y=\"{b}\" class=\"tick\">0</text>\
+         <polyline fill=\"none\" points=\"{line}\"/>",
+        label = escape(&label),
+        b = h - pad,
+        r = w - pad,
+        t = pad + 4.0,
+        line = xy
+            .iter()
+            .map(|(x, y)| format!("{x:.1},{y:.1}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    for ((x, y), (at, v)) in xy.iter().zip(points) {
+        let _ = write!(
+            out,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\"><title>{}: {v:.0}</title></circle>",
+            escape(at)
+        );
+    }
+    out.push_str("</svg></figure>\n");
+}
+
 fn links_section(out: &mut String, links: &LinkReport) {
     let _ = write!(
         out,
@@ -419,6 +504,9 @@ figcaption{font-weight:600;margin-bottom:8px}
 .problems code{color:var(--muted);font-size:11px}.ok{color:var(--ok)}
 table.dimensions,table.org-scores{border-collapse:collapse;margin:6px 0 12px}table.dimensions th,table.dimensions td,table.org-scores th,table.org-scores td{border:1px solid var(--line);padding:4px 10px;text-align:left}
 .fixes li{margin:3px 0}
+.trend{display:flex;flex-wrap:wrap;gap:20px}figure.line{max-height:none}figure.line svg{max-width:100%;height:auto}
+figure.line polyline{stroke:var(--bar);stroke-width:2}figure.line circle{fill:var(--bar)}
+figure.line .axis{stroke:var(--line)}figure.line .tick{font-size:10px;fill:var(--muted)}
 table.links{width:100%;border-collapse:collapse}table.links th,table.links td{text-align:left;border-bottom:1px solid var(--line);padding:4px 8px;vertical-align:top}
 table.links td:nth-child(4){word-break:break-all}table.links tr.broken td:last-child{color:var(--err)}
 "#;

@@ -4,6 +4,7 @@
 use super::links::LinkReport;
 use super::report::Report;
 use super::score::Scores;
+use super::since::Changes;
 
 /// Records listed under "Worst records".
 pub const WORST: usize = 20;
@@ -27,6 +28,9 @@ pub fn render(report: &Report) -> String {
             report.unfetched.len(),
             plural(report.unfetched.len())
         ));
+    }
+    if let Some(changes) = &report.changes {
+        changes_section(&mut out, changes);
     }
     if let Some(scores) = report.scores.as_ref().filter(|s| !s.records.is_empty()) {
         scores_section(&mut out, scores);
@@ -101,6 +105,44 @@ pub fn render(report: &Report) -> String {
         }
     }
     out
+}
+
+/// New and fixed problems listed one by one.
+pub const CHANGES_LISTED: usize = 20;
+
+fn changes_section(out: &mut String, changes: &Changes) {
+    out.push_str(&format!(
+        "\nSince the audit of {}: {} new problem{}, {} fixed, {} still there\n",
+        changes.since,
+        changes.new.len(),
+        plural(changes.new.len()),
+        changes.fixed.len(),
+        changes.still
+    ));
+    if changes.new.is_empty() && changes.fixed.is_empty() {
+        return;
+    }
+    out.push_str("  by organization (new / fixed / still there):\n");
+    for (org, c) in &changes.by_org {
+        if c.new + c.fixed > 0 {
+            out.push_str(&format!(
+                "    {} / {} / {}  {org}\n",
+                c.new, c.fixed, c.still
+            ));
+        }
+    }
+    for (title, list) in [("new", &changes.new), ("fixed", &changes.fixed)] {
+        if list.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("  {title}:\n"));
+        for c in list.iter().take(CHANGES_LISTED) {
+            out.push_str(&format!("    {} [{}] {}\n", c.record, c.code, c.pointer));
+        }
+        if list.len() > CHANGES_LISTED {
+            out.push_str(&format!("    … and {} more\n", list.len() - CHANGES_LISTED));
+        }
+    }
 }
 
 /// Fixes listed under "What raises the score most".

@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 use super::links::{LinkReport, LinkStatus};
 use super::report::{rfc3339_utc, Report};
 use super::score::Scores;
+use super::since::{Changed, Changes};
 
 pub fn render(report: &Report) -> Value {
     let counts = |counts: &[(String, usize)]| -> Map<String, Value> {
@@ -72,7 +73,34 @@ pub fn render(report: &Report) -> Value {
     if let Some(scores) = &report.scores {
         out["scores"] = scores_json(scores);
     }
+    if let Some(changes) = &report.changes {
+        out["changes"] = changes_json(changes);
+    }
     out
+}
+
+fn changes_json(changes: &Changes) -> Value {
+    let list = |list: &[Changed]| -> Vec<Value> {
+        list.iter()
+            .map(|c| {
+                json!({"record": c.record, "org": c.org, "code": c.code, "pointer": c.pointer,
+                       "message": c.message})
+            })
+            .collect()
+    };
+    json!({
+        "since": changes.since,
+        "new": changes.new.len(),
+        "fixed": changes.fixed.len(),
+        "still": changes.still,
+        "by_org": changes
+            .by_org
+            .iter()
+            .map(|(org, c)| (org.clone(), json!({"new": c.new, "fixed": c.fixed, "still": c.still})))
+            .collect::<Map<String, Value>>(),
+        "new_problems": list(&changes.new),
+        "fixed_problems": list(&changes.fixed),
+    })
 }
 
 /// Scores rounded to one decimal: what a person reads, stable across runs.

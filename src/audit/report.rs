@@ -174,6 +174,10 @@ pub struct Report {
     pub links: Option<super::links::LinkReport>,
     /// Quality scores (`score::score_all`), when computed.
     pub scores: Option<super::score::Scores>,
+    /// What changed since an earlier audit of the same scope.
+    pub changes: Option<super::since::Changes>,
+    /// Earlier audits of the same scope and this one, oldest first.
+    pub trend: Vec<super::since::TrendPoint>,
 }
 
 impl Report {
@@ -214,6 +218,8 @@ impl Report {
             by_org: by_org.into_values().collect(),
             links: None,
             scores: None,
+            changes: None,
+            trend: Vec::new(),
         }
     }
 

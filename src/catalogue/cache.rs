@@ -96,9 +96,96 @@ pub fn write_json<T: serde::Serialize + ?Sized>(path: &Path, value: &T) {
         std::process::id()
     ));
     if let Ok(text) = serde_json::to_vec(value) {
-        if std::fs::write(&tmp, text).is_err() || std::fs::rename(&tmp, path).is_err() {
+        if write_private(&tmp, &text).is_err() || std::fs::rename(&tmp, path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
+    }
+}
+
+/// Writes a new file only its owner may read (0600 on Unix): the caches can hold private
+/// records (`audit --include-private`).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
+}
+
+/// The JSON reports of past audits of one catalogue and scope (`reports/<host>/<scope>/`
+/// in the data dir, the last [`REPORTS_KEPT`]), for "what changed since" and the trend.
+#[derive(Debug, Clone)]
+pub struct ReportArchive {
+    dir: PathBuf,
+}
+
+/// Past reports kept per catalogue and scope.
+pub const REPORTS_KEPT: usize = 30;
+
+impl ReportArchive {
+    /// `scope` names what was audited (dataset type and organizations), so that an audit
+    /// of one organization is compared with the last audit of that organization.
+    pub fn for_scope(catalogue: &Catalogue, scope: &str) -> Option<ReportArchive> {
+        let scope: String = scope
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '+' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(120)
+            .collect();
+        Some(ReportArchive {
+            dir: data_root()?
+                .join("reports")
+                .join(host_key(catalogue))
+                .join(scope),
+        })
+    }
+
+    /// The kept reports, oldest first (unreadable ones skipped).
+    pub fn load(&self) -> Vec<Value> {
+        self.files()
+            .iter()
+            .filter_map(|p| serde_json::from_slice(&std::fs::read(p).ok()?).ok())
+            .collect()
+    }
+
+    /// Keeps `report` (its `checked_at` names the file) and forgets the oldest beyond
+    /// [`REPORTS_KEPT`].
+    pub fn store(&self, report: &Value) {
+        let Some(at) = report.get("checked_at").and_then(Value::as_str) else {
+            return;
+        };
+        let name: String = at.chars().map(|c| if c == ':' { '-' } else { c }).collect();
+        write_json(&self.dir.join(format!("{name}.json")), report);
+        let files = self.files();
+        for old in files.iter().take(files.len().saturating_sub(REPORTS_KEPT)) {
+            let _ = std::fs::remove_file(old);
+        }
+    }
+
+    /// Report files by name, which is by time.
+    fn files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.extension().is_some_and(|x| x == "json")
+                            && !p
+                                .file_name()
+                                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
     }
 }
 

@@ -8,13 +8,15 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
+use serde_json::Value;
 
 use crate::audit::links::{
     is_checkable, link_report, links_of, LinkHistory, LinkReport, LinkStatus,
 };
 use crate::audit::score::{score_all, ScoreInputs};
+use crate::audit::since::{compare, trend_point};
 use crate::audit::{audit_records, html, human, json, report::rfc3339_utc, Report};
-use crate::catalogue::cache::{LinkHistoryFile, RecordCache};
+use crate::catalogue::cache::{LinkHistoryFile, RecordCache, ReportArchive};
 use crate::catalogue::links::{check_links, LinkOptions};
 use crate::catalogue::search::{fetch_all, Progress, Retry, Scope};
 use crate::catalogue::{self};
@@ -54,6 +56,13 @@ pub struct AuditArgs {
         value_name = "WHEN"
     )]
     links: Option<LinksMode>,
+    /// Compare with this earlier JSON report (`--format json`) instead of the last audit
+    /// of the same catalogue and organizations.
+    #[arg(long, value_name = "FILE")]
+    since: Option<PathBuf>,
+    /// Neither read nor write the record cache: fetch every record.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -108,7 +117,35 @@ pub fn run(args: AuditArgs) -> ExitCode {
         organizations: args.orgs,
         include_private: args.include_private,
     };
-    let cache = RecordCache::for_catalogue(client.catalogue());
+    let earlier_report = match &args.since {
+        None => None,
+        Some(path) => match std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_json::from_slice::<Value>(&text).map_err(|e| e.to_string()))
+        {
+            Ok(value) if trend_point(&value).is_some() => Some(value),
+            Ok(_) => {
+                return fail(&format!(
+                    "{} is not an audit report (bcdc-lsp audit --format json)",
+                    path.display()
+                ))
+            }
+            Err(e) => return fail(&format!("cannot read {}: {e}", path.display())),
+        },
+    };
+    let archive = ReportArchive::for_scope(
+        client.catalogue(),
+        &scope_key(
+            &scope.dataset_type,
+            &scope.organizations,
+            scope.include_private,
+        ),
+    );
+    let cache = if args.no_cache {
+        None
+    } else {
+        RecordCache::for_catalogue(client.catalogue())
+    };
     let on_terminal = std::io::stderr().is_terminal();
     let progress = |p: Progress| {
         if on_terminal {
@@ -180,6 +217,22 @@ pub fn run(args: AuditArgs) -> ExitCode {
             today: (now / 86_400) as i64,
         },
     ));
+    let earlier: Vec<Value> = archive
+        .as_ref()
+        .map(ReportArchive::load)
+        .unwrap_or_default();
+    if let Some(before) = earlier_report.as_ref().or(earlier.last()) {
+        report.changes = compare(&report, before);
+    }
+    let current = json::render(&report);
+    report.trend = earlier
+        .iter()
+        .chain(std::iter::once(&current))
+        .filter_map(trend_point)
+        .collect();
+    if let Some(archive) = &archive {
+        archive.store(&current);
+    }
     let text = match args.format {
         AuditFormat::Human => human::render(&report),
         AuditFormat::Json => {
@@ -257,6 +310,22 @@ async fn check_record_links(
         .map(|(url, h)| (url.clone(), h.status(at_once)))
         .collect();
     Ok((report, statuses))
+}
+
+/// What an audit covered, as the name of its report archive: `bcdc_dataset`,
+/// `bcdc_dataset+org-a+org-b+private`.
+fn scope_key(dataset_type: &str, orgs: &[String], include_private: bool) -> String {
+    let mut orgs: Vec<&str> = orgs.iter().map(String::as_str).collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    let mut key = std::iter::once(dataset_type)
+        .chain(orgs)
+        .collect::<Vec<_>>()
+        .join("+");
+    if include_private {
+        key.push_str("+private");
+    }
+    key
 }
 
 fn fail(message: &str) -> ExitCode {

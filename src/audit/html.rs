@@ -26,6 +26,26 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Untrusted text escaped, with its `backticked` parts as `<code>`.
+pub fn code_spans(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len() % 2 == 0 {
+        // an unpaired backtick: plain text
+        return escape(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", escape(part))
+            } else {
+                escape(part)
+            }
+        })
+        .collect()
+}
+
 /// A link target: only http(s) URLs (the catalogue's own pages); anything else links nowhere.
 fn href(url: &str) -> String {
     if url.starts_with("https://") || url.starts_with("http://") {
@@ -55,6 +75,7 @@ pub fn render(report: &Report) -> String {
 <h1>Catalogue audit</h1>
 <p class="meta"><a href="{host_href}">{host}</a> · checked at <time>{at}</time></p>
 </header>
+<main>
 <section id="summary" aria-label="Summary">
 {cards}</section>
 "#,
@@ -111,6 +132,10 @@ pub fn render(report: &Report) -> String {
         history_section(&mut out, report);
     }
     out.push_str("<section class=\"charts\">\n");
+    let field_name = |field: &str| match report.field_labels.get(field) {
+        Some(label) => format!("{} <code>{}</code>", e(label), e(field)),
+        None => format!("<code>{}</code>", e(field)),
+    };
     chart(
         &mut out,
         "by-field",
@@ -119,6 +144,7 @@ pub fn render(report: &Report) -> String {
             .by_field
             .iter()
             .map(|(field, n)| (field.as_str(), *n, None)),
+        &field_name,
     );
     chart(
         &mut out,
@@ -128,6 +154,7 @@ pub fn render(report: &Report) -> String {
             .by_org
             .iter()
             .map(|o| (o.org.as_str(), o.records, Some(o.with_errors))),
+        &|org| format!("<a href=\"#org-{}\">{}</a>", anchor(org), e(org)),
     );
     chart(
         &mut out,
@@ -137,6 +164,7 @@ pub fn render(report: &Report) -> String {
             .by_code
             .iter()
             .map(|(code, n)| (code.as_str(), *n, None)),
+        &|code| format!("<code>{}</code>", e(code)),
     );
     out.push_str("</section>\n");
     if let Some(links) = &report.links {
@@ -155,7 +183,7 @@ pub fn render(report: &Report) -> String {
 <span id="shown" aria-live="polite">{checked} of {checked} records</span>
 </div>
 <table id="records-table">
-<thead><tr><th data-key="name" aria-sort="ascending">Record</th><th data-key="org">Organization</th><th data-key="errors" data-numeric>Errors</th><th data-key="warnings" data-numeric>Warnings</th><th>Problems</th></tr></thead>
+<thead><tr><th scope="col" data-key="name" aria-sort="ascending"><button type="button">Record</button></th><th scope="col" data-key="org"><button type="button">Organization</button></th><th scope="col" data-key="errors" data-numeric><button type="button">Errors</button></th><th scope="col" data-key="warnings" data-numeric><button type="button">Warnings</button></th><th scope="col">Problems</th></tr></thead>
 <tbody>
 "#,
         orgs = orgs
@@ -166,11 +194,100 @@ pub fn render(report: &Report) -> String {
     for record in &report.records {
         row(&mut out, record);
     }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+    org_sections(&mut out, report);
     let _ = write!(
         out,
-        "</tbody>\n</table>\n</section>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
     );
     out
+}
+
+/// A section per organization with everything about its records (problems, score, links,
+/// changes), to read or forward on its own.
+fn org_sections(out: &mut String, report: &Report) {
+    let e = escape;
+    out.push_str(
+        "<section id=\"organizations\">\n<h2>By organization</h2>\n<p class=\"meta\">Each \
+         section holds everything about one organization's records, to send to it on its own \
+         (or run the audit with <code>--org NAME</code>).</p>\n",
+    );
+    for org in &report.by_org {
+        let name = org.org.as_str();
+        let _ = write!(
+            out,
+            "<section class=\"org\" id=\"org-{}\" aria-labelledby=\"org-{0}-h\">\n\
+             <h3 id=\"org-{0}-h\">{}</h3>\n<p>{} record{}, {} with errors",
+            anchor(name),
+            e(name),
+            org.records,
+            if org.records == 1 { "" } else { "s" },
+            org.with_errors
+        );
+        if let Some((_, score, _)) = report
+            .scores
+            .as_ref()
+            .and_then(|s| s.by_org.iter().find(|(o, _, _)| o == name))
+        {
+            let _ = write!(out, "; quality score {score:.0}/100");
+        }
+        if let Some(c) = report.changes.as_ref().and_then(|c| c.by_org.get(name)) {
+            let _ = write!(
+                out,
+                "; since the last audit {} new problem{}, {} fixed",
+                c.new,
+                if c.new == 1 { "" } else { "s" },
+                c.fixed
+            );
+        }
+        out.push_str(".</p>\n");
+        let records: Vec<&AuditedRecord> = report
+            .records
+            .iter()
+            .filter(|r| r.org_or_none() == name && !r.problems.is_empty())
+            .collect();
+        if !records.is_empty() {
+            out.push_str("<ul class=\"org-records\">\n");
+            for r in records {
+                let _ = write!(
+                    out,
+                    "<li><a href=\"{}\">{}</a> <span class=\"name\">{}</span><ul>",
+                    href(&r.url),
+                    e(if r.title.trim().is_empty() {
+                        &r.name
+                    } else {
+                        &r.title
+                    }),
+                    e(&r.name)
+                );
+                for p in &r.problems {
+                    let _ = write!(out, "<li>{}</li>", code_spans(&p.message));
+                }
+                out.push_str("</ul></li>\n");
+            }
+            out.push_str("</ul>\n");
+        }
+        if let Some(links) = &report.links {
+            let findings: Vec<_> = links.findings.iter().filter(|f| f.org == name).collect();
+            if !findings.is_empty() {
+                out.push_str("<p>Links that do not answer:</p>\n<ul class=\"org-links\">\n");
+                for f in findings {
+                    let _ = writeln!(
+                        out,
+                        "<li>{}: {} <a href=\"{}\">{}</a>: {}</li>",
+                        e(&f.record),
+                        e(&f.link.field),
+                        href(&f.link.url),
+                        e(&f.link.url),
+                        e(&f.status.describe())
+                    );
+                }
+                out.push_str("</ul>\n");
+            }
+        }
+        out.push_str("</section>\n");
+    }
+    out.push_str("</section>\n");
 }
 
 /// A bar chart as a table: label, bar (width relative to the largest), count. With
@@ -180,6 +297,7 @@ fn chart<'a>(
     id: &str,
     title: &str,
     rows: impl Iterator<Item = (&'a str, usize, Option<usize>)> + Clone,
+    shown: &dyn Fn(&str) -> String,
 ) {
     let max = rows.clone().map(|(_, n, _)| n).max().unwrap_or(0).max(1);
     let _ = write!(
@@ -187,15 +305,15 @@ fn chart<'a>(
         "<figure id=\"{id}\">\n<figcaption>{title}</figcaption>\n<table class=\"bars\">\n"
     );
     let mut empty = true;
-    for (label, n, part) in rows {
+    for (key, n, part) in rows {
         empty = false;
         let width = n as f64 * 100.0 / max as f64;
-        let label = escape(label);
+        let (label, key) = (shown(key), escape(key));
         match part {
             None => {
                 let _ = writeln!(
                     out,
-                    "<tr data-key=\"{label}\" data-count=\"{n}\"><th scope=\"row\">{label}</th>\
+                    "<tr data-key=\"{key}\" data-count=\"{n}\"><th scope=\"row\">{label}</th>\
                      <td class=\"bar\"><span style=\"width:{width:.1}%\"></span></td><td class=\"num\">{n}</td></tr>"
                 );
             }
@@ -207,7 +325,7 @@ fn chart<'a>(
                 };
                 let _ = writeln!(
                     out,
-                    "<tr data-key=\"{label}\" data-records=\"{n}\" data-with-errors=\"{part}\">\
+                    "<tr data-key=\"{key}\" data-records=\"{n}\" data-with-errors=\"{part}\">\
                      <th scope=\"row\">{label}</th><td class=\"bar\"><span class=\"total\" \
                      style=\"width:{width:.1}%\"><span class=\"part\" style=\"width:{inner:.1}%\">\
                      </span></span></td><td class=\"num\">{part} / {n}</td></tr>"
@@ -456,7 +574,7 @@ fn row(out: &mut String, record: &AuditedRecord) {
             let _ = write!(
                 out,
                 "<li class=\"{class}\">{message} <code title=\"{code}\">{pointer}</code></li>",
-                message = e(&p.message),
+                message = code_spans(&p.message),
                 code = e(p.code),
                 pointer = e(if p.pointer.is_empty() {
                     "/"
@@ -495,7 +613,8 @@ figcaption{font-weight:600;margin-bottom:8px}
 .controls select{padding:6px;border:1px solid var(--line);border-radius:6px}#shown{color:var(--muted)}
 #records-table{width:100%;border-collapse:collapse}
 #records-table th{text-align:left;white-space:nowrap;border-bottom:2px solid var(--line);padding:6px 8px;background:var(--bg);position:sticky;top:0}
-#records-table th[data-key]{cursor:pointer;user-select:none}
+#records-table th button{font:inherit;font-weight:600;color:inherit;background:none;border:0;padding:0;cursor:pointer}
+#records-table th button:focus-visible{outline:2px solid #1f5fbf;outline-offset:2px}
 #records-table th[aria-sort=ascending]::after{content:" ▲"}#records-table th[aria-sort=descending]::after{content:" ▼"}
 #records-table td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
 #records-table td:nth-child(2){white-space:nowrap}
@@ -507,6 +626,8 @@ table.dimensions,table.org-scores{border-collapse:collapse;margin:6px 0 12px}tab
 .trend{display:flex;flex-wrap:wrap;gap:20px}figure.line{max-height:none}figure.line svg{max-width:100%;height:auto}
 figure.line polyline{stroke:var(--bar);stroke-width:2}figure.line circle{fill:var(--bar)}
 figure.line .axis{stroke:var(--line)}figure.line .tick{font-size:10px;fill:var(--muted)}
+section.org{border-top:1px solid var(--line);margin-top:12px}section.org h3{margin:12px 0 4px}
+.org-records>li{margin:6px 0}.org-records ul{margin:2px 0;padding-left:18px}
 table.links{width:100%;border-collapse:collapse}table.links th,table.links td{text-align:left;border-bottom:1px solid var(--line);padding:4px 8px;vertical-align:top}
 table.links td:nth-child(4){word-break:break-all}table.links tr.broken td:last-child{color:var(--err)}
 "#;
@@ -537,7 +658,6 @@ const SCRIPT: &str = r#"
   Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
     var key = th.dataset.key;
     if (!key) return;
-    th.tabIndex = 0;
     function sort() {
       var descending = th.getAttribute('aria-sort') === 'ascending';
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute('aria-sort'); });
@@ -551,8 +671,8 @@ const SCRIPT: &str = r#"
       });
       rows.forEach(function (row) { body.appendChild(row); });
     }
+    // a button: focusable, and Enter and Space click it
     th.addEventListener('click', sort);
-    th.addEventListener('keydown', function (ev) { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); sort(); } });
   });
 })();
 "#;

@@ -47,7 +47,10 @@ pub fn render(report: &Report) -> String {
         out.push_str("\nProblems by field:\n");
         let w = width(&mut report.by_field.iter().map(|(_, n)| *n));
         for (field, n) in &report.by_field {
-            out.push_str(&format!("  {n:>w$}  {field}\n"));
+            match report.field_labels.get(field) {
+                Some(label) => out.push_str(&format!("  {n:>w$}  {field}  ({label})\n")),
+                None => out.push_str(&format!("  {n:>w$}  {field}\n")),
+            }
         }
     }
     if !report.by_org.is_empty() {

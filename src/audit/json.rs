@@ -73,6 +73,9 @@ pub fn render(report: &Report) -> Value {
     if let Some(scores) = &report.scores {
         out["scores"] = scores_json(scores);
     }
+    if !report.field_labels.is_empty() {
+        out["field_labels"] = json!(report.field_labels);
+    }
     if let Some(changes) = &report.changes {
         out["changes"] = changes_json(changes);
     }

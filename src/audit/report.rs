@@ -178,6 +178,8 @@ pub struct Report {
     pub changes: Option<super::since::Changes>,
     /// Earlier audits of the same scope and this one, oldest first.
     pub trend: Vec<super::since::TrendPoint>,
+    /// The schema's label of each field in `by_field` ([`Report::label_fields`]).
+    pub field_labels: BTreeMap<String, String>,
 }
 
 impl Report {
@@ -220,7 +222,17 @@ impl Report {
             scores: None,
             changes: None,
             trend: Vec::new(),
+            field_labels: BTreeMap::new(),
         }
+    }
+
+    /// Names the fields of `by_field` as the schema's form does ([`field_label`]).
+    pub fn label_fields(&mut self, schema: &Schema) {
+        self.field_labels = self
+            .by_field
+            .iter()
+            .filter_map(|(field, _)| Some((field.clone(), field_label(schema, field)?)))
+            .collect();
     }
 
     pub fn with_errors(&self) -> usize {
@@ -295,6 +307,28 @@ pub fn field_of(pointer: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The schema's label of a field pattern (`/resources/*/projection_name` → "Resource ›
+/// Projection"), `None` for a key the schema does not have.
+pub fn field_label(schema: &Schema, pattern: &str) -> Option<String> {
+    let mut fields = &schema.dataset_fields;
+    let mut labels: Vec<&str> = Vec::new();
+    let mut segments = pattern.trim_start_matches('/').split('/').peekable();
+    if segments.peek() == Some(&"resources") {
+        segments.next();
+        labels.push("Resource");
+        fields = &schema.resource_fields;
+    }
+    for segment in segments {
+        if segment == "*" {
+            continue;
+        }
+        let field = fields.iter().find(|f| f.name == segment)?;
+        labels.push(&field.label);
+        fields = &field.subfields;
+    }
+    (!labels.is_empty()).then(|| labels.join(" › "))
 }
 
 /// Seconds since the Unix epoch as RFC 3339 UTC (`2026-12-02T07:10:33Z`).
@@ -511,6 +545,16 @@ pub(crate) mod tests {
             "/resources/*/details/*/column_name"
         );
         assert_eq!(field_of(""), "/");
+        let schema = Schema::embedded();
+        assert_eq!(
+            field_label(&schema, "/resources/*/projection_name").as_deref(),
+            Some("Resource › Spatial Reference System")
+        );
+        assert_eq!(
+            field_label(&schema, "/contacts/*/email").as_deref(),
+            Some("Contacts › Email")
+        );
+        assert_eq!(field_label(&schema, "/surprise"), None);
         assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339_utc(1_796_000_000), "2026-11-30T00:53:20Z");
         assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");

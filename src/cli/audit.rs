@@ -179,6 +179,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
         fetched.unfetched,
         fetched.from_cache,
     );
+    report.label_fields(&schema);
     let mut statuses = None;
     if let Some(mode) = args.links {
         match runtime.block_on(check_record_links(

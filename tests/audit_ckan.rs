@@ -430,3 +430,34 @@ fn links_are_checked_once_a_day_and_broken_after_three_failures() {
         .unwrap()
         .contains(&json!("links_alive")));
 }
+
+/// A record saved as a CKAN draft is audited too (`include_drafts`), with an API key whose
+/// user may see it, and the summary says how many drafts are in.
+#[test]
+fn ckan_drafts_are_audited() {
+    let Some(ckan) = Ckan::from_env("ckan_drafts_are_audited") else {
+        return;
+    };
+    let org = ckan.organization("lsp-audit-drafts");
+    let name = ckan.name("lsp-audit-draft");
+    let mut record = clean_record(&name, &org);
+    record["state"] = json!("draft");
+    let created = ckan.call("package_create", record).expect("a draft");
+    assert_eq!(created["state"], "draft");
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"))
+        .args([
+            "audit", "--host", &ckan.url, "--org", &org, "--format", "json",
+        ])
+        .env("BCDC_API_KEY", &ckan.token)
+        .env("XDG_CACHE_HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(report["records_checked"], 1, "{report:#}");
+    assert_eq!(report["records_drafts"], 1);
+    assert_eq!(report["records"][0]["name"], json!(name));
+}

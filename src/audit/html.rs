@@ -73,7 +73,7 @@ pub fn render(report: &Report) -> String {
 <body>
 <header>
 <h1>Catalogue audit</h1>
-<p class="meta"><a href="{host_href}">{host}</a> · checked at <time>{at}</time></p>
+<p class="meta"><a href="{host_href}">{host}</a> · checked at <time>{at}</time> · CKAN drafts included: <span data-stat="records_drafts">{drafts}</span></p>
 </header>
 <main>
 <section id="summary" aria-label="Summary">
@@ -82,6 +82,7 @@ pub fn render(report: &Report) -> String {
         host = e(&report.host),
         host_href = href(&report.host),
         at = e(&report.checked_at),
+        drafts = report.drafts,
         cards = [
             ("records_checked", checked, "records checked", ""),
             (

@@ -22,6 +22,10 @@ pub fn render(report: &Report) -> String {
         report.with_warnings_only(),
         report.clean(),
     ));
+    out.push_str(&format!(
+        "CKAN drafts included: {} (those the API key's user may see)\n",
+        report.drafts
+    ));
     if !report.unfetched.is_empty() {
         out.push_str(&format!(
             "INCOMPLETE: {} part{} of the catalogue could not be fetched (listed at the end)\n",
@@ -240,11 +244,12 @@ mod tests {
         let text = render(&sample_report());
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
-            lines[..3],
+            lines[..4],
             [
                 "Audit of http://127.0.0.1:5000 at 2026-11-30T00:53:20Z",
                 "4 records checked (1 from the cache, 3 fetched): 2 with errors, 1 with warnings \
                  only, 1 clean",
+                "CKAN drafts included: 0 (those the API key's user may see)",
                 "INCOMPLETE: 1 part of the catalogue could not be fetched (listed at the end)",
             ]
         );

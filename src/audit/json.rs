@@ -73,6 +73,7 @@ pub fn render(report: &Report) -> Value {
     if let Some(scores) = &report.scores {
         out["scores"] = scores_json(scores);
     }
+    out["records_drafts"] = json!(report.drafts);
     if !report.field_labels.is_empty() {
         out["field_labels"] = json!(report.field_labels);
     }
@@ -214,7 +215,8 @@ mod tests {
                 "by_field",
                 "by_org",
                 "records",
-                "unfetched"
+                "unfetched",
+                "records_drafts"
             ]
         );
         assert_eq!(value["host"], "http://127.0.0.1:5000");

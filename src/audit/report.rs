@@ -180,6 +180,8 @@ pub struct Report {
     pub trend: Vec<super::since::TrendPoint>,
     /// The schema's label of each field in `by_field` ([`Report::label_fields`]).
     pub field_labels: BTreeMap<String, String>,
+    /// Of `records`, how many are CKAN drafts (`state: draft`, fetched with `include_drafts`).
+    pub drafts: usize,
 }
 
 impl Report {
@@ -223,6 +225,7 @@ impl Report {
             changes: None,
             trend: Vec::new(),
             field_labels: BTreeMap::new(),
+            drafts: 0,
         }
     }
 

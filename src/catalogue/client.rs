@@ -334,10 +334,13 @@ impl CatalogueClient {
             };
             let content_type = header(CONTENT_TYPE);
             let location = header(LOCATION);
-            // Only the delay-seconds form; an HTTP date falls back to the caller's backoff.
-            retry_after = header(RETRY_AFTER)
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
+            retry_after = header(RETRY_AFTER).and_then(|v| {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_secs();
+                retry_after_delay(&v, now)
+            });
             let mut bytes = Vec::new();
             while let Some(chunk) = response
                 .chunk()
@@ -396,6 +399,32 @@ fn from_result<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// A `Retry-After` value as a wait from `now` (seconds since the epoch): delay-seconds
+/// (`120`) or an HTTP date (`Fri, 04 Dec 2026 22:30:00 GMT`, RFC 9110's IMF-fixdate; a
+/// date in the past is no wait).
+pub fn retry_after_delay(value: &str, now: u64) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    // IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`
+    let parts: Vec<&str> = value.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts[..] else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month)? + 1;
+    let days = crate::audit::score::days_of(&format!("{year}-{month:02}-{day:0>2}"))?;
+    let mut hms = time.split(':').map(|n| n.parse::<i64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    let at = days * 86_400 + h * 3600 + m * 60 + s;
+    Some(Duration::from_secs(
+        at.saturating_sub(now as i64).max(0) as u64
+    ))
+}
+
 /// The rustls configuration: the ring provider and the operating system's trusted roots.
 /// System roots (rather than a compiled-in list) because government networks often
 /// inspect TLS with a private root that is installed on the machine, and because the OS
@@ -430,4 +459,32 @@ pub(super) fn system_tls() -> &'static (Arc<rustls::ClientConfig>, usize) {
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         (Arc::new(config), added)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_or_as_an_http_date() {
+        // 2026-12-04T22:30:00Z
+        let now = 1_796_423_400;
+        assert_eq!(
+            retry_after_delay("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            retry_after_delay("Fri, 04 Dec 2026 22:31:30 GMT", now),
+            Some(Duration::from_secs(90))
+        );
+        assert_eq!(
+            retry_after_delay("Fri, 04 Dec 2026 22:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after_delay("soon", now), None);
+        assert_eq!(
+            retry_after_delay("Fri, 04 Foo 2026 22:00:00 GMT", now),
+            None
+        );
+    }
 }

@@ -180,6 +180,11 @@ pub fn run(args: AuditArgs) -> ExitCode {
         fetched.from_cache,
     );
     report.label_fields(&schema);
+    report.drafts = fetched
+        .packages
+        .iter()
+        .filter(|p| p.get("state").and_then(Value::as_str) == Some("draft"))
+        .count();
     let mut statuses = None;
     if let Some(mode) = args.links {
         match runtime.block_on(check_record_links(

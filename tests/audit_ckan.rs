@@ -461,3 +461,22 @@ fn ckan_drafts_are_audited() {
     assert_eq!(report["records_drafts"], 1);
     assert_eq!(report["records"][0]["name"], json!(name));
 }
+
+/// An `--org` the catalogue does not have is an error (exit 2) naming the ones like it,
+/// not an empty audit that looks clean.
+#[test]
+fn an_unknown_organization_is_refused_with_similar_ones() {
+    let Some(ckan) = Ckan::from_env("an_unknown_organization_is_refused_with_similar_ones") else {
+        return;
+    };
+    let org = ckan.organization("lsp-audit-similar");
+    let typo = &org[..org.len() - 1];
+    let dir = tempfile::tempdir().unwrap();
+    let out = audit_with(&ckan, dir.path(), &[typo], &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("no organization `{typo}` on ")) && stderr.contains(&org),
+        "{stderr}"
+    );
+}

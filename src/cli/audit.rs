@@ -112,6 +112,25 @@ pub fn run(args: AuditArgs) -> ExitCode {
             ))
         }
     };
+    if !args.orgs.is_empty() {
+        // a misspelt organization would audit nothing and look clean: refuse it
+        if let Ok(known) = runtime.block_on(client.organization_list()) {
+            for wanted in &args.orgs {
+                if !known.iter().any(|o| &o.name == wanted || &o.id == wanted) {
+                    let similar = similar_organizations(wanted, &known);
+                    return fail(&format!(
+                        "no organization `{wanted}` on {}{}",
+                        client.catalogue().label(),
+                        if similar.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; did you mean {}?", similar.join(", "))
+                        }
+                    ));
+                }
+            }
+        }
+    }
     let scope = Scope {
         dataset_type: schema.dataset_type.clone(),
         organizations: args.orgs,
@@ -318,6 +337,35 @@ async fn check_record_links(
     Ok((report, statuses))
 }
 
+/// Up to five organizations whose name or title is like `wanted` (contains it, or close by
+/// Jaro-Winkler similarity), most alike first, as `name (Title)`.
+fn similar_organizations(wanted: &str, known: &[catalogue::Organization]) -> Vec<String> {
+    let wanted = wanted.to_lowercase();
+    let mut alike: Vec<(f64, &catalogue::Organization)> = known
+        .iter()
+        .filter_map(|o| {
+            let (name, title) = (o.name.to_lowercase(), o.title.to_lowercase());
+            let similarity =
+                strsim::jaro_winkler(&wanted, &name).max(strsim::jaro_winkler(&wanted, &title));
+            let contains =
+                name.contains(&wanted) || title.contains(&wanted) || wanted.contains(&name);
+            (contains || similarity >= 0.85).then_some((similarity, o))
+        })
+        .collect();
+    alike.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    alike
+        .into_iter()
+        .take(5)
+        .map(|(_, o)| {
+            if o.title.is_empty() || o.title == o.name {
+                format!("`{}`", o.name)
+            } else {
+                format!("`{}` ({})", o.name, o.title)
+            }
+        })
+        .collect()
+}
+
 /// What an audit covered, as the name of its report archive: `bcdc_dataset`,
 /// `bcdc_dataset+org-a+org-b+private`.
 fn scope_key(dataset_type: &str, orgs: &[String], include_private: bool) -> String {
@@ -337,4 +385,36 @@ fn scope_key(dataset_type: &str, orgs: &[String], include_private: bool) -> Stri
 fn fail(message: &str) -> ExitCode {
     eprintln!("bcdc-lsp: {message}");
     ExitCode::from(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similar_organizations_by_name_or_title() {
+        let org = |name: &str, title: &str| catalogue::Organization {
+            id: format!("id-{name}"),
+            name: name.into(),
+            title: title.into(),
+        };
+        let known = [
+            org("bc-geological-survey", "BC Geological Survey"),
+            org("water-protection", "Water Protection and Sustainability"),
+            org("forest-analysis", "Forest Analysis and Inventory"),
+        ];
+        assert_eq!(
+            similar_organizations("bc-geological-surve", &known),
+            ["`bc-geological-survey` (BC Geological Survey)"]
+        );
+        assert_eq!(
+            similar_organizations("water", &known),
+            ["`water-protection` (Water Protection and Sustainability)"]
+        );
+        assert!(similar_organizations("zzz", &known).is_empty());
+        assert_eq!(
+            scope_key("bcdc_dataset", &["b".into(), "a".into()], true),
+            "bcdc_dataset+a+b+private"
+        );
+    }
 }

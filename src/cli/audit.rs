@@ -166,12 +166,8 @@ pub fn run(args: AuditArgs) -> ExitCode {
         RecordCache::for_catalogue(client.catalogue())
     };
     let on_terminal = std::io::stderr().is_terminal();
-    let progress = |p: Progress| {
-        if on_terminal {
-            eprint!("\r\x1b[K{} {}/{} records", p.phase, p.done, p.total);
-            let _ = std::io::stderr().flush();
-        }
-    };
+    let bar = ProgressBar::new(on_terminal);
+    let progress = |p: Progress| bar.show(p.phase, "records", p.done, p.total);
     let fetched = runtime.block_on(fetch_all(
         &client,
         &scope,
@@ -179,9 +175,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
         Retry::default(),
         &progress,
     ));
-    if on_terminal {
-        eprint!("\r\x1b[K");
-    }
+    bar.clear();
     let fetched = match fetched {
         Ok(fetched) => fetched,
         Err(e) => return fail(&format!("the audit could not run: {e}")),
@@ -312,16 +306,11 @@ async fn check_record_links(
         .collect();
     due.sort();
     due.dedup();
-    let progress = |done: usize, total: usize| {
-        if on_terminal {
-            eprint!("\r\x1b[Kchecking links {done}/{total}");
-            let _ = std::io::stderr().flush();
-        }
-    };
+    let bar = ProgressBar::new(on_terminal);
+    let progress =
+        |done: usize, total: usize| bar.show("checking", "links", done as u64, total as u64);
     let results = check_links(&due, LinkOptions::default(), &progress).await?;
-    if on_terminal {
-        eprint!("\r\x1b[K");
-    }
+    bar.clear();
     for (url, result) in results {
         let history = LinkHistory::after(histories.get(&url), result, now);
         histories.insert(url, history);
@@ -335,6 +324,95 @@ async fn check_record_links(
         .map(|(url, h)| (url.clone(), h.status(at_once)))
         .collect();
     Ok((report, statuses))
+}
+
+/// Progress on stderr: on a terminal a bar with the count and an estimate of the time
+/// left, redrawn at most ten times a second; otherwise a plain line at each tenth.
+struct ProgressBar {
+    on_terminal: bool,
+    state: std::sync::Mutex<BarState>,
+}
+
+struct BarState {
+    phase: &'static str,
+    started: std::time::Instant,
+    shown: Option<std::time::Instant>,
+    tenth: u64,
+}
+
+impl ProgressBar {
+    fn new(on_terminal: bool) -> ProgressBar {
+        ProgressBar {
+            on_terminal,
+            state: std::sync::Mutex::new(BarState {
+                phase: "",
+                started: std::time::Instant::now(),
+                shown: None,
+                tenth: 0,
+            }),
+        }
+    }
+
+    fn show(&self, phase: &'static str, what: &str, done: u64, total: u64) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        if state.phase != phase {
+            *state = BarState {
+                phase,
+                started: std::time::Instant::now(),
+                shown: None,
+                tenth: 0,
+            };
+        }
+        let whole = total.max(1);
+        if !self.on_terminal {
+            let tenth = done * 10 / whole;
+            if state.shown.is_none() || tenth > state.tenth || done == total {
+                state.tenth = tenth;
+                state.shown = Some(std::time::Instant::now());
+                eprintln!("bcdc-lsp: {phase} {done}/{total} {what}");
+            }
+            return;
+        }
+        if state
+            .shown
+            .is_some_and(|t| t.elapsed() < std::time::Duration::from_millis(100) && done < total)
+        {
+            return;
+        }
+        state.shown = Some(std::time::Instant::now());
+        let width = 30;
+        let filled = (done.min(whole) * width / whole) as usize;
+        let elapsed = state.started.elapsed().as_secs_f64();
+        let left = if done > 0 && done < total {
+            let seconds = elapsed / done as f64 * (total - done) as f64;
+            format!(", about {} left", duration_words(seconds))
+        } else {
+            String::new()
+        };
+        eprint!(
+            "\r\x1b[K{phase} [{}{}] {done}/{total} {what}{left}",
+            "#".repeat(filled),
+            ".".repeat(width as usize - filled)
+        );
+        let _ = std::io::stderr().flush();
+    }
+
+    fn clear(&self) {
+        if self.on_terminal {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+/// `40 s`, `3 min`.
+fn duration_words(seconds: f64) -> String {
+    if seconds < 90.0 {
+        format!("{:.0} s", seconds.max(1.0))
+    } else {
+        format!("{:.0} min", seconds / 60.0)
+    }
 }
 
 /// Up to five organizations whose name or title is like `wanted` (contains it, or close by

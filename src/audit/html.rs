@@ -363,13 +363,12 @@ fn scores_section(out: &mut String, scores: &Scores) {
         for fix in scores.fixes.iter().take(super::human::FIXES) {
             let _ = writeln!(
                 out,
-                "<li data-indicator=\"{}\"><strong>{} record{}</strong> {} {}: \
+                "<li data-indicator=\"{}\">{}: <strong>{} record{}</strong>, \
                  <strong>+{:.0} points</strong> each (+{:.1} for the catalogue)</li>",
                 fix.indicator.id,
+                escape(fix.indicator.missing),
                 fix.records,
                 if fix.records == 1 { "" } else { "s" },
-                if fix.records == 1 { "has" } else { "have" },
-                escape(fix.indicator.missing),
                 fix.points_each,
                 fix.portal_gain
             );

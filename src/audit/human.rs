@@ -170,14 +170,14 @@ fn scores_section(out: &mut String, scores: &Scores) {
         out.push_str("\nWhat raises the score most:\n");
         for fix in scores.fixes.iter().take(FIXES) {
             out.push_str(&format!(
-                "  {} record{} {}{}: +{:.0} points each (+{:.1} for the catalogue)\n",
+                "  {}: {} record{}, +{:.0} points each (+{:.1} for the catalogue)",
+                fix.indicator.missing,
                 fix.records,
                 plural(fix.records),
-                if fix.records == 1 { "has " } else { "have " },
-                fix.indicator.missing,
                 fix.points_each,
                 fix.portal_gain
             ));
+            out.push('\n');
         }
     }
     if scores.by_org.len() > 1 {

@@ -98,7 +98,7 @@ pub const INDICATORS: [Indicator; 17] = [
     ),
     ind("contact", "reusability", 20, "no contact e-mail"),
     ind("publisher", "reusability", 10, "no publishing organization"),
-    ind("recommended", "context", 20, "optional fields left empty"),
+    ind("recommended", "context", 20, "optional fields empty"),
     ind("dates", "context", 10, "no dates"),
     ind("update_declared", "context", 10, "no update frequency"),
 ];
@@ -108,7 +108,7 @@ pub const UPDATE_KEPT: Indicator = ind(
     "update_kept",
     "context",
     20,
-    "not updated as often as its update frequency says",
+    "not updated as often as declared",
 );
 
 pub fn indicator(id: &str) -> Option<&'static Indicator> {

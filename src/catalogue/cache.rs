@@ -231,3 +231,32 @@ impl LinkHistoryFile {
         write_json(&self.path, &kept);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_files_are_the_users_alone_and_reports_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records").join("x.json");
+        write_json(&path, &serde_json::json!({"id": "x", "private": true}));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let archive = ReportArchive {
+            dir: dir.path().join("reports"),
+        };
+        for day in 1..=REPORTS_KEPT + 2 {
+            archive.store(&serde_json::json!({
+                "checked_at": format!("2026-{:02}-{:02}T00:00:00Z", 1 + day / 28, 1 + day % 28)
+            }));
+        }
+        let kept = archive.load();
+        assert_eq!(kept.len(), REPORTS_KEPT);
+        assert_eq!(kept[0]["checked_at"], "2026-01-04T00:00:00Z");
+    }
+}

@@ -184,16 +184,26 @@ pub fn render(report: &Report) -> String {
 <span id="shown" aria-live="polite">{checked} of {checked} records</span>
 </div>
 <table id="records-table">
-<thead><tr><th scope="col" data-key="name" aria-sort="ascending"><button type="button">Record</button></th><th scope="col" data-key="org"><button type="button">Organization</button></th><th scope="col" data-key="errors" data-numeric><button type="button">Errors</button></th><th scope="col" data-key="warnings" data-numeric><button type="button">Warnings</button></th><th scope="col">Problems</th></tr></thead>
+<thead><tr><th scope="col" data-key="name" aria-sort="ascending"><button type="button">Record</button></th><th scope="col" data-key="org"><button type="button">Organization</button></th><th scope="col" data-key="errors" data-numeric><button type="button">Errors</button></th><th scope="col" data-key="warnings" data-numeric><button type="button">Warnings</button></th>{score_header}<th scope="col">Problems</th></tr></thead>
 <tbody>
 "#,
+        score_header = if report.scores.is_some() {
+            "<th scope=\"col\" data-key=\"score\" data-numeric><button type=\"button\">Score</button></th>"
+        } else {
+            ""
+        },
         orgs = orgs
             .iter()
             .map(|o| format!("<option value=\"{0}\">{0}</option>", e(o)))
             .collect::<String>(),
     );
+    let scores: std::collections::HashMap<&str, f64> = report
+        .scores
+        .iter()
+        .flat_map(|s| s.records.iter().map(|r| (r.name.as_str(), r.score)))
+        .collect();
     for record in &report.records {
-        row(&mut out, record);
+        row(&mut out, record, scores.get(record.name.as_str()).copied());
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
     org_sections(&mut out, report);
@@ -536,7 +546,7 @@ fn links_section(out: &mut String, links: &LinkReport) {
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn row(out: &mut String, record: &AuditedRecord) {
+fn row(out: &mut String, record: &AuditedRecord, score: Option<f64>) {
     let e = escape;
     let (errors, warnings) = (record.errors(), record.warnings());
     let status = if errors > 0 {
@@ -554,8 +564,14 @@ fn row(out: &mut String, record: &AuditedRecord) {
     let _ = write!(
         out,
         "<tr data-name=\"{name}\" data-org=\"{org}\" data-errors=\"{errors}\" data-warnings=\"{warnings}\" \
-         data-status=\"{status}\"><td><a href=\"{url}\">{title}</a><div class=\"name\">{name}</div></td>\
-         <td>{org}</td><td class=\"num\">{errors}</td><td class=\"num\">{warnings}</td><td>",
+         data-status=\"{status}\"{score_attr}><td><a href=\"{url}\">{title}</a><div class=\"name\">{name}</div></td>\
+         <td>{org}</td><td class=\"num\">{errors}</td><td class=\"num\">{warnings}</td>{score}<td>",
+        score_attr = score
+            .map(|s| format!(" data-score=\"{s:.1}\""))
+            .unwrap_or_default(),
+        score = score
+            .map(|s| format!("<td class=\"num\">{s:.0}</td>"))
+            .unwrap_or_default(),
         name = e(&record.name),
         org = e(record.org_or_none()),
         url = href(&record.url),

@@ -231,6 +231,18 @@ function same(actual, expected, what) {
     return { org, withProjection };
   });
 
+  await step('scores match the JSON', async () => {
+    const near = (a, b, tolerance, what) => { if (!(Math.abs(a - b) <= tolerance)) throw new Error(`${what}: ${a} vs ${b}`); };
+    const shownScores = await page.$$eval('#records-table tbody tr', (trs) => trs.map((tr) => [tr.dataset.name, Number(tr.dataset.score)]));
+    same(shownScores.length, Object.keys(report.scores.records).length, 'records with a score');
+    for (const [name, score] of shownScores) near(score, report.scores.records[name].score, 0.051, `score of ${name}`);
+    near(Number(await page.textContent('[data-stat="score"]')), report.scores.catalogue, 0.55, 'catalogue score');
+    await page.click('th[data-key="score"]');
+    const sorted = (await page.$$eval('#records-table tbody tr', (trs) => trs.map((tr) => Number(tr.dataset.score))));
+    same(sorted, [...sorted].sort((a, b) => a - b), 'scores ascending');
+    return { catalogue: report.scores.catalogue };
+  });
+
   await step('keyboard sorts', async () => {
     await page.focus('th[data-key="warnings"] button');
     await page.keyboard.press('Enter');

@@ -1,5 +1,5 @@
 //! The link checker of `audit --links` against link servers on 127.0.0.1 (and 127.0.0.2):
-//! every way a link fails is named, HEAD refused falls back to a ranged GET, redirects are
+//! every way a link fails is named (a TLS handshake with a plain-HTTP server too), HEAD refused falls back to a ranged GET, redirects are
 //! followed up to five, and the per-host and overall limits hold.
 
 mod links_server;
@@ -61,6 +61,11 @@ async fn each_kind_of_link_is_named() {
         (
             "mailto:x@example.com".to_string(),
             LinkResult::Failed(LinkFailure::BadUrl),
+        ),
+        // TLS to a server that speaks plain HTTP: the handshake fails
+        (
+            format!("{}/ok", b.replace("http://", "https://")),
+            LinkResult::Failed(LinkFailure::Tls),
         ),
     ];
     let urls: Vec<String> = cases.iter().map(|(u, _)| u.clone()).collect();

@@ -85,6 +85,11 @@ async fn serve(mut stream: TcpStream, own: Arc<Gauge>, shared: Arc<Gauge>) {
                 Ok(0) | Err(_) => return,
                 Ok(n) => buffer.extend_from_slice(&chunk[..n]),
             }
+            if buffer.first() == Some(&0x16) {
+                // a TLS ClientHello: answer as plain HTTP would, which fails the handshake
+                let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+                return;
+            }
         };
         let head = String::from_utf8_lossy(&buffer[..end]).to_string();
         buffer.drain(..end);

@@ -150,11 +150,14 @@ impl LinkHistory {
                 failing_since: None,
                 counted_failures: Vec::new(),
             },
-            LinkResult::Failed(_) => {
+            LinkResult::Failed(ref failure) => {
                 let mut counted = failing.map_or_else(Vec::new, |p| p.counted_failures.clone());
-                if counted
-                    .last()
-                    .is_none_or(|last| now.saturating_sub(*last) >= CHECK_SPACING)
+                // "too many requests" says the server is there: it never makes a link broken
+                let counts = *failure != LinkFailure::Status(429);
+                if counts
+                    && counted
+                        .last()
+                        .is_none_or(|last| now.saturating_sub(*last) >= CHECK_SPACING)
                 {
                     counted.push(now);
                 }
@@ -422,6 +425,13 @@ mod tests {
                 failure: LinkFailure::Status(404)
             }
         );
+        // a server that only ever says "too many requests" is not broken
+        let busy = LinkResult::Failed(LinkFailure::Status(429));
+        let mut b = LinkHistory::after(None, busy.clone(), t0);
+        for day in 1..5 {
+            b = LinkHistory::after(Some(&b), busy.clone(), t0 + day * DAY);
+        }
+        assert!(matches!(b.status(false), LinkStatus::Failing { .. }));
         // back: forgotten
         let h5 = LinkHistory::after(Some(&h4), LinkResult::Alive(200), t0 + 3 * DAY);
         assert_eq!(h5.status(false), LinkStatus::Alive);

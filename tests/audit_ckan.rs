@@ -432,7 +432,7 @@ fn links_are_checked_once_a_day_and_broken_after_three_failures() {
 }
 
 /// A record saved as a CKAN draft is audited too (`include_drafts`), with an API key whose
-/// user may see it, and the summary says how many drafts are in.
+/// user may see it, and the summary says how many drafts are in; `--no-cache` skips the cache.
 #[test]
 fn ckan_drafts_are_audited() {
     let Some(ckan) = Ckan::from_env("ckan_drafts_are_audited") else {
@@ -445,21 +445,28 @@ fn ckan_drafts_are_audited() {
     let created = ckan.call("package_create", record).expect("a draft");
     assert_eq!(created["state"], "draft");
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"))
-        .args([
-            "audit", "--host", &ckan.url, "--org", &org, "--format", "json",
-        ])
-        .env("BCDC_API_KEY", &ckan.token)
-        .env("XDG_CACHE_HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path())
-        .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let run = |extra: &[&str]| -> Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"))
+            .args([
+                "audit", "--host", &ckan.url, "--org", &org, "--format", "json",
+            ])
+            .args(extra)
+            .env("BCDC_API_KEY", &ckan.token)
+            .env("XDG_CACHE_HOME", dir.path())
+            .env("XDG_DATA_HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    };
+    let report = run(&[]);
     assert_eq!(report["records_checked"], 1, "{report:#}");
     assert_eq!(report["records_drafts"], 1);
     assert_eq!(report["records"][0]["name"], json!(name));
+    assert_eq!(run(&[])["records_from_cache"], 1);
+    // --no-cache: fetched again, the cache neither read nor written
+    assert_eq!(run(&["--no-cache"])["records_from_cache"], 0);
 }
 
 /// An `--org` the catalogue does not have is an error (exit 2) naming the ones like it,

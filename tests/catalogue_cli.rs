@@ -192,6 +192,32 @@ async fn invalid_record_is_not_sent() {
     assert_eq!(ws.text(), bad);
 }
 
+/// Without keywords the catalogue's API accepts the record; only its web form asks for
+/// them: publish asks first, and without a terminal only `--yes` sends it.
+#[tokio::test(flavor = "multi_thread")]
+async fn form_only_problems_need_yes_without_a_terminal() {
+    let fake = start(vec![not_found(), ok(stored())]).await;
+    let text = RECORD.replace("tag_string: lsp\n", "");
+    let ws = workspace(&text);
+    let output = publish(&fake, &ws, &[]).await;
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("the catalogue's API accepts this record")
+            && err.contains("Keywords")
+            && err.contains("pass --yes to publish anyway"),
+        "{err}"
+    );
+    assert!(fake.requests().is_empty());
+    assert_eq!(ws.text(), text);
+    let output = publish(&fake, &ws, &["--yes"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(fake.requests().len(), 2);
+    assert!(ws
+        .text()
+        .starts_with(&format!("# CLI test record\nid: {ID}\n")));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn second_publish_is_refused_while_one_runs() {
     let fake = start(vec![]).await;

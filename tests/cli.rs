@@ -129,7 +129,8 @@ fn another_schema_file_is_used_when_given() {
     let schema = r#"{"success": true, "result": {"dataset_type": "dataset", "dataset_fields": [
         {"field_name": "title", "label": "Title", "required": true}]}}"#;
     let schema_path = temp_file("schema.json", schema.as_bytes());
-    let record = temp_file("r.bcdc.yaml", b"title: x\nnotes: y\n");
+    // CKAN core's owner_org is a field of every schema
+    let record = temp_file("r.bcdc.yaml", b"title: x\nowner_org: o\nnotes: y\n");
     let o = bcdc(&[
         "check",
         "--format",

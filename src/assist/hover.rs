@@ -61,6 +61,11 @@ pub(crate) fn field_doc(
         field.name,
         requirement(field)
     );
+    let enforced = enforcement(field);
+    if !enforced.is_empty() {
+        md.push(' ');
+        md.push_str(&enforced.join(" "));
+    }
     if let Some(what) = shape(field) {
         md.push(' ');
         md.push_str(&what);
@@ -88,6 +93,44 @@ fn requirement(field: &Field) -> String {
         }
         None => "Optional.".into(),
     }
+}
+
+/// What the catalogue's API does about the field's rules, where it is not
+/// simply "refuses a record that breaks them".
+fn enforcement(field: &Field) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if field.required {
+        out.push(if field.form_only {
+            "Only the portal's web form requires it: its API accepts a record without it."
+        } else {
+            "The catalogue refuses a record without it."
+        });
+    } else if let Some(c) = &field.condition {
+        out.push(if c.enforced {
+            "The catalogue refuses a record without it then."
+        } else {
+            "Only the portal's web form asks for it then: its API accepts a record without it."
+        });
+    }
+    let static_choices = !field.choices.is_empty() && field.kind != FieldKind::Licence;
+    if static_choices && !field.checked.choices {
+        out.push(
+            "Its API does not check the value against the choices (only the web form offers them).",
+        );
+    }
+    if field.choices.is_empty() && field.choices_helper.is_some() {
+        out.push(
+            "The portal computes its allowed values at run time and refuses others; its API \
+             does not list them, so bcdc-lsp cannot check the value.",
+        );
+    }
+    if matches!(field.kind, FieldKind::Date | FieldKind::Email) && !field.checked.format {
+        out.push("Its API does not check the format.");
+    }
+    if field.single_entry {
+        out.push("Its API keeps every entry; only the web form takes one.");
+    }
+    out
 }
 
 /// What the value looks like, where the field's kind says more than text.
@@ -122,6 +165,13 @@ fn shape(field: &Field) -> Option<String> {
             "Lowercase letters, digits, `-` and `_`: it becomes the record's web address.".into()
         }
         FieldKind::JsonObject => "A JSON object.".into(),
+        FieldKind::Fluent => "A text per language, like `{en: text, fr: texte}`.".into(),
+        FieldKind::FluentTags => "Keywords per language, like `{en: [keyword]}`.".into(),
+        FieldKind::Unchecked => format!(
+            "The catalogue checks this value with `{}`, which bcdc-lsp does not know: \
+             its value is not checked here.",
+            field.unmodelled_validator().unwrap_or_default()
+        ),
         _ => return None,
     })
 }

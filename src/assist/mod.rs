@@ -137,6 +137,7 @@ fn resources_field(schema: &Schema) -> Field {
         kind: FieldKind::Repeating,
         choices: Vec::new(),
         choices_helper: None,
+        checked: Default::default(),
         subfields: schema.resource_fields.clone(),
         condition: None,
         single_entry: false,

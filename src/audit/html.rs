@@ -92,6 +92,12 @@ pub fn render(report: &Report) -> String {
                 "error"
             ),
             (
+                "records_refused",
+                report.refused(),
+                "the catalogue would refuse",
+                "error"
+            ),
+            (
                 "records_with_warnings",
                 report.with_warnings_only(),
                 "with warnings only",
@@ -156,6 +162,16 @@ pub fn render(report: &Report) -> String {
             .iter()
             .map(|o| (o.org.as_str(), o.records, Some(o.with_errors))),
         &|org| format!("<a href=\"#org-{}\">{}</a>", anchor(org), e(org)),
+    );
+    chart(
+        &mut out,
+        "by-enforcement",
+        "Problems by what the catalogue would do",
+        report
+            .by_enforcement
+            .iter()
+            .map(|(class, n)| (class.as_str(), *n, None)),
+        &|class| format!("<code>{}</code>", e(class)),
     );
     chart(
         &mut out,

@@ -22,6 +22,14 @@ pub fn render(report: &Report) -> String {
         report.with_warnings_only(),
         report.clean(),
     ));
+    if report.with_errors() > 0 {
+        out.push_str(&format!(
+            "{} of the {} with errors the catalogue's API would refuse as they are; the others \
+             break only what its web form or policy asks\n",
+            report.refused(),
+            report.with_errors()
+        ));
+    }
     out.push_str(&format!(
         "CKAN drafts included: {} (those the API key's user may see)\n",
         report.drafts
@@ -47,6 +55,11 @@ pub fn render(report: &Report) -> String {
         let w = width(&mut report.by_code.iter().map(|(_, n)| *n));
         for (code, n) in &report.by_code {
             out.push_str(&format!("  {n:>w$}  {code}\n"));
+        }
+        out.push_str("\nProblems by what the catalogue would do:\n");
+        let w = width(&mut report.by_enforcement.iter().map(|(_, n)| *n));
+        for (class, n) in &report.by_enforcement {
+            out.push_str(&format!("  {n:>w$}  {class}\n"));
         }
         out.push_str("\nProblems by field:\n");
         let w = width(&mut report.by_field.iter().map(|(_, n)| *n));
@@ -244,16 +257,21 @@ mod tests {
         let text = render(&sample_report());
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
-            lines[..4],
+            lines[..5],
             [
                 "Audit of http://127.0.0.1:5000 at 2026-11-30T00:53:20Z",
                 "4 records checked (1 from the cache, 3 fetched): 2 with errors, 1 with warnings \
                  only, 1 clean",
+                "0 of the 2 with errors the catalogue's API would refuse as they are; the others \
+                 break only what its web form or policy asks",
                 "CKAN drafts included: 0 (those the API key's user may see)",
                 "INCOMPLETE: 1 part of the catalogue could not be fetched (listed at the end)",
             ]
         );
         assert!(text.contains("\nProblems by code:\n  2  invalid-choice\n  1  invalid-format\n"));
+        assert!(text.contains(
+            "\nProblems by what the catalogue would do:\n  0  refused\n  3  form-only\n  1  dropped\n"
+        ));
         assert!(text.contains("\nProblems by field:\n  2  /resources/*/projection_name\n"));
         assert!(text.contains(
             "\nRecords by organization (with errors / checked):\n  1 / 2  org-a\n  1 / 2  org-b\n"

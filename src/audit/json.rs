@@ -35,6 +35,7 @@ pub fn render(report: &Report) -> Value {
                         "severity": p.severity.as_str(),
                         "message": p.message,
                         "pointer": p.pointer,
+                        "enforcement": p.enforcement.as_str(),
                     })
                 })
                 .collect();
@@ -58,10 +59,12 @@ pub fn render(report: &Report) -> Value {
         "checked_at": report.checked_at,
         "records_checked": report.records.len(),
         "records_with_errors": report.with_errors(),
+        "records_refused": report.refused(),
         "records_with_warnings": report.with_warnings_only(),
         "records_clean": report.clean(),
         "records_from_cache": report.from_cache,
         "by_code": counts(&report.by_code),
+        "by_enforcement": counts(&report.by_enforcement),
         "by_field": counts(&report.by_field),
         "by_org": by_org,
         "records": records,
@@ -208,10 +211,12 @@ mod tests {
                 "checked_at",
                 "records_checked",
                 "records_with_errors",
+                "records_refused",
                 "records_with_warnings",
                 "records_clean",
                 "records_from_cache",
                 "by_code",
+                "by_enforcement",
                 "by_field",
                 "by_org",
                 "records",
@@ -235,8 +240,16 @@ mod tests {
                 "code": "invalid-choice",
                 "severity": "error",
                 "message": bad["diagnostics"][0]["message"],
-                "pointer": "/resources/1/projection_name"
+                "pointer": "/resources/1/projection_name",
+                // `conditional_required` replaces the server's choice check
+                "enforcement": "form-only"
             })
+        );
+        // e-mail formats and the projection's choices: only the portal's form checks them
+        assert_eq!(value["records_refused"], 0);
+        assert_eq!(
+            value["by_enforcement"],
+            json!({"refused": 0, "form-only": 3, "dropped": 1})
         );
         assert_eq!(value["unfetched"][0]["what"], "records 1001–2000 of 2400");
     }

@@ -9,7 +9,7 @@ use crate::catalogue::host::Catalogue;
 use crate::catalogue::pull::pulled;
 use crate::catalogue::search::Unfetched;
 use crate::check::{check, Severity};
-use crate::schema::Schema;
+use crate::schema::{Enforcement, Schema};
 use crate::syntax::{Document, Format};
 
 /// The `by_org` key of records without an organization.
@@ -23,6 +23,8 @@ pub struct Problem {
     pub message: String,
     /// RFC 6901 pointer in the record (`/resources/0/projection_name`).
     pub pointer: String,
+    /// What the catalogue would do with the record as it is.
+    pub enforcement: Enforcement,
 }
 
 /// One catalogue record and what `check` says about it.
@@ -46,6 +48,13 @@ impl AuditedRecord {
 
     pub fn warnings(&self) -> usize {
         self.count(Severity::Warning)
+    }
+
+    /// Would the catalogue's API refuse an update of the record as it is?
+    pub fn refused(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|p| p.severity == Severity::Error && p.enforcement == Enforcement::Refused)
     }
 
     fn count(&self, severity: Severity) -> usize {
@@ -76,6 +85,7 @@ pub fn audit_record(
             severity: d.severity,
             message: d.message,
             pointer: d.pointer,
+            enforcement: d.enforcement,
         })
         .collect();
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
@@ -166,6 +176,9 @@ pub struct Report {
     pub from_cache: usize,
     /// Problems per code, most first.
     pub by_code: Vec<(String, usize)>,
+    /// Problems per what the catalogue would do (`refused`, `form-only`, `dropped`), in
+    /// that order, each present.
+    pub by_enforcement: Vec<(String, usize)>,
     /// Problems per field (pointer without list indices), most first.
     pub by_field: Vec<(String, usize)>,
     /// By organization name.
@@ -196,8 +209,22 @@ impl Report {
         let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
         let mut by_field: BTreeMap<String, usize> = BTreeMap::new();
         let mut by_org: BTreeMap<String, OrgCount> = BTreeMap::new();
+        let mut by_enforcement: Vec<(String, usize)> = [
+            Enforcement::Refused,
+            Enforcement::FormOnly,
+            Enforcement::Dropped,
+        ]
+        .iter()
+        .map(|e| (e.as_str().to_string(), 0))
+        .collect();
         for record in &records {
             for problem in &record.problems {
+                if let Some((_, n)) = by_enforcement
+                    .iter_mut()
+                    .find(|(e, _)| e == problem.enforcement.as_str())
+                {
+                    *n += 1;
+                }
                 *by_code.entry(problem.code.to_string()).or_default() += 1;
                 *by_field.entry(field_of(&problem.pointer)).or_default() += 1;
             }
@@ -218,6 +245,7 @@ impl Report {
             unfetched,
             from_cache,
             by_code: most_first(by_code),
+            by_enforcement,
             by_field: most_first(by_field),
             by_org: by_org.into_values().collect(),
             links: None,
@@ -240,6 +268,12 @@ impl Report {
 
     pub fn with_errors(&self) -> usize {
         self.records.iter().filter(|r| r.errors() > 0).count()
+    }
+
+    /// Records whose update the catalogue's API would refuse as they are (the rest of
+    /// those with errors break only what its web form or policy asks).
+    pub fn refused(&self) -> usize {
+        self.records.iter().filter(|r| r.refused()).count()
     }
 
     /// Records with problems but no error.
@@ -440,6 +474,39 @@ pub(crate) mod tests {
             }],
             1,
         )
+    }
+
+    #[test]
+    fn a_record_is_refused_only_for_what_the_api_refuses() {
+        let schema = Schema::embedded();
+        let catalogue = Catalogue::parse("http://127.0.0.1:5000").unwrap();
+        let form_only = package("no-keywords", "org-a", |p| {
+            p.remove("tags");
+        });
+        let refused = package("secret", "org-a", |p| {
+            p.insert("security_class".into(), json!("SECRET"));
+        });
+        let form_only = audit_record(&form_only, &schema, &catalogue);
+        let refused = audit_record(&refused, &schema, &catalogue);
+        assert_eq!(form_only.errors(), 1);
+        assert!(!form_only.refused());
+        assert!(refused.refused());
+        let report = Report::new(
+            String::new(),
+            String::new(),
+            vec![form_only, refused],
+            vec![],
+            0,
+        );
+        assert_eq!((report.with_errors(), report.refused()), (2, 1));
+        assert_eq!(
+            report.by_enforcement,
+            [
+                ("refused".to_string(), 1),
+                ("form-only".into(), 1),
+                ("dropped".into(), 0)
+            ]
+        );
     }
 
     #[test]

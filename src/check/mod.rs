@@ -3,17 +3,26 @@
 //!
 //! Shapes, required fields, choices, formats, single entries, unknown keys
 //! and conditional requirements come from the compiled JSON Schema; this
-//! module turns its errors into messages that name fields by label and
-//! adds what JSON Schema cannot say (keyword rules, "did you mean").
+//! module runs it and maps each error, by the rule its keyword stands for
+//! (the schema's rule table), to a message that names fields by label and
+//! says what the catalogue would do. The messages of each rule family live
+//! in their own file; what JSON Schema cannot say (keyword rules, "did you
+//! mean") is added there too.
 
 pub mod instance;
 pub mod suggest;
 
+mod choices;
+mod formats;
+mod limits;
+mod required;
+mod shapes;
+
 use crate::schema::{
-    Field, FieldKind, Schema, CONDITIONAL_MARK, CORE_DATASET_KEYS, CORE_RESOURCE_KEYS,
+    Enforcement, RuleKind, Schema, Validators, CORE_DATASET_KEYS, CORE_RESOURCE_KEYS,
 };
-use crate::syntax::{self, Document, Node, Spot, SyntaxErrorKind, Value};
-use jsonschema::error::{TypeKind, ValidationErrorKind};
+use crate::syntax::{self, Document, Node, Spot, SyntaxErrorKind};
+use jsonschema::error::ValidationErrorKind;
 use jsonschema::ValidationError;
 use serde_json::Value as J;
 use std::collections::HashMap;
@@ -87,6 +96,9 @@ pub struct Diagnostic {
     pub range: Range<usize>,
     /// The value or key the user probably meant, for quick fixes.
     pub suggestion: Option<String>,
+    /// What the catalogue would do with the record as it is: refuse it,
+    /// accept it (only its web form or policy asks), or drop the value.
+    pub enforcement: Enforcement,
 }
 
 impl Diagnostic {
@@ -95,6 +107,12 @@ impl Diagnostic {
             Code::UnknownField => Severity::Warning,
             _ => Severity::Error,
         };
+        // the rule table refines this where the schema says more
+        let enforcement = match code {
+            Code::UnknownField | Code::SecretInRecord => Enforcement::Dropped,
+            Code::SingleEntry => Enforcement::FormOnly,
+            _ => Enforcement::Refused,
+        };
         Diagnostic {
             code,
             severity,
@@ -102,6 +120,7 @@ impl Diagnostic {
             pointer,
             range,
             suggestion: None,
+            enforcement,
         }
     }
 }
@@ -150,8 +169,21 @@ pub fn check_with(doc: &Document, schema: &Schema, cache: &mut Cache) -> Vec<Dia
     run(doc, schema, Some(cache))
 }
 
-/// Checks, keeping the list entries' results in `cache` when there is one.
+/// Checks, keeping the list entries' results in `cache` when there is one;
+/// a message says when the catalogue's API would accept the record anyway.
 fn run(doc: &Document, schema: &Schema, cache: Option<&mut Cache>) -> Vec<Diagnostic> {
+    let mut out = find(doc, schema, cache);
+    for d in &mut out {
+        if d.enforcement == Enforcement::FormOnly {
+            d.message.push_str(
+                " (only the portal's web form or policy asks for this: its API accepts the record)",
+            );
+        }
+    }
+    out
+}
+
+fn find(doc: &Document, schema: &Schema, cache: Option<&mut Cache>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = doc
         .syntax_errors()
         .iter()
@@ -200,7 +232,7 @@ fn run(doc: &Document, schema: &Schema, cache: Option<&mut Cache>) -> Vec<Diagno
     };
     let (instance, lists) = instance::without_entries(root, schema);
     for error in schema.validators.record.iter_errors(&instance) {
-        cx.map_error(&error, "", &instance, &mut out);
+        cx.map_error(&error, "", "", &instance, &mut out);
     }
     cx.check_entries(&lists, cache, &mut out);
     cx.check_keywords(&mut out);
@@ -248,37 +280,6 @@ impl Checker<'_> {
         self.doc.locate(pointer, Spot::Object)
     }
 
-    fn missing(
-        &self,
-        field: &Field,
-        object: &str,
-        entry_label: &str,
-        conditional: bool,
-    ) -> Diagnostic {
-        let pointer = syntax::push_pointer(object, &field.name);
-        let present = self.root.and_then(|r| r.pointer_entry(&pointer));
-        let range = match present {
-            Some(e) => e.range(),
-            None => self.object_range(object),
-        };
-        let place = if entry_label.is_empty() {
-            String::new()
-        } else {
-            format!(" in {entry_label}")
-        };
-        let message = if present.is_some() {
-            format!("{} is required{place}: it has no value yet", field.title())
-        } else {
-            format!("{} is required{place}", field.title())
-        };
-        let code = if conditional {
-            Code::ConditionalRequired
-        } else {
-            Code::MissingRequired
-        };
-        Diagnostic::new(code, pointer, range, message)
-    }
-
     /// "contact 2" for `/contacts/1`, "resource 1" for `/resources/0`.
     fn entry_label(&self, object: &str) -> String {
         let Some((list, index)) = syntax::split_pointer(object) else {
@@ -321,8 +322,9 @@ impl Checker<'_> {
                    out: &mut Vec<Diagnostic>| {
             if !outcome.errors.is_empty() {
                 let at = syntax::push_pointer(&syntax::push_pointer("", list.key), &i.to_string());
+                let location = Validators::entry_location(list.key);
                 for error in &outcome.errors {
-                    self.map_error(error, &at, &outcome.instance, out);
+                    self.map_error(error, &at, &location, &outcome.instance, out);
                 }
             }
         };
@@ -379,124 +381,77 @@ impl Checker<'_> {
     }
 
     /// Maps one JSON Schema error found in `instance`, which stands at
-    /// pointer `at` in the record.
+    /// pointer `at` in the record and was validated by the part of the
+    /// schema at `location` in the whole (see `Validators::entry_location`).
     fn map_error(
         &self,
         error: &ValidationError,
         at: &str,
+        location: &str,
         instance: &J,
         out: &mut Vec<Diagnostic>,
     ) {
         let relative = error.instance_path().as_str();
         let pointer = format!("{at}{relative}");
-        let schema_path = error.schema_path().as_str();
-        let conditional = schema_path.contains(CONDITIONAL_MARK);
-        match error.kind() {
-            ValidationErrorKind::Required { property } => {
-                let name = property.as_str().unwrap_or_default();
-                let Some(fields) = self.schema.object_fields(&pointer) else {
-                    return;
-                };
-                let Some(field) = fields.iter().find(|f| f.name == name) else {
-                    return;
-                };
-                // Keywords may come as a `tags` list instead of `tag_string`.
-                if field.kind == FieldKind::Tags
-                    && pointer.is_empty()
-                    && self.node("/tags").is_some_and(|t| !t.is_empty_value())
-                {
-                    return;
+        let keyword = format!("{location}{}", error.schema_path().as_str());
+        // the rule the keyword stands for; for `required`, the property's
+        let property = match error.kind() {
+            ValidationErrorKind::Required { property } => property.as_str(),
+            _ => None,
+        };
+        let rule = self.schema.validators.rules.at(&keyword, property);
+        let mut found = match error.kind() {
+            ValidationErrorKind::Required { .. } => self
+                .required(
+                    &pointer,
+                    relative,
+                    property.unwrap_or_default(),
+                    rule,
+                    instance,
+                )
+                .into_iter()
+                .collect(),
+            ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
+                .iter()
+                .map(|key| self.unknown_field(&pointer, key))
+                .collect(),
+            ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => match rule {
+                Some(rule) if rule.kind == RuleKind::StartState => {
+                    vec![self.invalid_state(&pointer)]
                 }
-                let mut d = self.missing(field, &pointer, &self.entry_label(&pointer), conditional);
-                if conditional {
-                    if let Some(c) = &field.condition {
-                        let other = syntax::push_pointer(&pointer, &c.field);
-                        let value = instance
-                            .pointer(&syntax::push_pointer(relative, &c.field))
-                            .and_then(J::as_str)
-                            .unwrap_or_default();
-                        d.message = format!(
-                            "{} is required when {} is `{value}`",
-                            field.title(),
-                            self.field_title(&other)
-                        );
-                    }
-                }
-                out.push(d);
-            }
-            ValidationErrorKind::AdditionalProperties { unexpected } => {
-                for key in unexpected {
-                    out.push(self.unknown_field(&pointer, key));
-                }
-            }
-            ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. }
-                if conditional =>
-            {
-                let title = self.field_title(&pointer);
-                let start = self
-                    .schema
-                    .field_at(&pointer)
-                    .and_then(|f| f.start_state.clone())
-                    .unwrap_or_default();
-                out.push(Diagnostic {
-                    suggestion: Some(start.clone()),
-                    ..Diagnostic::new(
-                        Code::InvalidState,
-                        pointer.clone(),
-                        self.value_range(&pointer),
-                        format!(
-                            "a new record (one without `id`) must have {title} `{start}`: the \
-                             catalogue only creates records in that state; change it after publishing"
-                        ),
-                    )
-                });
-            }
-            ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => {
-                out.push(self.invalid_choice(&pointer, error.instance()));
-            }
-            ValidationErrorKind::Type { kind } => {
-                out.push(Diagnostic::new(
-                    Code::WrongType,
-                    pointer.clone(),
-                    self.value_range(&pointer),
-                    self.wrong_type(&pointer, kind, error.instance()),
-                ));
-            }
+                _ => vec![self.invalid_choice(&pointer, error.instance())],
+            },
+            ValidationErrorKind::Type { kind } => vec![Diagnostic::new(
+                Code::WrongType,
+                pointer.clone(),
+                self.value_range(&pointer),
+                self.wrong_type(&pointer, kind, error.instance()),
+            )],
             ValidationErrorKind::MaxItems { limit } => {
-                let n = error.instance().as_array().map_or(0, Vec::len);
-                out.push(Diagnostic::new(
-                    Code::SingleEntry,
-                    pointer.clone(),
-                    self.value_range(&pointer),
-                    format!(
-                        "{} takes {} entry; this has {n} (the catalogue keeps one)",
-                        self.field_title(&pointer),
-                        if *limit == 1 {
-                            "a single".to_string()
-                        } else {
-                            format!("at most {limit}")
-                        }
-                    ),
-                ));
+                vec![self.single_entry(&pointer, *limit, error.instance())]
             }
             ValidationErrorKind::Format { .. }
             | ValidationErrorKind::Pattern { .. }
             | ValidationErrorKind::MinLength { .. }
-            | ValidationErrorKind::MaxLength { .. } => {
-                out.push(Diagnostic::new(
-                    Code::InvalidFormat,
-                    pointer.clone(),
-                    self.value_range(&pointer),
-                    self.format_message(&pointer, error.instance()),
-                ));
-            }
-            _ => out.push(Diagnostic::new(
+            | ValidationErrorKind::MaxLength { .. } => vec![Diagnostic::new(
+                Code::InvalidFormat,
+                pointer.clone(),
+                self.value_range(&pointer),
+                self.format_message(&pointer, error.instance()),
+            )],
+            _ => vec![Diagnostic::new(
                 Code::WrongType,
                 pointer.clone(),
                 self.value_range(&pointer),
                 format!("{}: {error}", self.field_title(&pointer)),
-            )),
+            )],
+        };
+        if let Some(rule) = rule {
+            for d in &mut found {
+                d.enforcement = rule.enforcement;
+            }
         }
+        out.extend(found);
     }
 
     fn unknown_field(&self, object: &str, key: &str) -> Diagnostic {
@@ -554,199 +509,6 @@ impl Checker<'_> {
             )
         }
     }
-
-    fn invalid_choice(&self, pointer: &str, value: &J) -> Diagnostic {
-        let typed = match value {
-            J::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        let range = self.value_range(pointer);
-        let Some(field) = self.schema.field_at(pointer) else {
-            let expected = if pointer == "/type" {
-                self.schema.dataset_type.as_str()
-            } else {
-                ""
-            };
-            return Diagnostic {
-                suggestion: Some(expected.to_string()),
-                ..Diagnostic::new(
-                    Code::InvalidChoice,
-                    pointer.to_string(),
-                    range,
-                    format!(
-                        "`{}` is not allowed here; expected `{expected}`",
-                        shown(&typed)
-                    ),
-                )
-            };
-        };
-        let choices = if field.kind == FieldKind::Licence {
-            &self.schema.licences
-        } else {
-            &field.choices
-        };
-        let suggestion = suggest::choice(&typed, choices);
-        let mut message = format!(
-            "`{}` is not an allowed value of {}",
-            shown(&typed),
-            field.title()
-        );
-        match suggestion {
-            Some(s) => message.push_str(&format!("; did you mean `{}` ({})?", s.value, s.label)),
-            None => message.push('.'),
-        }
-        const SHOWN: usize = 8;
-        let allowed: Vec<String> = choices
-            .iter()
-            .take(SHOWN)
-            .map(|c| {
-                if c.label == c.value {
-                    format!("`{}`", c.value)
-                } else {
-                    format!("`{}` ({})", c.value, c.label)
-                }
-            })
-            .collect();
-        message.push_str(&format!(" Allowed: {}", allowed.join(", ")));
-        if choices.len() > SHOWN {
-            message.push_str(&format!(
-                ", and {} more (ask for completions)",
-                choices.len() - SHOWN
-            ));
-        }
-        Diagnostic {
-            suggestion: suggestion.map(|c| c.value.clone()),
-            ..Diagnostic::new(Code::InvalidChoice, pointer.to_string(), range, message)
-        }
-    }
-
-    fn wrong_type(&self, pointer: &str, kind: &TypeKind, value: &J) -> String {
-        let field = self.schema.field_at(pointer);
-        let title = self.field_title(pointer);
-        let expected = match (field.map(|f| f.kind), kind) {
-            (Some(FieldKind::Repeating), _) => {
-                let example = field
-                    .and_then(|f| f.subfields.first())
-                    .map(|s| s.name.as_str())
-                    .unwrap_or("name");
-                format!("a list of entries, each a mapping of fields (`- {example}: ...`)")
-            }
-            (Some(FieldKind::MultipleChoice), _) => {
-                let example = field
-                    .and_then(|f| f.choices.first())
-                    .map(|c| c.value.as_str())
-                    .unwrap_or("value");
-                format!("a list of values, like `[{example}]`")
-            }
-            (_, TypeKind::Single(t)) => type_name(&format!("{t:?}")),
-            (_, TypeKind::Multiple(ts)) => {
-                let names: Vec<String> = ts.iter().map(|t| type_name(&format!("{t:?}"))).collect();
-                names.join(" or ")
-            }
-        };
-        if pointer.is_empty() {
-            return format!("a record must be {expected}");
-        }
-        format!("{title} must be {expected}, not {}", describe(value))
-    }
-
-    fn format_message(&self, pointer: &str, value: &J) -> String {
-        let typed = shown(value.as_str().unwrap_or_default());
-        let Some(field) = self.schema.field_at(pointer) else {
-            return format!("`{typed}` is not in the expected format");
-        };
-        let title = field.title();
-        match field.kind {
-            FieldKind::Date => format!(
-                "{title} must be a date written YYYY-MM-DD (like 2024-02-15), not `{typed}`"
-            ),
-            FieldKind::DateTime => format!(
-                "{title} must be a date, optionally with a time, written YYYY-MM-DD or \
-                 YYYY-MM-DDTHH:MM[:SS] (like 2024-02-15T13:30), not `{typed}`"
-            ),
-            FieldKind::DateTimeTz => format!(
-                "{title} must be a date and time written YYYY-MM-DDTHH:MM[:SS], optionally with \
-                 a UTC offset (like 2024-02-15T13:30:00-08:00), not `{typed}`"
-            ),
-            FieldKind::Integer => format!("{title} must be a whole number, not `{typed}`"),
-            FieldKind::JsonObject => {
-                format!("{title} must be a JSON object (`{{...}}`), not `{typed}`")
-            }
-            FieldKind::Email => format!("`{typed}` is not a valid e-mail address ({title})"),
-            FieldKind::Slug => {
-                let n = typed.chars().count();
-                if !(2..=100).contains(&n) {
-                    format!("{title} must be 2–100 characters long; this is {n}")
-                } else {
-                    let lower = typed.to_lowercase().replace(
-                        |c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'),
-                        "-",
-                    );
-                    format!(
-                        "{title} may only hold lowercase letters, digits, `-` and `_` (it becomes the \
-                         record's web address), e.g. `{lower}`"
-                    )
-                }
-            }
-            FieldKind::Title => {
-                format!(
-                    "{title} must be 2–100 characters long; this is {}",
-                    typed.chars().count()
-                )
-            }
-            _ => format!("`{typed}` is not in the format {title} needs"),
-        }
-    }
-
-    /// Keyword rules (CKAN's tag_length_validator and tag_name_validator),
-    /// checked per keyword so that the message can name the bad one.
-    fn check_keywords(&self, out: &mut Vec<Diagnostic>) {
-        let Some(root) = self.root else { return };
-        for field in self
-            .schema
-            .dataset_fields
-            .iter()
-            .filter(|f| f.kind == FieldKind::Tags)
-        {
-            let pointer = syntax::push_pointer("", &field.name);
-            let Some(node) = root.get(&field.name) else {
-                continue;
-            };
-            let Value::String(text) = &node.value else {
-                continue;
-            };
-            for tag in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-                let n = tag.chars().count();
-                let problem = if !(2..=100).contains(&n) {
-                    Some(format!("must be 2–100 characters long (this is {n})"))
-                } else {
-                    tag.chars()
-                        .find(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.')))
-                        .map(|c| {
-                            format!("may only hold letters, digits, spaces and `-_.`, not `{c}`")
-                        })
-                };
-                if let Some(problem) = problem {
-                    out.push(Diagnostic::new(
-                        Code::InvalidFormat,
-                        pointer.clone(),
-                        self.substring_range(node, tag),
-                        format!("keyword `{tag}` in {}: a keyword {problem}", field.title()),
-                    ));
-                }
-            }
-        }
-    }
-
-    /// The range of `part` inside a scalar's text when it appears there
-    /// verbatim, else the whole value.
-    fn substring_range(&self, node: &Node, part: &str) -> Range<usize> {
-        let text = self.doc.slice(node.range.clone());
-        match text.find(part) {
-            Some(i) if !part.is_empty() => node.range.start + i..node.range.start + i + part.len(),
-            _ => node.range.clone(),
-        }
-    }
 }
 
 /// Key names that hold credentials.
@@ -763,19 +525,6 @@ fn looks_secret(key: &str) -> bool {
     ]
     .iter()
     .any(|s| k == *s || k.ends_with(s))
-}
-
-fn type_name(debug: &str) -> String {
-    match debug {
-        "String" => "text",
-        "Array" => "a list",
-        "Object" => "a mapping of fields",
-        "Number" | "Integer" => "a number",
-        "Boolean" => "true or false",
-        "Null" => "empty",
-        other => other,
-    }
-    .to_string()
 }
 
 /// A typed value as a message quotes it: a long one (a pasted paragraph, a minified

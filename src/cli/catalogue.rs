@@ -42,6 +42,10 @@ pub struct PublishArgs {
     /// Print the request (URL and exact JSON body) instead of sending it.
     #[arg(long)]
     dry_run: bool,
+    /// Send without asking, also when the record lacks what only the catalogue's web form
+    /// or policy asks for (the API accepts it).
+    #[arg(long, short = 'y')]
+    yes: bool,
 }
 
 #[derive(Args, Debug)]
@@ -91,6 +95,7 @@ async fn run_publish(args: PublishArgs, schema: &Schema) -> ExitCode {
         Err(code) => return code,
     };
     let file = file.expect("a file was given");
+    let form_only = report_form_only(&file, schema);
     if args.dry_run {
         return match publish::prepare_publish(&file.doc, schema, &client) {
             Ok(plan) => {
@@ -99,6 +104,22 @@ async fn run_publish(args: PublishArgs, schema: &Schema) -> ExitCode {
             }
             Err(e) => workflow_failed(&file, &e),
         };
+    }
+    if form_only && !args.yes {
+        // what the catalogue would refuse stops it anyway: ask only when it would be sent
+        if let Err(e) = publish::prepare_publish(&file.doc, schema, &client) {
+            return workflow_failed(&file, &e);
+        }
+        match confirm("Publish anyway? [y/N] ") {
+            Some(true) => {}
+            Some(false) => return fail(1, "nothing sent"),
+            None => {
+                return fail(
+                    1,
+                    "nothing sent: no terminal to confirm on; pass --yes to publish anyway",
+                )
+            }
+        }
     }
     let _lock = match LockFile::acquire(&file.path) {
         Ok(lock) => lock,
@@ -153,6 +174,8 @@ async fn run_patch(args: PatchArgs, schema: &Schema) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     print!("{}", render_plan(&plan, &label));
+    // the confirmation below covers these too
+    report_form_only(&file, schema);
     if args.dry_run {
         print_request(
             client.catalogue().action_url("package_patch").as_str(),
@@ -285,6 +308,25 @@ fn workflow_failed(file: &RecordFile, error: &WorkflowError) -> ExitCode {
         _ => eprintln!("bcdc-lsp: {path}: {error}"),
     }
     ExitCode::from(1)
+}
+
+/// Prints the errors the catalogue's API would accept but its web form or policy would
+/// not; true when there are any.
+fn report_form_only(file: &RecordFile, schema: &Schema) -> bool {
+    let problems = catalogue::form_only_problems(&file.doc, schema);
+    if problems.is_empty() {
+        return false;
+    }
+    let path = file.path.display();
+    eprintln!(
+        "bcdc-lsp: {path}: the catalogue's API accepts this record, but its web form or policy \
+         asks for more ({} problem(s)):",
+        problems.len()
+    );
+    for p in &problems {
+        eprintln!("{path}:{}: {}", p.line, p.message);
+    }
+    true
 }
 
 fn print_request(url: &str, body: &Map<String, Value>) {

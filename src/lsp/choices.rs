@@ -2,7 +2,7 @@
 //! organizations (fetched in the background, cached on disk) and the
 //! keywords of the workspace's record files (read once at start).
 
-use super::server::Shared;
+use super::state::Shared;
 use crate::assist;
 use crate::catalogue::lists::{self, Lists};
 use crate::schema::{Choice, Schema};

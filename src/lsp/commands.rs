@@ -7,7 +7,7 @@
 
 use super::convert;
 use super::documents::CatalogueMark;
-use super::server::Shared;
+use super::state::Shared;
 use crate::assist::CatalogueState;
 use crate::catalogue::{self, CatalogueClient, Problem, WorkflowError};
 use crate::syntax::{Document, Format};
@@ -103,6 +103,48 @@ fn failure(shared: &Shared, uri: &Uri, error: &WorkflowError) -> String {
     error.to_string()
 }
 
+/// `[uri, {"confirmed": true}]`: the editor asked the user already.
+fn confirmed(args: &[Value]) -> bool {
+    args.get(1)
+        .and_then(|o| o.get("confirmed"))
+        .and_then(Value::as_bool)
+        == Some(true)
+}
+
+/// The errors the catalogue's API would accept but its web form or policy would not, as
+/// one sentence for a question; `None` when there are none.
+fn form_only_summary(doc: &Document, schema: &crate::schema::Schema) -> Option<String> {
+    let problems = catalogue::form_only_problems(doc, schema);
+    if problems.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = problems
+        .iter()
+        .map(|p| format!("line {}: {}", p.line, p.message))
+        .collect();
+    Some(format!(
+        "The catalogue's API accepts this record, but its web form or policy asks for more: {}",
+        listed.join("; ")
+    ))
+}
+
+/// Asks with `window/showMessageRequest`; true when the user chose `yes`.
+async fn ask(client: &Client, question: String, yes: &str) -> Result<bool, String> {
+    let action = |title: &str| MessageActionItem {
+        title: title.into(),
+        properties: HashMap::new(),
+    };
+    let answer = client
+        .show_message_request(
+            MessageType::WARNING,
+            question,
+            Some(vec![action(yes), action("Cancel")]),
+        )
+        .await
+        .map_err(|e| e.message.to_string())?;
+    Ok(answer.is_some_and(|a| a.title == yes))
+}
+
 async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value, String> {
     let uri = uri_arg(args, 0)?;
     let catalogue = connect(shared)?;
@@ -111,7 +153,20 @@ async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Val
         .try_lock(uri.as_str())
         .map_err(|e| e.to_string())?;
     let doc = snapshot(shared, &uri)?;
-    let published = catalogue::publish(&catalogue, &doc, &shared.schema())
+    let schema = shared.schema();
+    if let (false, Some(question)) = (confirmed(args), form_only_summary(&doc, &schema)) {
+        // what the catalogue would refuse stops it anyway: ask only when it would be sent
+        catalogue::prepare_publish(&doc, &schema, &catalogue)
+            .map_err(|e| failure(shared, &uri, &e))?;
+        if !ask(client, format!("{question}. Publish anyway?"), "Publish").await? {
+            return Ok(outcome(
+                false,
+                "publish cancelled; nothing was sent",
+                json!({}),
+            ));
+        }
+    }
+    let published = catalogue::publish(&catalogue, &doc, &schema)
         .await
         .map_err(|e| failure(shared, &uri, &e))?;
     let label = catalogue.catalogue().label();
@@ -182,12 +237,7 @@ async fn write_ids(
 
 async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value, String> {
     let uri = uri_arg(args, 0)?;
-    // The editor may have asked the user already: `[uri, {"confirmed": true}]`.
-    let confirmed = args
-        .get(1)
-        .and_then(|o| o.get("confirmed"))
-        .and_then(Value::as_bool)
-        == Some(true);
+    let confirmed = confirmed(args);
     let catalogue = connect(shared)?;
     let _guard = shared
         .locks
@@ -214,24 +264,15 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
         .collect::<Vec<_>>();
     if !confirmed {
         let summary: Vec<String> = plan.changes.iter().map(|c| c.summary()).collect();
-        let question = format!(
+        let mut question = format!(
             "Update {} on {label}? Changed: {}",
             plan.id,
             summary.join("; ")
         );
-        let update = MessageActionItem {
-            title: "Update".into(),
-            properties: HashMap::new(),
-        };
-        let cancel = MessageActionItem {
-            title: "Cancel".into(),
-            properties: HashMap::new(),
-        };
-        let answer = client
-            .show_message_request(MessageType::INFO, question, Some(vec![update, cancel]))
-            .await
-            .map_err(|e| e.message.to_string())?;
-        if answer.is_none_or(|a| a.title != "Update") {
+        if let Some(form_only) = form_only_summary(&doc, &schema) {
+            question = format!("{question}. {form_only}");
+        }
+        if !ask(client, question, "Update").await? {
             return Ok(outcome(
                 false,
                 "update cancelled; nothing was sent",

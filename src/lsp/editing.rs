@@ -3,7 +3,7 @@
 
 use super::choices;
 use super::convert;
-use super::server::Shared;
+use super::state::Shared;
 use crate::assist::completion::{Completion, CompletionKind};
 use crate::assist::fixes::Fix;
 use crate::assist::outline::{Symbol, SymbolKind as Kind};

@@ -15,6 +15,7 @@ mod editing;
 mod publisher;
 mod server;
 mod settings;
+mod state;
 
 use std::process::ExitCode;
 

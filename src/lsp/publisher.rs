@@ -6,7 +6,7 @@
 //! can never send an older version's diagnostics after a newer one's.
 
 use super::convert;
-use super::server::Shared;
+use super::state::Shared;
 use crate::catalogue::workflow::locate;
 use crate::check;
 use serde::{Deserialize, Serialize};

@@ -1,110 +1,21 @@
 //! Protocol handlers: each converts positions, calls the analysis, converts
 //! back. No analysis logic lives here.
 
-use super::choices::{self, Choices};
+use super::choices;
 use super::commands;
 use super::convert;
-use super::documents::{Documents, OpenDoc};
+use super::documents::OpenDoc;
 use super::editing;
 use super::publisher::{self, Job};
 use super::settings::Settings;
-use crate::catalogue::FileLocks;
-use crate::schema::{Choice, Schema};
+use super::state::Shared;
+use crate::schema::Schema;
 use crate::text::Encoding;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
-
-/// State shared by the handlers and the publisher task.
-pub struct Shared {
-    pub docs: Documents,
-    encoding: Mutex<Encoding>,
-    settings: Mutex<Settings>,
-    /// The schema in use: `base_schema` with the catalogue's licence list
-    /// once it was fetched.
-    schema: RwLock<Arc<Schema>>,
-    base_schema: RwLock<Arc<Schema>>,
-    licences: RwLock<Option<Vec<Choice>>>,
-    queue: mpsc::UnboundedSender<Job>,
-    /// Files with a publish or update running.
-    pub locks: FileLocks,
-    /// What the client supports for completion.
-    pub editing: editing::State,
-    pub choices: Choices,
-}
-
-impl Shared {
-    pub fn schema(&self) -> Arc<Schema> {
-        self.schema
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    /// Uses the catalogue's licence list from now on (when the schema
-    /// compiles with it), and re-checks the open documents.
-    pub fn use_licences(&self, licences: Vec<Choice>) {
-        *self.licences.write().unwrap_or_else(|e| e.into_inner()) = Some(licences);
-        self.rebuild_schema();
-    }
-
-    /// Sets a newly loaded schema, keeping the catalogue's licences.
-    fn set_base_schema(&self, schema: Schema) {
-        *self.base_schema.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(schema);
-        self.rebuild_schema();
-    }
-
-    fn rebuild_schema(&self) {
-        let base = self
-            .base_schema
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        let licences = self
-            .licences
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        let schema = match licences.map(|l| base.with_licences(l)) {
-            Some(Ok(with)) => Arc::new(with),
-            _ => base,
-        };
-        *self.schema.write().unwrap_or_else(|e| e.into_inner()) = schema;
-        for uri in self.docs.uris() {
-            self.reanalyse(&uri);
-        }
-    }
-
-    pub fn encoding(&self) -> Encoding {
-        *self.encoding.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn settings(&self) -> Settings {
-        self.settings
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    /// How the catalogue in use is named to the user.
-    pub fn catalogue_name(&self) -> String {
-        self.settings()
-            .catalogue
-            .unwrap_or_else(|| "test".to_string())
-    }
-
-    pub fn reanalyse(&self, uri: &Uri) {
-        self.enqueue(Job::Analyse(uri.clone()));
-    }
-
-    fn enqueue(&self, job: Job) {
-        // The receiver lives as long as the runtime; a send can only fail
-        // during shutdown, when nothing needs publishing any more.
-        let _ = self.queue.send(job);
-    }
-}
 
 pub struct Backend {
     client: Client,
@@ -114,19 +25,7 @@ pub struct Backend {
 impl Backend {
     pub fn new(client: Client) -> Backend {
         let (tx, rx) = mpsc::unbounded_channel();
-        let embedded = Arc::new(Schema::embedded());
-        let shared = Arc::new(Shared {
-            docs: Documents::default(),
-            encoding: Mutex::new(Encoding::Utf16),
-            settings: Mutex::new(Settings::default()),
-            schema: RwLock::new(embedded.clone()),
-            base_schema: RwLock::new(embedded),
-            licences: RwLock::new(None),
-            queue: tx,
-            locks: FileLocks::default(),
-            editing: editing::State::default(),
-            choices: Choices::default(),
-        });
+        let shared = Arc::new(Shared::new(tx));
         publisher::spawn(client.clone(), shared.clone(), rx);
         Backend { client, shared }
     }

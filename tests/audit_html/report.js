@@ -145,7 +145,7 @@ function same(actual, expected, what) {
   });
 
   await step('summary matches the JSON', async () => {
-    for (const stat of ['records_checked', 'records_with_errors', 'records_with_warnings', 'records_clean', 'records_from_cache']) {
+    for (const stat of ['records_checked', 'records_with_errors', 'records_refused', 'records_with_warnings', 'records_clean', 'records_from_cache']) {
       const n = Number(await page.textContent(`[data-stat="${stat}"] .n`));
       same(n, report[stat], stat);
     }

@@ -78,6 +78,8 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     pointer: &'a str,
     range: JsonRange,
+    /// What the catalogue would do: `refused`, `form-only` or `dropped`.
+    enforcement: &'a str,
 }
 
 /// 0-based lines, characters in UTF-16 code units (LSP's default).
@@ -109,6 +111,7 @@ impl<'a> JsonDiagnostic<'a> {
                 start: at(r.start),
                 end: at(r.end),
             },
+            enforcement: d.enforcement.as_str(),
         }
     }
 }

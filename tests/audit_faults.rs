@@ -215,6 +215,7 @@ async fn the_command_says_what_it_could_not_fetch_and_exits_2() {
                 .args(["audit", "--host", &url, "--format", "json"])
                 .env_remove("BCDC_API_KEY")
                 .env("XDG_CACHE_HOME", &cache)
+                .env("XDG_DATA_HOME", &cache)
                 .env("XDG_CONFIG_HOME", &cache)
                 .output()
                 .unwrap()

@@ -93,8 +93,7 @@ pub fn audit_record(
         })
         .collect();
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
-    let org = text(package.get("organization").and_then(|o| o.get("name")))
-        .or_else(|| text(package.get("owner_org")));
+    let org = org_of(package);
     let page = if file.name.is_empty() {
         &file.id
     } else {
@@ -108,6 +107,28 @@ pub fn audit_record(
         org,
         problems,
     }
+}
+
+/// The organization's name of a dataset (its id when the dataset has no `organization`).
+fn org_of(package: &Map<String, Value>) -> Option<String> {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    text(package.get("organization").and_then(|o| o.get("name")))
+        .or_else(|| text(package.get("owner_org")))
+}
+
+/// A dataset's name (its id when it has none) and organization, as the report shows them.
+pub fn name_and_org(package: &Map<String, Value>) -> (String, String) {
+    let text = |key: &str| {
+        package
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    (
+        text("name").or_else(|| text("id")).unwrap_or_default(),
+        org_of(package).unwrap_or_else(|| NO_ORGANIZATION.to_string()),
+    )
 }
 
 /// [`audit_record`] of every dataset, in order, on all cores (each dataset is checked on
@@ -166,6 +187,18 @@ pub struct Report {
     pub by_field: Vec<(String, usize)>,
     /// By organization name.
     pub by_org: Vec<OrgCount>,
+    /// The link check (`audit --links`), when asked for.
+    pub links: Option<super::links::LinkReport>,
+    /// Quality scores (`score::score_all`), when computed.
+    pub scores: Option<super::score::Scores>,
+    /// What changed since an earlier audit of the same scope.
+    pub changes: Option<super::since::Changes>,
+    /// Earlier audits of the same scope and this one, oldest first.
+    pub trend: Vec<super::since::TrendPoint>,
+    /// The schema's label of each field in `by_field` ([`Report::label_fields`]).
+    pub field_labels: BTreeMap<String, String>,
+    /// Of `records`, how many are CKAN drafts (`state: draft`, fetched with `include_drafts`).
+    pub drafts: usize,
 }
 
 impl Report {
@@ -219,7 +252,22 @@ impl Report {
             by_enforcement,
             by_field: most_first(by_field),
             by_org: by_org.into_values().collect(),
+            links: None,
+            scores: None,
+            changes: None,
+            trend: Vec::new(),
+            field_labels: BTreeMap::new(),
+            drafts: 0,
         }
+    }
+
+    /// Names the fields of `by_field` as the schema's form does ([`field_label`]).
+    pub fn label_fields(&mut self, schema: &Schema) {
+        self.field_labels = self
+            .by_field
+            .iter()
+            .filter_map(|(field, _)| Some((field.clone(), field_label(schema, field)?)))
+            .collect();
     }
 
     pub fn with_errors(&self) -> usize {
@@ -300,6 +348,28 @@ pub fn field_of(pointer: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The schema's label of a field pattern (`/resources/*/projection_name` → "Resource ›
+/// Projection"), `None` for a key the schema does not have.
+pub fn field_label(schema: &Schema, pattern: &str) -> Option<String> {
+    let mut fields = &schema.dataset_fields;
+    let mut labels: Vec<&str> = Vec::new();
+    let mut segments = pattern.trim_start_matches('/').split('/').peekable();
+    if segments.peek() == Some(&"resources") {
+        segments.next();
+        labels.push("Resource");
+        fields = &schema.resource_fields;
+    }
+    for segment in segments {
+        if segment == "*" {
+            continue;
+        }
+        let field = fields.iter().find(|f| f.name == segment)?;
+        labels.push(&field.label);
+        fields = &field.subfields;
+    }
+    (!labels.is_empty()).then(|| labels.join(" › "))
 }
 
 /// Seconds since the Unix epoch as RFC 3339 UTC (`2026-12-02T07:10:33Z`).
@@ -574,6 +644,16 @@ pub(crate) mod tests {
             "/resources/*/details/*/column_name"
         );
         assert_eq!(field_of(""), "/");
+        let schema = Schema::embedded();
+        assert_eq!(
+            field_label(&schema, "/resources/*/projection_name").as_deref(),
+            Some("Resource › Spatial Reference System")
+        );
+        assert_eq!(
+            field_label(&schema, "/contacts/*/email").as_deref(),
+            Some("Contacts › Email")
+        );
+        assert_eq!(field_label(&schema, "/surprise"), None);
         assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339_utc(1_796_000_000), "2026-11-30T00:53:20Z");
         assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");

@@ -22,6 +22,7 @@ pub mod credentials;
 pub mod emit;
 pub mod error;
 pub mod host;
+pub mod links;
 pub mod lists;
 pub mod lock;
 pub mod patch;

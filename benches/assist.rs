@@ -1,10 +1,11 @@
-//! Completion and hover latency on the typical record (the budget is 1 ms
-//! median each), and on a large one for scale. The document is parsed once,
+//! Completion, hover and inlay-hint latency on the typical record (the
+//! budget is 1 ms median each), and on a large one for scale. The document is parsed once,
 //! as the server keeps it parsed between requests.
 
 use bcdc_lsp::assist::completion::complete;
 use bcdc_lsp::assist::fixes::quick_fixes;
 use bcdc_lsp::assist::hover::hover;
+use bcdc_lsp::assist::inlay::{inlay_hints, Sources};
 use bcdc_lsp::assist::outline::outline;
 use bcdc_lsp::assist::Dynamic;
 use bcdc_lsp::check::check;
@@ -66,6 +67,10 @@ fn bench(c: &mut Criterion) {
         b.iter(|| hover(&doc, &schema, black_box(hover_value), &extra))
     });
     g.bench_function("outline", |b| b.iter(|| outline(black_box(&doc), &schema)));
+    let sources = Sources::default();
+    g.bench_function("inlay hints (300 organizations known)", |b| {
+        b.iter(|| inlay_hints(black_box(&doc), &schema, &extra, &sources, 0..typical.len()))
+    });
     let bad = TYPICAL.replace("security_class: PUBLIC", "security_class: Protected-A");
     let bad_doc = Document::parse(&bad, Format::Yaml);
     let diagnostics = check(&bad_doc, &schema);
@@ -85,6 +90,19 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("hover a key in the last resource", |b| {
         b.iter(|| hover(&large_doc, &schema, black_box(last_value - 5), &extra))
+    });
+    // an editor asks for the visible lines: the last screenful
+    let screen = large.len().saturating_sub(3000)..large.len();
+    g.bench_function("inlay hints for the last screenful", |b| {
+        b.iter(|| {
+            inlay_hints(
+                &large_doc,
+                &schema,
+                &extra,
+                &sources,
+                black_box(screen.clone()),
+            )
+        })
     });
     g.finish();
 }

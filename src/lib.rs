@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod check;
 pub mod cli;
 pub mod lsp;
+pub mod project;
 pub mod record;
 pub mod schema;
 pub mod syntax;

@@ -106,6 +106,7 @@ async fn failures_on_some_records_leave_their_files_as_they_were() {
         .env("XDG_CONFIG_HOME", config.path())
         .env("HOME", config.path())
         .env("BCDC_API_KEY", "test-key")
+        .env("BCDC_API_KEY_HOST", "127.0.0.1")
         .stdin(Stdio::null());
     let output = tokio::task::spawn_blocking(move || command.output().unwrap())
         .await

@@ -5,6 +5,7 @@
 //! cache. Everything created is purged at the end, also when an assertion fails.
 
 mod common;
+mod links_server;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -56,6 +57,7 @@ fn audit_with(ckan: &Ckan, cache: &Path, orgs: &[&str], args: &[&str]) -> Output
         .args(args)
         .env_remove("BCDC_API_KEY")
         .env("XDG_CACHE_HOME", cache)
+        .env("XDG_DATA_HOME", cache.join("data"))
         .env("XDG_CONFIG_HOME", cache.join("no-config"));
     for org in orgs {
         command.args(["--org", org]);
@@ -176,6 +178,12 @@ fn audit_finds_exactly_the_planted_problems_then_uses_the_cache() {
     );
     assert_eq!(report["by_field"]["/resources/*/projection_name"], 1);
     assert_eq!(report["by_field"]["/contacts/*/email"], 1);
+    assert!(
+        report.get("changes").is_none(),
+        "the first audit of this scope"
+    );
+    let first = cache.path().join("first.json");
+    std::fs::write(&first, &output.stdout).unwrap();
 
     // human, from the cache: nothing changed, nothing fetched
     let output = audit(&ckan, cache.path(), &orgs, "human");
@@ -235,6 +243,38 @@ fn audit_finds_exactly_the_planted_problems_then_uses_the_cache() {
     assert!(html.contains(&format!(
         "data-name=\"{fixed}\" data-org=\"{org_a}\" data-errors=\"0\""
     )));
+    // compared with the audit before (kept in the data dir), with the trend of all three
+    assert!(
+        html.contains("<strong>0 new</strong> problems, <strong>1 fixed</strong>, 7 still there"),
+        "{html}"
+    );
+    assert!(
+        html.contains("aria-label=\"Problems over 3 audits: 8 on "),
+        "{html}"
+    );
+
+    // --since: with the first report
+    let output = audit_with(
+        &ckan,
+        cache.path(),
+        &orgs,
+        &["--format", "json", "--since", first.to_str().unwrap()],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let changes = &report["changes"];
+    assert_eq!(
+        (&changes["new"], &changes["fixed"], &changes["still"]),
+        (&json!(0), &json!(1), &json!(7))
+    );
+    assert_eq!(changes["fixed_problems"][0]["record"], json!(fixed));
+    assert_eq!(changes["by_org"][&org_a]["fixed"], 1);
+    let output = audit_with(
+        &ckan,
+        cache.path(),
+        &orgs,
+        &["--since", "/nonexistent.json"],
+    );
+    assert_eq!(output.status.code(), Some(2));
 }
 
 /// Another dataset type on the same catalogue (ckanext-scheming's own `camel-photos`
@@ -298,5 +338,152 @@ fn audit_of_another_dataset_type_uses_the_schema_the_portal_serves() {
     assert!(
         bcdc.iter().any(|d| d.code.as_str() == "missing-required"),
         "{bcdc:?}"
+    );
+}
+
+/// `--links`: the records' resource URLs point at a link server on 127.0.0.1; the first
+/// audit (`--links=now`) reports the 404 as broken at once, the next (`--links`, within the
+/// day) reuses the results without asking again and calls it failing, 1 of 3 checks. Both
+/// carry the scores.
+#[test]
+fn links_are_checked_once_a_day_and_broken_after_three_failures() {
+    let Some(ckan) = Ckan::from_env("links_are_checked_once_a_day_and_broken_after_three_failures")
+    else {
+        return;
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(links_server::start(
+        "127.0.0.1",
+        std::sync::Arc::new(links_server::Gauge::default()),
+    ));
+    let org = ckan.organization("lsp-audit-links");
+    for (label, path) in [
+        ("alive", "/ok"),
+        ("gone", "/missing"),
+        ("nohead", "/nohead"),
+    ] {
+        let name = ckan.name(&format!("lsp-audit-links-{label}"));
+        let mut record = clean_record(&name, &org);
+        record["resources"][0]["url"] = json!(format!("{}{path}", server.base));
+        record["resources"][1]["url"] = json!(format!("{}/ok/api", server.base));
+        ckan.call("package_create", record).expect("seed");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let run = |links: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"))
+            .args([
+                "audit", "--host", &ckan.url, "--org", &org, "--format", "json", links,
+            ])
+            .env_remove("BCDC_API_KEY")
+            .env("XDG_CACHE_HOME", dir.path().join("cache"))
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        report
+    };
+    let first = run("--links=now");
+    let links = &first["links"];
+    assert_eq!(
+        (&links["urls"], &links["broken"], &links["failing"]),
+        (&json!(4), &json!(1), &json!(0)),
+        "{links}"
+    );
+    let finding = &links["findings"][0];
+    assert_eq!(finding["status"], "broken");
+    assert_eq!(finding["reason"], "404 Not Found");
+    assert_eq!(finding["org"], json!(org));
+    assert_eq!(finding["pointer"], "/resources/0/url");
+    assert_eq!(finding["resource"], "Samples (CSV)");
+    let requests = server.gauge.requests();
+    // the 404 and the 405 are asked twice (HEAD, then GET)
+    assert_eq!(requests, 6);
+    let gone = first["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"].as_str().unwrap().contains("-gone"))
+        .unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let scores = &first["scores"];
+    assert!(scores["records"][&gone]["missed"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("links_alive")));
+    assert_eq!(scores["by_org"][0]["records"], 3);
+    let second = run("--links");
+    assert_eq!(
+        server.gauge.requests(),
+        requests,
+        "results of the day are reused"
+    );
+    assert_eq!(second["links"]["checked_now"], 0);
+    assert_eq!(second["links"]["findings"][0]["status"], "failing");
+    assert_eq!(second["links"]["findings"][0]["failed_checks"], 1);
+    // a failing link does not cost points yet
+    assert!(!second["scores"]["records"][&gone]["missed"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("links_alive")));
+}
+
+/// A record saved as a CKAN draft is audited too (`include_drafts`), with an API key whose
+/// user may see it, and the summary says how many drafts are in; `--no-cache` skips the cache.
+#[test]
+fn ckan_drafts_are_audited() {
+    let Some(ckan) = Ckan::from_env("ckan_drafts_are_audited") else {
+        return;
+    };
+    let org = ckan.organization("lsp-audit-drafts");
+    let name = ckan.name("lsp-audit-draft");
+    let mut record = clean_record(&name, &org);
+    record["state"] = json!("draft");
+    let created = ckan.call("package_create", record).expect("a draft");
+    assert_eq!(created["state"], "draft");
+    let dir = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| -> Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"))
+            .args([
+                "audit", "--host", &ckan.url, "--org", &org, "--format", "json",
+            ])
+            .args(extra)
+            .env("BCDC_API_KEY", &ckan.token)
+            .env("XDG_CACHE_HOME", dir.path())
+            .env("XDG_DATA_HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path().join("no-config"))
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    };
+    let report = run(&[]);
+    assert_eq!(report["records_checked"], 1, "{report:#}");
+    assert_eq!(report["records_drafts"], 1);
+    assert_eq!(report["records"][0]["name"], json!(name));
+    assert_eq!(run(&[])["records_from_cache"], 1);
+    // --no-cache: fetched again, the cache neither read nor written
+    assert_eq!(run(&["--no-cache"])["records_from_cache"], 0);
+}
+
+/// An `--org` the catalogue does not have is an error (exit 2) naming the ones like it,
+/// not an empty audit that looks clean.
+#[test]
+fn an_unknown_organization_is_refused_with_similar_ones() {
+    let Some(ckan) = Ckan::from_env("an_unknown_organization_is_refused_with_similar_ones") else {
+        return;
+    };
+    let org = ckan.organization("lsp-audit-similar");
+    let typo = &org[..org.len() - 1];
+    let dir = tempfile::tempdir().unwrap();
+    let out = audit_with(&ckan, dir.path(), &[typo], &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("no organization `{typo}` on ")) && stderr.contains(&org),
+        "{stderr}"
     );
 }

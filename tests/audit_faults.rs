@@ -215,19 +215,22 @@ async fn the_command_says_what_it_could_not_fetch_and_exits_2() {
                 .args(["audit", "--host", &url, "--format", "json"])
                 .env_remove("BCDC_API_KEY")
                 .env("XDG_CACHE_HOME", &cache)
+                .env("XDG_DATA_HOME", &cache)
                 .env("XDG_CONFIG_HOME", &cache)
                 .output()
                 .unwrap()
         })
     };
-    // the catalogue's schema first (the audit checks against what the portal serves), then a
-    // clean record and one that is not a dataset: complete except for it
+    // the catalogue's schema first (the audit checks against what the portal serves, over
+    // its CKAN version), then a clean record and one that is not a dataset: complete except
+    // for it
     let schema: Value = serde_json::from_str(include_str!("../schema/bcdc_dataset.json")).unwrap();
     let licences: Value =
         serde_json::from_str(include_str!("../schema/bcdc_licenses.json")).unwrap();
     let fake = start(vec![
         ok(json!(["bcdc_dataset"])),
         ok(licences),
+        ok(json!({"ckan_version": "2.9.5"})),
         ok(schema["result"].clone()),
         ok(json!({"count": 2, "results": [dataset("a"), 7]})),
     ])

@@ -73,17 +73,30 @@ impl Workspace {
 }
 
 /// Runs the binary with an empty config dir, the key in BCDC_API_KEY (unless `key` is
-/// None) and no terminal on stdin.
+/// None) for the loopback fakes (BCDC_API_KEY_HOST) and no terminal on stdin.
 async fn run(args: &[&str], key: Option<&str>, config_home: &Path) -> Output {
+    run_with_key_host(args, key, Some("127.0.0.1"), config_home).await
+}
+
+async fn run_with_key_host(
+    args: &[&str],
+    key: Option<&str>,
+    key_host: Option<&str>,
+    config_home: &Path,
+) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_bcdc-lsp"));
     command
         .args(args)
         .env("XDG_CONFIG_HOME", config_home)
         .env("HOME", config_home)
         .env_remove("BCDC_API_KEY")
+        .env_remove("BCDC_API_KEY_HOST")
         .stdin(Stdio::null());
     if let Some(key) = key {
         command.env("BCDC_API_KEY", key);
+    }
+    if let Some(host) = key_host {
+        command.env("BCDC_API_KEY_HOST", host);
     }
     tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
@@ -192,6 +205,32 @@ async fn invalid_record_is_not_sent() {
     assert!(err.contains("r.bcdc.yaml:9:"), "{err}");
     assert!(fake.requests().is_empty());
     assert_eq!(ws.text(), bad);
+}
+
+/// Without keywords the catalogue's API accepts the record; only its web form asks for
+/// them: publish asks first, and without a terminal only `--yes` sends it.
+#[tokio::test(flavor = "multi_thread")]
+async fn form_only_problems_need_yes_without_a_terminal() {
+    let fake = start(vec![not_found(), ok(stored())]).await;
+    let text = RECORD.replace("tag_string: lsp\n", "");
+    let ws = workspace(&text);
+    let output = publish(&fake, &ws, &[]).await;
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("the catalogue's API accepts this record")
+            && err.contains("Keywords")
+            && err.contains("pass --yes to publish anyway"),
+        "{err}"
+    );
+    assert!(fake.requests().is_empty());
+    assert_eq!(ws.text(), text);
+    let output = publish(&fake, &ws, &["--yes"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(fake.requests().len(), 2);
+    assert!(ws
+        .text()
+        .starts_with(&format!("# CLI test record\nid: {ID}\n")));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -323,6 +362,57 @@ async fn key_from_the_config_file_goes_to_its_host_only() {
     let output = run(
         &["pull", "cli-test", "--host", &fake.url],
         None,
+        config.path(),
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(fake.requests()[0].header("authorization"), Some(KEY));
+}
+
+/// BCDC_API_KEY names no host, and the host may come from a cloned repository's
+/// bcdc.toml: without BCDC_API_KEY_HOST it goes to the BC catalogues only.
+#[tokio::test(flavor = "multi_thread")]
+async fn environment_key_goes_to_another_host_only_when_named() {
+    let config = tempfile::tempdir().unwrap();
+    let fake = start(vec![ok(stored())]).await;
+    let output = run_with_key_host(
+        &["pull", "cli-test", "--host", &fake.url],
+        Some(KEY),
+        None,
+        config.path(),
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(fake.requests()[0].header("authorization"), None);
+
+    // the same from a repository's bcdc.toml naming the host
+    let fake = start(vec![ok(stored())]).await;
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::write(
+        ws.path().join("bcdc.toml"),
+        format!("host = \"{}\"\n", fake.url),
+    )
+    .unwrap();
+    let out = ws.path().join("pulled.bcdc.yaml");
+    let output = run_with_key_host(
+        &["pull", "cli-test", "-o", out.to_str().unwrap()],
+        Some(KEY),
+        None,
+        config.path(),
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(fake.requests().len(), 1, "bcdc.toml's host is used");
+    assert_eq!(fake.requests()[0].header("authorization"), None);
+
+    let host = &fake.url["http://".len()..];
+    let fake = start(vec![ok(stored())]).await;
+    let other = &fake.url["http://".len()..];
+    assert_ne!(host, other);
+    let output = run_with_key_host(
+        &["pull", "cli-test", "--host", &fake.url],
+        Some(KEY),
+        Some(other),
         config.path(),
     )
     .await;

@@ -129,7 +129,12 @@ fn another_schema_file_is_used_when_given() {
     let schema = r#"{"success": true, "result": {"dataset_type": "dataset", "dataset_fields": [
         {"field_name": "title", "label": "Title", "required": true}]}}"#;
     let schema_path = temp_file("schema.json", schema.as_bytes());
-    let record = temp_file("r.bcdc.yaml", b"title: x\nnotes: y\n");
+    // CKAN core's owner_org is a field of every schema; `notes` is no field of this schema but
+    // one of CKAN's own, which CKAN keeps
+    let record = temp_file(
+        "r.bcdc.yaml",
+        b"title: x\nowner_org: o\nnotes: y\ncolour: z\n",
+    );
     let o = bcdc(&[
         "check",
         "--format",
@@ -140,10 +145,10 @@ fn another_schema_file_is_used_when_given() {
     ]);
     assert_eq!(o.status.code(), Some(0));
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(
-        report["files"][0]["diagnostics"][0]["code"],
-        "unknown-field"
-    );
+    let diagnostics = &report["files"][0]["diagnostics"];
+    assert_eq!(diagnostics.as_array().unwrap().len(), 1, "{diagnostics}");
+    assert_eq!(diagnostics[0]["code"], "unknown-field");
+    assert_eq!(diagnostics[0]["pointer"], "/colour");
 }
 
 #[test]

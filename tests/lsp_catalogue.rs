@@ -287,3 +287,37 @@ fn a_rejected_key_is_explained_and_never_shown() {
     assert!(!everything.contains(secret) && !message.contains(secret));
     lsp.shutdown();
 }
+
+/// A record the catalogue's API accepts but its web form would not (no keywords): Publish
+/// asks with `window/showMessageRequest` first, and the client's `Publish` sends it.
+#[test]
+fn publish_asks_before_sending_what_only_the_form_refuses() {
+    let Some(ckan) = Ckan::from_env("publish_asks_before_sending_what_only_the_form_refuses")
+    else {
+        return;
+    };
+    let mut lsp = start(&ckan);
+    let uri = "file:///tmp/publish-form-only.bcdc.yaml";
+    let name = ckan.name("lsp-form-only");
+    let text = record(&name, &ckan.org);
+    let keywords = text
+        .lines()
+        .find(|l| l.starts_with("tag_string:"))
+        .unwrap()
+        .to_string();
+    let text = text.replace(&format!("{keywords}\n"), "");
+    lsp.open(uri, "yaml", &text);
+    lsp.diagnostics(uri);
+    let result = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "bcdc.publish", "arguments": [uri]}),
+    );
+    let asked = lsp.wait_for(|m| m["method"] == "window/showMessageRequest");
+    let question = asked["params"]["message"].as_str().unwrap();
+    assert!(
+        question.contains("API accepts this record") && question.contains("Keywords"),
+        "{question}"
+    );
+    assert_eq!(asked["params"]["actions"][0]["title"], "Publish");
+    assert_eq!(result["ok"], true, "{result:#}");
+}

@@ -696,3 +696,55 @@ fn publish_state_falls_back_to_every_state_when_the_catalogue_is_unreachable() {
     }
     lsp.shutdown();
 }
+
+#[test]
+fn legacy_shapes_get_their_quick_fix_over_the_protocol() {
+    let (mut lsp, _) = vscode();
+    lsp.open(YAML_URI, "yaml", VALID);
+    lsp.diagnostics(YAML_URI);
+    let mut v = 1;
+    let with = |from: &str, to: &str| VALID.replacen(from, to, 1);
+    let cases = [
+        (
+            with(
+                "    temporal_extent:\n      - beginning_date: 1985-04-01\n        end_date: 2024-12-31\n",
+                "    temporal_extent: '[{\"beginning_date\": \"1985-04-01\", \"end_date\": \"2024-12-31\"}]'\n",
+            ),
+            "legacy-json-text",
+            "/resources/0/temporal_extent",
+            "Write `temporal_extent` as a list (1 entry)",
+        ),
+        (
+            with(
+                "purpose: Track long-term trends in lake health and nutrient loading.",
+                "purpose: \"null\"",
+            ),
+            "legacy-null-text",
+            "/purpose",
+            "Remove `purpose`",
+        ),
+        (
+            with("dates:\n", "  - \"[object Object]\": \"\"\ndates:\n"),
+            "legacy-object-junk",
+            "/contacts/2",
+            "Remove the `[object Object]` entry",
+        ),
+        (
+            with("displayed: []", "displayed: \"false\""),
+            "legacy-boolean-text",
+            "/contacts/1/displayed",
+            "Change to `[]`",
+        ),
+        (
+            with("    format: csv\n", "    format: csv\n    spatial_datatype: \"\"\n"),
+            "empty-choice",
+            "/resources/0/spatial_datatype",
+            "Remove the empty `spatial_datatype`",
+        ),
+    ];
+    for (text, code, pointer, title) in &cases {
+        let fixed = fix_over_lsp(&mut lsp, YAML_URI, &mut v, text, code, pointer, title);
+        assert!(fixed.contains("# A typical BC Data Catalogue record"));
+    }
+    lsp.shutdown();
+}

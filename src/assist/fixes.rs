@@ -10,6 +10,9 @@ use crate::schema::{Field, FieldKind, Schema};
 use crate::syntax::{split_pointer, Document, Entry, Format, Node, Value};
 use std::ops::Range;
 
+mod legacy;
+pub use legacy::{fix_text, Applied, FixedText};
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     pub title: String,
@@ -33,13 +36,7 @@ pub fn quick_fixes(
     range: Range<usize>,
     diagnostics: &[Diagnostic],
 ) -> Vec<Fix> {
-    let fx = Fixer {
-        doc,
-        schema,
-        root: doc.root(),
-        style: Style::of(doc),
-        all: std::cell::OnceCell::new(),
-    };
+    let fx = Fixer::new(doc, schema);
     let mut out: Vec<Fix> = Vec::new();
     for (i, d) in diagnostics.iter().enumerate() {
         let found = match d.code {
@@ -48,6 +45,10 @@ pub fn quick_fixes(
             Code::UnknownField => fx.rename(d).into_iter().chain(fx.remove(d)).collect(),
             Code::SecretInRecord => fx.remove(d).into_iter().collect(),
             Code::WrongType => fx.convert(d).into_iter().collect(),
+            code if check::legacy::is_legacy(code) => {
+                let (automatic, others) = fx.legacy(d);
+                automatic.into_iter().chain(others).collect()
+            }
             _ => Vec::new(),
         };
         out.extend(found.into_iter().map(|f| Fix {
@@ -70,6 +71,25 @@ pub fn quick_fixes(
     unique
 }
 
+/// The fixes that cannot change what the record means, at most one per
+/// diagnostic: legacy shapes rewritten (JSON text as a list, junk and an
+/// optional field's `null` text removed, `"true"` as the value meant) and
+/// `displayed: true` as `[displayed]`. Never a guessed value.
+pub fn automatic_fixes(doc: &Document, schema: &Schema, diagnostics: &[Diagnostic]) -> Vec<Fix> {
+    let fx = Fixer::new(doc, schema);
+    diagnostics
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let fix = fx.legacy(d).0?;
+            Some(Fix {
+                diagnostic: Some(i),
+                ..fix
+            })
+        })
+        .collect()
+}
+
 fn touches(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start <= b.end && b.start <= a.end
 }
@@ -83,7 +103,17 @@ struct Fixer<'a> {
     all: std::cell::OnceCell<Vec<Diagnostic>>,
 }
 
-impl Fixer<'_> {
+impl<'a> Fixer<'a> {
+    fn new(doc: &'a Document, schema: &'a Schema) -> Fixer<'a> {
+        Fixer {
+            doc,
+            schema,
+            root: doc.root(),
+            style: Style::of(doc),
+            all: std::cell::OnceCell::new(),
+        }
+    }
+
     fn format(&self) -> Format {
         self.doc.format()
     }
@@ -178,12 +208,7 @@ impl Fixer<'_> {
                 let at = last.range().end;
                 let key_line = self.line_start(last.key_range.start);
                 let multi_line = key_line > node.range.start;
-                let indent: String = self
-                    .doc
-                    .slice(key_line..last.key_range.start)
-                    .chars()
-                    .take_while(|c| c.is_whitespace())
-                    .collect();
+                let indent = self.line_indent(last.key_range.start);
                 let sep = if multi_line {
                     format!(",{nl}{indent}")
                 } else {
@@ -500,6 +525,15 @@ impl Fixer<'_> {
             },
             true,
         ))
+    }
+
+    /// The white space that starts the line holding `offset`.
+    fn line_indent(&self, offset: usize) -> String {
+        self.doc
+            .slice(self.line_start(offset)..offset)
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .collect()
     }
 
     fn line_start(&self, offset: usize) -> usize {

@@ -3,6 +3,7 @@
 
 use super::context;
 use super::{choices_of, field_at, takes_organization, Dynamic};
+use crate::schema::ckan_core::{self, KeyClass};
 use crate::schema::{choice_matches, Field, FieldKind, Schema};
 use crate::syntax::{Document, Value};
 use std::ops::Range;
@@ -29,7 +30,12 @@ pub fn hover(doc: &Document, schema: &Schema, offset: usize, extra: &Dynamic) ->
                   published; updates (`package_patch`) find the record by it."
             .to_string(),
         pointer => {
-            let field = field_at(schema, pointer)?;
+            let Some(field) = field_at(schema, pointer) else {
+                return ckan_key_doc(schema, pointer).map(|markdown| Hover {
+                    markdown,
+                    range: target.range,
+                });
+            };
             // the value of a scalar field, or the item hovered in a list
             let node = root.pointer(pointer);
             let current = node.and_then(|n| match &n.value {
@@ -44,6 +50,31 @@ pub fn hover(doc: &Document, schema: &Schema, offset: usize, extra: &Dynamic) ->
         markdown,
         range: target.range,
     })
+}
+
+/// What the catalogue does with a key that is not a field of the form, for CKAN's own
+/// keys and resource extras (a key the catalogue drops has its warning instead).
+fn ckan_key_doc(schema: &Schema, pointer: &str) -> Option<String> {
+    let (object, key) = crate::syntax::split_pointer(pointer)?;
+    let resource = crate::syntax::split_pointer(object).is_some_and(|(p, _)| p == "/resources");
+    let class = match (object, resource) {
+        ("", _) => ckan_core::dataset_key(schema.ckan, &key),
+        (_, true) => ckan_core::resource_key(&key),
+        _ => return None,
+    };
+    let what = match (class, resource) {
+        (KeyClass::Kept, false) => {
+            "One of CKAN's own dataset fields: kept by CKAN, not shown \
+                                    on the catalogue's form."
+        }
+        (KeyClass::Kept, true) => {
+            "Kept by CKAN (as one of its own resource fields, or as a \
+                                   resource extra), not shown on the catalogue's form."
+        }
+        (KeyClass::OutputOnly, _) => "Computed by the catalogue: an update ignores it.",
+        (KeyClass::SysadminOnly | KeyClass::Dropped, _) => return None,
+    };
+    Some(format!("**`{key}`**\n\n{what}"))
 }
 
 /// A field's documentation in Markdown; `full` adds the allowed values
@@ -61,6 +92,11 @@ pub(crate) fn field_doc(
         field.name,
         requirement(field)
     );
+    let enforced = enforcement(field);
+    if !enforced.is_empty() {
+        md.push(' ');
+        md.push_str(&enforced.join(" "));
+    }
     if let Some(what) = shape(field) {
         md.push(' ');
         md.push_str(&what);
@@ -88,6 +124,44 @@ fn requirement(field: &Field) -> String {
         }
         None => "Optional.".into(),
     }
+}
+
+/// What the catalogue's API does about the field's rules, where it is not
+/// simply "refuses a record that breaks them".
+fn enforcement(field: &Field) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if field.required {
+        out.push(if field.form_only {
+            "Only the portal's web form requires it: its API accepts a record without it."
+        } else {
+            "The catalogue refuses a record without it."
+        });
+    } else if let Some(c) = &field.condition {
+        out.push(if c.enforced {
+            "The catalogue refuses a record without it then."
+        } else {
+            "Only the portal's web form asks for it then: its API accepts a record without it."
+        });
+    }
+    let static_choices = !field.choices.is_empty() && field.kind != FieldKind::Licence;
+    if static_choices && !field.checked.choices {
+        out.push(
+            "Its API does not check the value against the choices (only the web form offers them).",
+        );
+    }
+    if field.choices.is_empty() && field.choices_helper.is_some() {
+        out.push(
+            "The portal computes its allowed values at run time and refuses others; its API \
+             does not list them, so bcdc-lsp cannot check the value.",
+        );
+    }
+    if matches!(field.kind, FieldKind::Date | FieldKind::Email) && !field.checked.format {
+        out.push("Its API does not check the format.");
+    }
+    if field.single_entry {
+        out.push("Its API keeps every entry; only the web form takes one.");
+    }
+    out
 }
 
 /// What the value looks like, where the field's kind says more than text.
@@ -122,6 +196,13 @@ fn shape(field: &Field) -> Option<String> {
             "Lowercase letters, digits, `-` and `_`: it becomes the record's web address.".into()
         }
         FieldKind::JsonObject => "A JSON object.".into(),
+        FieldKind::Fluent => "A text per language, like `{en: text, fr: texte}`.".into(),
+        FieldKind::FluentTags => "Keywords per language, like `{en: [keyword]}`.".into(),
+        FieldKind::Unchecked => format!(
+            "The catalogue checks this value with `{}`, which bcdc-lsp does not know: \
+             its value is not checked here.",
+            field.unmodelled_validator().unwrap_or_default()
+        ),
         _ => return None,
     })
 }

@@ -1,4 +1,5 @@
-//! Editing assistance: completion, hover, quick fixes and the outline.
+//! Editing assistance: completion, hover, quick fixes, the outline and inlay
+//! hints.
 //!
 //! Pure analysis like the checker: it reads a parsed [`Document`], the
 //! [`Schema`] and, for completion, choices fetched from outside the schema
@@ -12,6 +13,7 @@ pub mod completion;
 pub mod context;
 pub mod fixes;
 pub mod hover;
+pub mod inlay;
 pub mod outline;
 mod style;
 
@@ -137,6 +139,7 @@ fn resources_field(schema: &Schema) -> Field {
         kind: FieldKind::Repeating,
         choices: Vec::new(),
         choices_helper: None,
+        checked: Default::default(),
         subfields: schema.resource_fields.clone(),
         condition: None,
         single_entry: false,

@@ -5,7 +5,9 @@
 
 use std::fmt::Write;
 
+use super::links::LinkReport;
 use super::report::{AuditedRecord, Report};
+use super::score::Scores;
 use crate::check::Severity;
 
 /// `&`, `<`, `>`, `"` and `'` as entities: safe in text and in quoted attributes.
@@ -22,6 +24,26 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Untrusted text escaped, with its `backticked` parts as `<code>`.
+pub fn code_spans(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len() % 2 == 0 {
+        // an unpaired backtick: plain text
+        return escape(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", escape(part))
+            } else {
+                escape(part)
+            }
+        })
+        .collect()
 }
 
 /// A link target: only http(s) URLs (the catalogue's own pages); anything else links nowhere.
@@ -51,20 +73,28 @@ pub fn render(report: &Report) -> String {
 <body>
 <header>
 <h1>Catalogue audit</h1>
-<p class="meta"><a href="{host_href}">{host}</a> · checked at <time>{at}</time></p>
+<p class="meta"><a href="{host_href}">{host}</a> · checked at <time>{at}</time> · CKAN drafts included: <span data-stat="records_drafts">{drafts}</span></p>
 </header>
+<main>
 <section id="summary" aria-label="Summary">
 {cards}</section>
 "#,
         host = e(&report.host),
         host_href = href(&report.host),
         at = e(&report.checked_at),
+        drafts = report.drafts,
         cards = [
             ("records_checked", checked, "records checked", ""),
             (
                 "records_with_errors",
                 report.with_errors(),
                 "with errors",
+                "error"
+            ),
+            (
+                "records_refused",
+                report.refused(),
+                "the catalogue would refuse",
                 "error"
             ),
             (
@@ -102,7 +132,17 @@ pub fn render(report: &Report) -> String {
         }
         out.push_str("</ul>\n</section>\n");
     }
+    if let Some(scores) = report.scores.as_ref().filter(|s| !s.records.is_empty()) {
+        scores_section(&mut out, scores);
+    }
+    if report.changes.is_some() || report.trend.len() > 1 {
+        history_section(&mut out, report);
+    }
     out.push_str("<section class=\"charts\">\n");
+    let field_name = |field: &str| match report.field_labels.get(field) {
+        Some(label) => format!("{} <code>{}</code>", e(label), e(field)),
+        None => format!("<code>{}</code>", e(field)),
+    };
     chart(
         &mut out,
         "by-field",
@@ -111,6 +151,7 @@ pub fn render(report: &Report) -> String {
             .by_field
             .iter()
             .map(|(field, n)| (field.as_str(), *n, None)),
+        &field_name,
     );
     chart(
         &mut out,
@@ -120,6 +161,17 @@ pub fn render(report: &Report) -> String {
             .by_org
             .iter()
             .map(|o| (o.org.as_str(), o.records, Some(o.with_errors))),
+        &|org| format!("<a href=\"#org-{}\">{}</a>", anchor(org), e(org)),
+    );
+    chart(
+        &mut out,
+        "by-enforcement",
+        "Problems by what the catalogue would do",
+        report
+            .by_enforcement
+            .iter()
+            .map(|(class, n)| (class.as_str(), *n, None)),
+        &|class| format!("<code>{}</code>", e(class)),
     );
     chart(
         &mut out,
@@ -129,8 +181,12 @@ pub fn render(report: &Report) -> String {
             .by_code
             .iter()
             .map(|(code, n)| (code.as_str(), *n, None)),
+        &|code| format!("<code>{}</code>", e(code)),
     );
     out.push_str("</section>\n");
+    if let Some(links) = &report.links {
+        links_section(&mut out, links);
+    }
     let mut orgs: Vec<&str> = report.by_org.iter().map(|o| o.org.as_str()).collect();
     orgs.dedup();
     let _ = write!(
@@ -144,22 +200,121 @@ pub fn render(report: &Report) -> String {
 <span id="shown" aria-live="polite">{checked} of {checked} records</span>
 </div>
 <table id="records-table">
-<thead><tr><th data-key="name" aria-sort="ascending">Record</th><th data-key="org">Organization</th><th data-key="errors" data-numeric>Errors</th><th data-key="warnings" data-numeric>Warnings</th><th>Problems</th></tr></thead>
+<thead><tr><th scope="col" data-key="name" aria-sort="ascending"><button type="button">Record</button></th><th scope="col" data-key="org"><button type="button">Organization</button></th><th scope="col" data-key="errors" data-numeric><button type="button">Errors</button></th><th scope="col" data-key="warnings" data-numeric><button type="button">Warnings</button></th>{score_header}<th scope="col">Problems</th></tr></thead>
 <tbody>
 "#,
+        score_header = if report.scores.is_some() {
+            "<th scope=\"col\" data-key=\"score\" data-numeric><button type=\"button\">Score</button></th>"
+        } else {
+            ""
+        },
         orgs = orgs
             .iter()
             .map(|o| format!("<option value=\"{0}\">{0}</option>", e(o)))
             .collect::<String>(),
     );
+    let scores: std::collections::HashMap<&str, f64> = report
+        .scores
+        .iter()
+        .flat_map(|s| s.records.iter().map(|r| (r.name.as_str(), r.score)))
+        .collect();
     for record in &report.records {
-        row(&mut out, record);
+        row(&mut out, record, scores.get(record.name.as_str()).copied());
     }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+    org_sections(&mut out, report);
     let _ = write!(
         out,
-        "</tbody>\n</table>\n</section>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
     );
     out
+}
+
+/// A section per organization with everything about its records (problems, score, links,
+/// changes), to read or forward on its own.
+fn org_sections(out: &mut String, report: &Report) {
+    let e = escape;
+    out.push_str(
+        "<section id=\"organizations\">\n<h2>By organization</h2>\n<p class=\"meta\">Each \
+         section holds everything about one organization's records, to send to it on its own \
+         (or run the audit with <code>--org NAME</code>).</p>\n",
+    );
+    for org in &report.by_org {
+        let name = org.org.as_str();
+        let _ = write!(
+            out,
+            "<section class=\"org\" id=\"org-{}\" aria-labelledby=\"org-{0}-h\">\n\
+             <h3 id=\"org-{0}-h\">{}</h3>\n<p>{} record{}, {} with errors",
+            anchor(name),
+            e(name),
+            org.records,
+            if org.records == 1 { "" } else { "s" },
+            org.with_errors
+        );
+        if let Some((_, score, _)) = report
+            .scores
+            .as_ref()
+            .and_then(|s| s.by_org.iter().find(|(o, _, _)| o == name))
+        {
+            let _ = write!(out, "; quality score {score:.0}/100");
+        }
+        if let Some(c) = report.changes.as_ref().and_then(|c| c.by_org.get(name)) {
+            let _ = write!(
+                out,
+                "; since the last audit {} new problem{}, {} fixed",
+                c.new,
+                if c.new == 1 { "" } else { "s" },
+                c.fixed
+            );
+        }
+        out.push_str(".</p>\n");
+        let records: Vec<&AuditedRecord> = report
+            .records
+            .iter()
+            .filter(|r| r.org_or_none() == name && !r.problems.is_empty())
+            .collect();
+        if !records.is_empty() {
+            out.push_str("<ul class=\"org-records\">\n");
+            for r in records {
+                let _ = write!(
+                    out,
+                    "<li><a href=\"{}\">{}</a> <span class=\"name\">{}</span><ul>",
+                    href(&r.url),
+                    e(if r.title.trim().is_empty() {
+                        &r.name
+                    } else {
+                        &r.title
+                    }),
+                    e(&r.name)
+                );
+                for p in &r.problems {
+                    let _ = write!(out, "<li>{}</li>", code_spans(&p.message));
+                }
+                out.push_str("</ul></li>\n");
+            }
+            out.push_str("</ul>\n");
+        }
+        if let Some(links) = &report.links {
+            let findings: Vec<_> = links.findings.iter().filter(|f| f.org == name).collect();
+            if !findings.is_empty() {
+                out.push_str("<p>Links that do not answer:</p>\n<ul class=\"org-links\">\n");
+                for f in findings {
+                    let _ = writeln!(
+                        out,
+                        "<li>{}: {} <a href=\"{}\">{}</a>: {}</li>",
+                        e(&f.record),
+                        e(&f.link.field),
+                        href(&f.link.url),
+                        e(&f.link.url),
+                        e(&f.status.describe())
+                    );
+                }
+                out.push_str("</ul>\n");
+            }
+        }
+        out.push_str("</section>\n");
+    }
+    out.push_str("</section>\n");
 }
 
 /// A bar chart as a table: label, bar (width relative to the largest), count. With
@@ -169,6 +324,7 @@ fn chart<'a>(
     id: &str,
     title: &str,
     rows: impl Iterator<Item = (&'a str, usize, Option<usize>)> + Clone,
+    shown: &dyn Fn(&str) -> String,
 ) {
     let max = rows.clone().map(|(_, n, _)| n).max().unwrap_or(0).max(1);
     let _ = write!(
@@ -176,15 +332,15 @@ fn chart<'a>(
         "<figure id=\"{id}\">\n<figcaption>{title}</figcaption>\n<table class=\"bars\">\n"
     );
     let mut empty = true;
-    for (label, n, part) in rows {
+    for (key, n, part) in rows {
         empty = false;
         let width = n as f64 * 100.0 / max as f64;
-        let label = escape(label);
+        let (label, key) = (shown(key), escape(key));
         match part {
             None => {
                 let _ = writeln!(
                     out,
-                    "<tr data-key=\"{label}\" data-count=\"{n}\"><th scope=\"row\">{label}</th>\
+                    "<tr data-key=\"{key}\" data-count=\"{n}\"><th scope=\"row\">{label}</th>\
                      <td class=\"bar\"><span style=\"width:{width:.1}%\"></span></td><td class=\"num\">{n}</td></tr>"
                 );
             }
@@ -196,7 +352,7 @@ fn chart<'a>(
                 };
                 let _ = writeln!(
                     out,
-                    "<tr data-key=\"{label}\" data-records=\"{n}\" data-with-errors=\"{part}\">\
+                    "<tr data-key=\"{key}\" data-records=\"{n}\" data-with-errors=\"{part}\">\
                      <th scope=\"row\">{label}</th><td class=\"bar\"><span class=\"total\" \
                      style=\"width:{width:.1}%\"><span class=\"part\" style=\"width:{inner:.1}%\">\
                      </span></span></td><td class=\"num\">{part} / {n}</td></tr>"
@@ -210,7 +366,203 @@ fn chart<'a>(
     out.push_str("</table>\n</figure>\n");
 }
 
-fn row(out: &mut String, record: &AuditedRecord) {
+fn scores_section(out: &mut String, scores: &Scores) {
+    let _ = write!(
+        out,
+        "<section id=\"scores\">\n<h2>Quality score: <span data-stat=\"score\">{:.0}</span>/100</h2>\n\
+         <table class=\"dimensions\"><caption>Score by dimension (share of the points that apply)</caption>\
+         <thead><tr>{}</tr></thead><tbody><tr>{}</tr></tbody></table>\n",
+        scores.portal,
+        scores
+            .dimensions
+            .iter()
+            .map(|(d, _)| format!("<th scope=\"col\">{d}</th>"))
+            .collect::<String>(),
+        scores
+            .dimensions
+            .iter()
+            .map(|(d, s)| format!("<td class=\"num\" data-dimension=\"{d}\">{s:.0}</td>"))
+            .collect::<String>(),
+    );
+    if !scores.fixes.is_empty() {
+        out.push_str("<h3>What raises the score most</h3>\n<ol class=\"fixes\">\n");
+        for fix in scores.fixes.iter().take(super::human::FIXES) {
+            let _ = writeln!(
+                out,
+                "<li data-indicator=\"{}\">{}: <strong>{} record{}</strong>, \
+                 <strong>+{:.0} points</strong> each (+{:.1} for the catalogue)</li>",
+                fix.indicator.id,
+                escape(fix.indicator.missing),
+                fix.records,
+                if fix.records == 1 { "" } else { "s" },
+                fix.points_each,
+                fix.portal_gain
+            );
+        }
+        out.push_str("</ol>\n");
+    }
+    out.push_str(
+        "<h3>Organizations by score (lowest first)</h3>\n<table class=\"org-scores\">\
+         <thead><tr><th scope=\"col\">Organization</th><th scope=\"col\">Score</th>\
+         <th scope=\"col\">Records</th></tr></thead><tbody>\n",
+    );
+    for (org, score, records) in &scores.by_org {
+        let _ = writeln!(
+            out,
+            "<tr data-org=\"{org}\"><td><a href=\"#org-{anchor}\">{org}</a></td>\
+             <td class=\"num\">{score:.0}</td><td class=\"num\">{records}</td></tr>",
+            org = escape(org),
+            anchor = anchor(org),
+        );
+    }
+    out.push_str("</tbody></table>\n</section>\n");
+}
+
+/// An id for an organization's section: its name with anything but letters, digits, `-`
+/// and `_` as `_` (organization names are URL slugs already).
+pub fn anchor(org: &str) -> String {
+    org.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn history_section(out: &mut String, report: &Report) {
+    out.push_str("<section id=\"history\">\n<h2>Over time</h2>\n");
+    if let Some(c) = &report.changes {
+        let _ = writeln!(
+            out,
+            "<p>Since the audit of <time>{}</time>: <strong>{} new</strong> problems, \
+             <strong>{} fixed</strong>, {} still there.</p>",
+            escape(&c.since),
+            c.new.len(),
+            c.fixed.len(),
+            c.still
+        );
+    }
+    if report.trend.len() > 1 {
+        out.push_str("<div class=\"trend\">\n");
+        let scores: Vec<(&str, f64)> = report
+            .trend
+            .iter()
+            .filter_map(|p| Some((p.checked_at.as_str(), p.score?)))
+            .collect();
+        if scores.len() > 1 {
+            line_chart(out, "Quality score", &scores, Some(100.0));
+        }
+        let problems: Vec<(&str, f64)> = report
+            .trend
+            .iter()
+            .map(|p| (p.checked_at.as_str(), p.problems as f64))
+            .collect();
+        line_chart(out, "Problems", &problems, None);
+        out.push_str("</div>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+/// A small inline SVG line chart of values over audits (evenly spaced), with its numbers
+/// in the accessible name and in each point's tooltip.
+fn line_chart(out: &mut String, title: &str, points: &[(&str, f64)], top: Option<f64>) {
+    let (w, h, pad) = (420.0, 140.0, 24.0);
+    let max = top.unwrap_or_else(|| points.iter().map(|p| p.1).fold(1.0, f64::max));
+    let step = (w - 2.0 * pad) / (points.len().max(2) - 1) as f64;
+    let xy: Vec<(f64, f64)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| (pad + i as f64 * step, h - pad - v / max * (h - 2.0 * pad)))
+        .collect();
+    let first = points.first().expect("two points at least");
+    let last = points.last().expect("two points at least");
+    let label = format!(
+        "{title} over {} audits: {:.0} on {} and {:.0} on {}",
+        points.len(),
+        first.1,
+        &first.0[..first.0.len().min(10)],
+        last.1,
+        &last.0[..last.0.len().min(10)]
+    );
+    let _ = write!(
+        out,
+        "<figure class=\"line\"><figcaption>{title}</figcaption>\
+         <svg viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{label}\">\
+         <line x1=\"{pad}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" class=\"axis\"/>\
+         <text x=\"2\" y=\"{t}\" class=\"tick\">{max:.0}</text><text x=\"2\" y=\"{b}\" class=\"tick\">0</text>\
+         <polyline fill=\"none\" points=\"{line}\"/>",
+        label = escape(&label),
+        b = h - pad,
+        r = w - pad,
+        t = pad + 4.0,
+        line = xy
+            .iter()
+            .map(|(x, y)| format!("{x:.1},{y:.1}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    for ((x, y), (at, v)) in xy.iter().zip(points) {
+        let _ = write!(
+            out,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\"><title>{}: {v:.0}</title></circle>",
+            escape(at)
+        );
+    }
+    out.push_str("</svg></figure>\n");
+}
+
+fn links_section(out: &mut String, links: &LinkReport) {
+    let _ = write!(
+        out,
+        "<section id=\"links\">\n<h2>Links</h2>\n<p>{} URLs ({} checked now, the others within \
+         the last day): <strong>{} broken</strong>, {} failing. {}</p>\n",
+        links.urls,
+        links.requested,
+        links.broken,
+        links.failing,
+        if links.at_once {
+            "Any failure counts as broken (<code>--links=now</code>)."
+        } else {
+            "A link is broken after failing in 3 checks a day apart."
+        }
+    );
+    if links.findings.is_empty() {
+        out.push_str("<p class=\"ok\">Every link answers.</p>\n</section>\n");
+        return;
+    }
+    out.push_str(
+        "<table class=\"links\">\n<thead><tr><th scope=\"col\">Organization</th>\
+         <th scope=\"col\">Record</th><th scope=\"col\">Field</th><th scope=\"col\">URL</th>\
+         <th scope=\"col\">Status</th></tr></thead>\n<tbody>\n",
+    );
+    for f in &links.findings {
+        let _ = writeln!(
+            out,
+            "<tr data-org=\"{org}\" class=\"{class}\"><td>{org}</td><td><a href=\"{record_url}\">{record}</a></td>\
+             <td>{resource}{field}</td><td><a href=\"{url_href}\">{url}</a></td><td>{status}</td></tr>",
+            org = escape(&f.org),
+            class = if f.status.is_broken() { "broken" } else { "failing" },
+            record_url = href(&f.record_url),
+            record = escape(&f.record),
+            resource = f
+                .link
+                .resource
+                .as_ref()
+                .map(|r| format!("{}: ", escape(r)))
+                .unwrap_or_default(),
+            field = escape(&f.link.field),
+            url_href = href(&f.link.url),
+            url = escape(&f.link.url),
+            status = escape(&f.status.describe()),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn row(out: &mut String, record: &AuditedRecord, score: Option<f64>) {
     let e = escape;
     let (errors, warnings) = (record.errors(), record.warnings());
     let status = if errors > 0 {
@@ -228,8 +580,14 @@ fn row(out: &mut String, record: &AuditedRecord) {
     let _ = write!(
         out,
         "<tr data-name=\"{name}\" data-org=\"{org}\" data-errors=\"{errors}\" data-warnings=\"{warnings}\" \
-         data-status=\"{status}\"><td><a href=\"{url}\">{title}</a><div class=\"name\">{name}</div></td>\
-         <td>{org}</td><td class=\"num\">{errors}</td><td class=\"num\">{warnings}</td><td>",
+         data-status=\"{status}\"{score_attr}><td><a href=\"{url}\">{title}</a><div class=\"name\">{name}</div></td>\
+         <td>{org}</td><td class=\"num\">{errors}</td><td class=\"num\">{warnings}</td>{score}<td>",
+        score_attr = score
+            .map(|s| format!(" data-score=\"{s:.1}\""))
+            .unwrap_or_default(),
+        score = score
+            .map(|s| format!("<td class=\"num\">{s:.0}</td>"))
+            .unwrap_or_default(),
         name = e(&record.name),
         org = e(record.org_or_none()),
         url = href(&record.url),
@@ -248,7 +606,7 @@ fn row(out: &mut String, record: &AuditedRecord) {
             let _ = write!(
                 out,
                 "<li class=\"{class}\">{message} <code title=\"{code}\">{pointer}</code></li>",
-                message = e(&p.message),
+                message = code_spans(&p.message),
                 code = e(p.code),
                 pointer = e(if p.pointer.is_empty() {
                     "/"
@@ -287,13 +645,23 @@ figcaption{font-weight:600;margin-bottom:8px}
 .controls select{padding:6px;border:1px solid var(--line);border-radius:6px}#shown{color:var(--muted)}
 #records-table{width:100%;border-collapse:collapse}
 #records-table th{text-align:left;white-space:nowrap;border-bottom:2px solid var(--line);padding:6px 8px;background:var(--bg);position:sticky;top:0}
-#records-table th[data-key]{cursor:pointer;user-select:none}
+#records-table th button{font:inherit;font-weight:600;color:inherit;background:none;border:0;padding:0;cursor:pointer}
+#records-table th button:focus-visible{outline:2px solid #1f5fbf;outline-offset:2px}
 #records-table th[aria-sort=ascending]::after{content:" ▲"}#records-table th[aria-sort=descending]::after{content:" ▼"}
 #records-table td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
 #records-table td:nth-child(2){white-space:nowrap}
 .name{color:var(--muted);font-size:12px;font-family:ui-monospace,monospace}
 .problems{margin:0;padding-left:18px}.problems li.error::marker{color:var(--err)}.problems li.warning::marker{color:var(--warn)}
 .problems code{color:var(--muted);font-size:11px}.ok{color:var(--ok)}
+table.dimensions,table.org-scores{border-collapse:collapse;margin:6px 0 12px}table.dimensions th,table.dimensions td,table.org-scores th,table.org-scores td{border:1px solid var(--line);padding:4px 10px;text-align:left}
+.fixes li{margin:3px 0}
+.trend{display:flex;flex-wrap:wrap;gap:20px}figure.line{max-height:none}figure.line svg{max-width:100%;height:auto}
+figure.line polyline{stroke:var(--bar);stroke-width:2}figure.line circle{fill:var(--bar)}
+figure.line .axis{stroke:var(--line)}figure.line .tick{font-size:10px;fill:var(--muted)}
+section.org{border-top:1px solid var(--line);margin-top:12px}section.org h3{margin:12px 0 4px}
+.org-records>li{margin:6px 0}.org-records ul{margin:2px 0;padding-left:18px}
+table.links{width:100%;border-collapse:collapse}table.links th,table.links td{text-align:left;border-bottom:1px solid var(--line);padding:4px 8px;vertical-align:top}
+table.links td:nth-child(4){word-break:break-all}table.links tr.broken td:last-child{color:var(--err)}
 "#;
 
 const SCRIPT: &str = r#"
@@ -322,7 +690,6 @@ const SCRIPT: &str = r#"
   Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
     var key = th.dataset.key;
     if (!key) return;
-    th.tabIndex = 0;
     function sort() {
       var descending = th.getAttribute('aria-sort') === 'ascending';
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute('aria-sort'); });
@@ -336,8 +703,8 @@ const SCRIPT: &str = r#"
       });
       rows.forEach(function (row) { body.appendChild(row); });
     }
+    // a button: focusable, and Enter and Space click it
     th.addEventListener('click', sort);
-    th.addEventListener('keydown', function (ev) { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); sort(); } });
   });
 })();
 "#;

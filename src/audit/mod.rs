@@ -5,6 +5,9 @@
 pub mod html;
 pub mod human;
 pub mod json;
+pub mod links;
 pub mod report;
+pub mod score;
+pub mod since;
 
 pub use report::{audit_record, audit_records, AuditedRecord, OrgCount, Problem, Report};

@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 use crate::catalogue::host::Catalogue;
 use crate::catalogue::pull::pulled;
 use crate::catalogue::search::Unfetched;
-use crate::check::{check, Severity};
-use crate::schema::Schema;
+use crate::check::{check, unknown_keys, Severity};
+use crate::schema::{Enforcement, Schema};
 use crate::syntax::{Document, Format};
 
 /// The `by_org` key of records without an organization.
@@ -23,6 +23,8 @@ pub struct Problem {
     pub message: String,
     /// RFC 6901 pointer in the record (`/resources/0/projection_name`).
     pub pointer: String,
+    /// What the catalogue would do with the record as it is.
+    pub enforcement: Enforcement,
 }
 
 /// One catalogue record and what `check` says about it.
@@ -48,6 +50,13 @@ impl AuditedRecord {
         self.count(Severity::Warning)
     }
 
+    /// Would the catalogue's API refuse an update of the record as it is?
+    pub fn refused(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|p| p.severity == Severity::Error && p.enforcement == Enforcement::Refused)
+    }
+
     fn count(&self, severity: Severity) -> usize {
         self.problems
             .iter()
@@ -61,7 +70,8 @@ impl AuditedRecord {
 }
 
 /// A `package_search` (or `package_show`) dataset checked exactly as the file `pull`
-/// writes for it.
+/// writes for it; notes that are no problem are left out, and keys the catalogue's copy
+/// holds but an update drops are said to be lost on the next update.
 pub fn audit_record(
     package: &Map<String, Value>,
     schema: &Schema,
@@ -69,18 +79,21 @@ pub fn audit_record(
 ) -> AuditedRecord {
     let file = pulled(package, Format::Yaml, schema, catalogue);
     let doc = Document::parse(&file.text, Format::Yaml);
-    let problems = check(&doc, schema)
+    let mut diagnostics = check(&doc, schema);
+    unknown_keys::as_catalogue_copy(&mut diagnostics, schema);
+    let problems = diagnostics
         .into_iter()
+        .filter(|d| d.severity <= Severity::Warning)
         .map(|d| Problem {
             code: d.code.as_str(),
             severity: d.severity,
             message: d.message,
             pointer: d.pointer,
+            enforcement: d.enforcement,
         })
         .collect();
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
-    let org = text(package.get("organization").and_then(|o| o.get("name")))
-        .or_else(|| text(package.get("owner_org")));
+    let org = org_of(package);
     let page = if file.name.is_empty() {
         &file.id
     } else {
@@ -94,6 +107,28 @@ pub fn audit_record(
         org,
         problems,
     }
+}
+
+/// The organization's name of a dataset (its id when the dataset has no `organization`).
+fn org_of(package: &Map<String, Value>) -> Option<String> {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    text(package.get("organization").and_then(|o| o.get("name")))
+        .or_else(|| text(package.get("owner_org")))
+}
+
+/// A dataset's name (its id when it has none) and organization, as the report shows them.
+pub fn name_and_org(package: &Map<String, Value>) -> (String, String) {
+    let text = |key: &str| {
+        package
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    (
+        text("name").or_else(|| text("id")).unwrap_or_default(),
+        org_of(package).unwrap_or_else(|| NO_ORGANIZATION.to_string()),
+    )
 }
 
 /// [`audit_record`] of every dataset, in order, on all cores (each dataset is checked on
@@ -145,10 +180,25 @@ pub struct Report {
     pub from_cache: usize,
     /// Problems per code, most first.
     pub by_code: Vec<(String, usize)>,
+    /// Problems per what the catalogue would do (`refused`, `form-only`, `dropped`), in
+    /// that order, each present.
+    pub by_enforcement: Vec<(String, usize)>,
     /// Problems per field (pointer without list indices), most first.
     pub by_field: Vec<(String, usize)>,
     /// By organization name.
     pub by_org: Vec<OrgCount>,
+    /// The link check (`audit --links`), when asked for.
+    pub links: Option<super::links::LinkReport>,
+    /// Quality scores (`score::score_all`), when computed.
+    pub scores: Option<super::score::Scores>,
+    /// What changed since an earlier audit of the same scope.
+    pub changes: Option<super::since::Changes>,
+    /// Earlier audits of the same scope and this one, oldest first.
+    pub trend: Vec<super::since::TrendPoint>,
+    /// The schema's label of each field in `by_field` ([`Report::label_fields`]).
+    pub field_labels: BTreeMap<String, String>,
+    /// Of `records`, how many are CKAN drafts (`state: draft`, fetched with `include_drafts`).
+    pub drafts: usize,
 }
 
 impl Report {
@@ -163,8 +213,22 @@ impl Report {
         let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
         let mut by_field: BTreeMap<String, usize> = BTreeMap::new();
         let mut by_org: BTreeMap<String, OrgCount> = BTreeMap::new();
+        let mut by_enforcement: Vec<(String, usize)> = [
+            Enforcement::Refused,
+            Enforcement::FormOnly,
+            Enforcement::Dropped,
+        ]
+        .iter()
+        .map(|e| (e.as_str().to_string(), 0))
+        .collect();
         for record in &records {
             for problem in &record.problems {
+                if let Some((_, n)) = by_enforcement
+                    .iter_mut()
+                    .find(|(e, _)| e == problem.enforcement.as_str())
+                {
+                    *n += 1;
+                }
                 *by_code.entry(problem.code.to_string()).or_default() += 1;
                 *by_field.entry(field_of(&problem.pointer)).or_default() += 1;
             }
@@ -185,13 +249,35 @@ impl Report {
             unfetched,
             from_cache,
             by_code: most_first(by_code),
+            by_enforcement,
             by_field: most_first(by_field),
             by_org: by_org.into_values().collect(),
+            links: None,
+            scores: None,
+            changes: None,
+            trend: Vec::new(),
+            field_labels: BTreeMap::new(),
+            drafts: 0,
         }
+    }
+
+    /// Names the fields of `by_field` as the schema's form does ([`field_label`]).
+    pub fn label_fields(&mut self, schema: &Schema) {
+        self.field_labels = self
+            .by_field
+            .iter()
+            .filter_map(|(field, _)| Some((field.clone(), field_label(schema, field)?)))
+            .collect();
     }
 
     pub fn with_errors(&self) -> usize {
         self.records.iter().filter(|r| r.errors() > 0).count()
+    }
+
+    /// Records whose update the catalogue's API would refuse as they are (the rest of
+    /// those with errors break only what its web form or policy asks).
+    pub fn refused(&self) -> usize {
+        self.records.iter().filter(|r| r.refused()).count()
     }
 
     /// Records with problems but no error.
@@ -262,6 +348,28 @@ pub fn field_of(pointer: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The schema's label of a field pattern (`/resources/*/projection_name` → "Resource ›
+/// Projection"), `None` for a key the schema does not have.
+pub fn field_label(schema: &Schema, pattern: &str) -> Option<String> {
+    let mut fields = &schema.dataset_fields;
+    let mut labels: Vec<&str> = Vec::new();
+    let mut segments = pattern.trim_start_matches('/').split('/').peekable();
+    if segments.peek() == Some(&"resources") {
+        segments.next();
+        labels.push("Resource");
+        fields = &schema.resource_fields;
+    }
+    for segment in segments {
+        if segment == "*" {
+            continue;
+        }
+        let field = fields.iter().find(|f| f.name == segment)?;
+        labels.push(&field.label);
+        fields = &field.subfields;
+    }
+    (!labels.is_empty()).then(|| labels.join(" › "))
 }
 
 /// Seconds since the Unix epoch as RFC 3339 UTC (`2026-12-02T07:10:33Z`).
@@ -373,6 +481,39 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_record_is_refused_only_for_what_the_api_refuses() {
+        let schema = Schema::embedded();
+        let catalogue = Catalogue::parse("http://127.0.0.1:5000").unwrap();
+        let form_only = package("no-keywords", "org-a", |p| {
+            p.remove("tags");
+        });
+        let refused = package("secret", "org-a", |p| {
+            p.insert("security_class".into(), json!("SECRET"));
+        });
+        let form_only = audit_record(&form_only, &schema, &catalogue);
+        let refused = audit_record(&refused, &schema, &catalogue);
+        assert_eq!(form_only.errors(), 1);
+        assert!(!form_only.refused());
+        assert!(refused.refused());
+        let report = Report::new(
+            String::new(),
+            String::new(),
+            vec![form_only, refused],
+            vec![],
+            0,
+        );
+        assert_eq!((report.with_errors(), report.refused()), (2, 1));
+        assert_eq!(
+            report.by_enforcement,
+            [
+                ("refused".to_string(), 1),
+                ("form-only".into(), 1),
+                ("dropped".into(), 0)
+            ]
+        );
+    }
+
+    #[test]
     fn counts_by_code_field_and_organization() {
         let report = sample_report();
         let names: Vec<&str> = report.records.iter().map(|r| r.name.as_str()).collect();
@@ -462,6 +603,31 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn ckan_own_keys_are_no_problem_and_a_dropped_key_is_lost_on_the_next_update() {
+        let schema = Schema::embedded();
+        let catalogue = Catalogue::parse("http://127.0.0.1:5000").unwrap();
+        let p = package("production-shaped", "org-a", |p| {
+            p.insert("author".into(), json!("0a1b2c3d-user-id"));
+            p.insert("groups".into(), json!([{"name": "environment"}]));
+            p.insert("bcdc_type".into(), json!("geographic"));
+            p["resources"][0]["ofi"] = json!(true);
+            // a misspelt field is a note in a file, no problem in the audit
+            p["resources"][0]["descripton"] = json!("typo");
+        });
+        let record = audit_record(&p, &schema, &catalogue);
+        assert_eq!(record.problems.len(), 1, "{:?}", record.problems);
+        assert_eq!(record.problems[0].pointer, "/bcdc_type");
+        assert!(
+            record.problems[0]
+                .message
+                .contains("in the catalogue's copy")
+                && record.problems[0].message.contains("next update"),
+            "{}",
+            record.problems[0].message
+        );
+    }
+
+    #[test]
     fn a_malformed_dataset_is_checked_without_panicking() {
         let schema = Schema::embedded();
         let catalogue = Catalogue::parse("http://127.0.0.1:5000").unwrap();
@@ -478,6 +644,16 @@ pub(crate) mod tests {
             "/resources/*/details/*/column_name"
         );
         assert_eq!(field_of(""), "/");
+        let schema = Schema::embedded();
+        assert_eq!(
+            field_label(&schema, "/resources/*/projection_name").as_deref(),
+            Some("Resource › Spatial Reference System")
+        );
+        assert_eq!(
+            field_label(&schema, "/contacts/*/email").as_deref(),
+            Some("Contacts › Email")
+        );
+        assert_eq!(field_label(&schema, "/surprise"), None);
         assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339_utc(1_796_000_000), "2026-11-30T00:53:20Z");
         assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::host::Catalogue;
+use crate::audit::links::LinkHistory;
 
 /// The catalogue's host and port as a file name part: `127.0.0.1_5000`.
 pub fn host_key(catalogue: &Catalogue) -> String {
@@ -95,8 +96,167 @@ pub fn write_json<T: serde::Serialize + ?Sized>(path: &Path, value: &T) {
         std::process::id()
     ));
     if let Ok(text) = serde_json::to_vec(value) {
-        if std::fs::write(&tmp, text).is_err() || std::fs::rename(&tmp, path).is_err() {
+        if write_private(&tmp, &text).is_err() || std::fs::rename(&tmp, path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
+    }
+}
+
+/// Writes a new file only its owner may read (0600 on Unix): the caches can hold private
+/// records (`audit --include-private`).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
+}
+
+/// The JSON reports of past audits of one catalogue and scope (`reports/<host>/<scope>/`
+/// in the data dir, the last [`REPORTS_KEPT`]), for "what changed since" and the trend.
+#[derive(Debug, Clone)]
+pub struct ReportArchive {
+    dir: PathBuf,
+}
+
+/// Past reports kept per catalogue and scope.
+pub const REPORTS_KEPT: usize = 30;
+
+impl ReportArchive {
+    /// `scope` names what was audited (dataset type and organizations), so that an audit
+    /// of one organization is compared with the last audit of that organization.
+    pub fn for_scope(catalogue: &Catalogue, scope: &str) -> Option<ReportArchive> {
+        let scope: String = scope
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '+' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(120)
+            .collect();
+        Some(ReportArchive {
+            dir: data_root()?
+                .join("reports")
+                .join(host_key(catalogue))
+                .join(scope),
+        })
+    }
+
+    /// The kept reports, oldest first (unreadable ones skipped).
+    pub fn load(&self) -> Vec<Value> {
+        self.files()
+            .iter()
+            .filter_map(|p| serde_json::from_slice(&std::fs::read(p).ok()?).ok())
+            .collect()
+    }
+
+    /// Keeps `report` (its `checked_at` names the file) and forgets the oldest beyond
+    /// [`REPORTS_KEPT`].
+    pub fn store(&self, report: &Value) {
+        let Some(at) = report.get("checked_at").and_then(Value::as_str) else {
+            return;
+        };
+        let name: String = at.chars().map(|c| if c == ':' { '-' } else { c }).collect();
+        write_json(&self.dir.join(format!("{name}.json")), report);
+        let files = self.files();
+        for old in files.iter().take(files.len().saturating_sub(REPORTS_KEPT)) {
+            let _ = std::fs::remove_file(old);
+        }
+    }
+
+    /// Report files by name, which is by time.
+    fn files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.extension().is_some_and(|x| x == "json")
+                            && !p
+                                .file_name()
+                                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+}
+
+/// `<user data dir>/bcdc-lsp` (`$XDG_DATA_HOME/bcdc-lsp`, `~/.local/share/bcdc-lsp` on
+/// Linux): what must outlive a cleared cache, such as the link history and past reports.
+pub fn data_root() -> Option<PathBuf> {
+    Some(dirs::data_dir()?.join("bcdc-lsp"))
+}
+
+/// The link history of `audit --links` for one catalogue, `links/<host>.json` in the data
+/// dir: each URL's last check and its failures, which is what makes a link broken.
+#[derive(Debug, Clone)]
+pub struct LinkHistoryFile {
+    path: PathBuf,
+}
+
+/// Histories not checked for this long are forgotten.
+const LINK_HISTORY_KEPT: u64 = 90 * 86_400;
+
+impl LinkHistoryFile {
+    pub fn for_catalogue(catalogue: &Catalogue) -> Option<LinkHistoryFile> {
+        Some(LinkHistoryFile {
+            path: data_root()?
+                .join("links")
+                .join(format!("{}.json", host_key(catalogue))),
+        })
+    }
+
+    /// Every URL's history (an unreadable file is an empty history).
+    pub fn load(&self) -> HashMap<String, LinkHistory> {
+        std::fs::read(&self.path)
+            .ok()
+            .and_then(|text| serde_json::from_slice(&text).ok())
+            .unwrap_or_default()
+    }
+
+    /// Keeps the histories checked in the last 90 days.
+    pub fn store(&self, histories: &HashMap<String, LinkHistory>, now: u64) {
+        let kept: std::collections::BTreeMap<&String, &LinkHistory> = histories
+            .iter()
+            .filter(|(_, h)| now.saturating_sub(h.checked_at) < LINK_HISTORY_KEPT)
+            .collect();
+        write_json(&self.path, &kept);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_files_are_the_users_alone_and_reports_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records").join("x.json");
+        write_json(&path, &serde_json::json!({"id": "x", "private": true}));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let archive = ReportArchive {
+            dir: dir.path().join("reports"),
+        };
+        for day in 1..=REPORTS_KEPT + 2 {
+            archive.store(&serde_json::json!({
+                "checked_at": format!("2026-{:02}-{:02}T00:00:00Z", 1 + day / 28, 1 + day % 28)
+            }));
+        }
+        let kept = archive.load();
+        assert_eq!(kept.len(), REPORTS_KEPT);
+        assert_eq!(kept[0]["checked_at"], "2026-01-04T00:00:00Z");
     }
 }

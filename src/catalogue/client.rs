@@ -45,6 +45,36 @@ pub struct License {
     pub id: String,
     #[serde(default)]
     pub title: String,
+    /// What the list says of the licence's openness (CKAN's Open Definition and Open
+    /// Source Definition reviews, and older portals' flags), for the audit's scores.
+    #[serde(default, deserialize_with = "text_or_null")]
+    pub od_conformance: String,
+    #[serde(default, deserialize_with = "text_or_null")]
+    pub osd_conformance: String,
+    #[serde(default, deserialize_with = "bool_or_null")]
+    pub is_okd_compliant: bool,
+    #[serde(default, deserialize_with = "bool_or_null")]
+    pub is_open: bool,
+}
+
+impl License {
+    /// Whether the list calls this licence open.
+    pub fn is_open(&self) -> bool {
+        self.od_conformance == "approved"
+            || self.osd_conformance == "approved"
+            || self.is_okd_compliant
+            || self.is_open
+    }
+}
+
+fn text_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default())
+}
+
+fn bool_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?.and_then(|v| v.as_bool()) == Some(true))
 }
 
 /// An organization from `organization_list(all_fields)` or `organization_list_for_user`.
@@ -178,6 +208,16 @@ impl CatalogueClient {
         self.call(Method::GET, url, None, None).await
     }
 
+    /// `status_show`'s `ckan_version` (`None` when the portal does not say).
+    pub async fn ckan_version(&self) -> Result<Option<String>, CatalogueError> {
+        let url = self.catalogue.action_url("status_show");
+        let result = self.call(Method::GET, url, None, None).await?;
+        Ok(result
+            .get("ckan_version")
+            .and_then(Value::as_str)
+            .map(str::to_string))
+    }
+
     /// `organization_list_for_user?permission=create_dataset`: where the key's user may publish.
     pub async fn organization_list_for_user(&self) -> Result<Vec<Organization>, CatalogueError> {
         let url = self.url_with_query(
@@ -304,10 +344,13 @@ impl CatalogueClient {
             };
             let content_type = header(CONTENT_TYPE);
             let location = header(LOCATION);
-            // Only the delay-seconds form; an HTTP date falls back to the caller's backoff.
-            retry_after = header(RETRY_AFTER)
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
+            retry_after = header(RETRY_AFTER).and_then(|v| {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_secs();
+                retry_after_delay(&v, now)
+            });
             let mut bytes = Vec::new();
             while let Some(chunk) = response
                 .chunk()
@@ -366,13 +409,54 @@ fn from_result<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// A `Retry-After` value as a wait from `now` (seconds since the epoch): delay-seconds
+/// (`120`) or an HTTP date (`Fri, 04 Dec 2026 22:30:00 GMT`, RFC 9110's IMF-fixdate; a
+/// date in the past is no wait).
+pub fn retry_after_delay(value: &str, now: u64) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    // IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`
+    let parts: Vec<&str> = value.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts[..] else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month)? + 1;
+    let days = crate::audit::score::days_of(&format!("{year}-{month:02}-{day:0>2}"))?;
+    let mut hms = time.split(':').map(|n| n.parse::<i64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    let at = days * 86_400 + h * 3600 + m * 60 + s;
+    Some(Duration::from_secs(
+        at.saturating_sub(now as i64).max(0) as u64
+    ))
+}
+
 /// The rustls configuration: the ring provider and the operating system's trusted roots.
 /// System roots (rather than a compiled-in list) because government networks often
 /// inspect TLS with a private root that is installed on the machine, and because the OS
 /// keeps its list current. Loaded once per process.
 fn tls_config(catalogue: &Catalogue) -> Result<Arc<rustls::ClientConfig>, CatalogueError> {
+    let (config, roots) = system_tls();
+    if *roots == 0 && catalogue.base_url().starts_with("https:") {
+        return Err(CatalogueError::Setup {
+            message: format!(
+                "cannot connect to {} securely: no trusted root certificates were found on this \
+                 system (install the ca-certificates package, or set SSL_CERT_FILE)",
+                catalogue.label()
+            ),
+        });
+    }
+    Ok(config.clone())
+}
+
+/// rustls (ring) with the system's root certificates, built once, and how many roots it has.
+pub(super) fn system_tls() -> &'static (Arc<rustls::ClientConfig>, usize) {
     static CONFIG: OnceLock<(Arc<rustls::ClientConfig>, usize)> = OnceLock::new();
-    let (config, roots) = CONFIG.get_or_init(|| {
+    CONFIG.get_or_init(|| {
         let mut store = rustls::RootCertStore::empty();
         let loaded = rustls_native_certs::load_native_certs();
         let (added, _ignored) = store.add_parsable_certificates(loaded.certs);
@@ -384,15 +468,33 @@ fn tls_config(catalogue: &Catalogue) -> Result<Arc<rustls::ClientConfig>, Catalo
             .with_no_client_auth();
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         (Arc::new(config), added)
-    });
-    if *roots == 0 && catalogue.base_url().starts_with("https:") {
-        return Err(CatalogueError::Setup {
-            message: format!(
-                "cannot connect to {} securely: no trusted root certificates were found on this \
-                 system (install the ca-certificates package, or set SSL_CERT_FILE)",
-                catalogue.label()
-            ),
-        });
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_or_as_an_http_date() {
+        // 2026-12-04T22:30:00Z
+        let now = 1_796_423_400;
+        assert_eq!(
+            retry_after_delay("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            retry_after_delay("Fri, 04 Dec 2026 22:31:30 GMT", now),
+            Some(Duration::from_secs(90))
+        );
+        assert_eq!(
+            retry_after_delay("Fri, 04 Dec 2026 22:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after_delay("soon", now), None);
+        assert_eq!(
+            retry_after_delay("Fri, 04 Foo 2026 22:00:00 GMT", now),
+            None
+        );
     }
-    Ok(config.clone())
 }

@@ -9,6 +9,12 @@
 //! api_key = "..."
 //! ```
 //!
+//! `BCDC_API_KEY` names no host, and the host can come from a file in a cloned
+//! repository (`bcdc.toml`, `.vscode/settings.json`): so it goes only to the BC
+//! catalogues (test and prod), or, when `BCDC_API_KEY_HOST` names one host
+//! (`host` or `host:port`), to that host alone. A key for any other host comes from
+//! the config file's entry for that host, which lives outside every repository.
+//!
 //! A record file is never a source: keys must not end up in version control.
 
 use std::collections::BTreeMap;
@@ -21,6 +27,9 @@ use super::host::Catalogue;
 
 /// Environment variable holding the key.
 pub const ENV_VAR: &str = "BCDC_API_KEY";
+/// Environment variable naming the one host (`host` or `host:port`) the key in
+/// [`ENV_VAR`] is for, instead of the BC catalogues.
+pub const ENV_HOST_VAR: &str = "BCDC_API_KEY_HOST";
 
 /// A CKAN API key or token. `Debug` and `Display` print `<redacted>`; only the client reads it.
 #[derive(Clone, PartialEq, Eq)]
@@ -114,18 +123,43 @@ pub fn resolve(
     explicit: Option<ApiKey>,
     catalogue: &Catalogue,
 ) -> Result<Option<Credentials>, CredentialError> {
-    resolve_from(
-        explicit,
-        std::env::var(ENV_VAR).ok(),
-        config_file_path().as_deref(),
-        catalogue,
-    )
+    let env = EnvKey {
+        key: std::env::var(ENV_VAR).ok(),
+        host: std::env::var(ENV_HOST_VAR).ok(),
+    };
+    resolve_from(explicit, env, config_file_path().as_deref(), catalogue)
 }
 
-/// [`resolve`] with the environment value and config path given, so tests need not touch the process.
+/// The environment's key and the host it is for.
+#[derive(Default)]
+pub struct EnvKey {
+    pub key: Option<String>,
+    pub host: Option<String>,
+}
+
+impl EnvKey {
+    /// Whether the key may go to `catalogue`: the host `BCDC_API_KEY_HOST` names, else
+    /// a BC catalogue.
+    fn is_for(&self, catalogue: &Catalogue) -> bool {
+        match self
+            .host
+            .as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+        {
+            Some(host) => {
+                host.eq_ignore_ascii_case(&catalogue.host_and_port())
+                    || host.eq_ignore_ascii_case(catalogue.host())
+            }
+            None => catalogue.is_bc_catalogue(),
+        }
+    }
+}
+
+/// [`resolve`] with the environment and config path given, so tests need not touch the process.
 pub fn resolve_from(
     explicit: Option<ApiKey>,
-    env_value: Option<String>,
+    env: EnvKey,
     config_path: Option<&Path>,
     catalogue: &Catalogue,
 ) -> Result<Option<Credentials>, CredentialError> {
@@ -135,11 +169,13 @@ pub fn resolve_from(
             source: KeySource::Explicit,
         }));
     }
-    if let Some(key) = env_value.and_then(ApiKey::new) {
-        return Ok(Some(Credentials {
-            key,
-            source: KeySource::Environment,
-        }));
+    if env.is_for(catalogue) {
+        if let Some(key) = env.key.and_then(ApiKey::new) {
+            return Ok(Some(Credentials {
+                key,
+                source: KeySource::Environment,
+            }));
+        }
     }
     let Some(path) = config_path else {
         return Ok(None);
@@ -170,13 +206,7 @@ fn key_from_config(
 ) -> Result<Option<ApiKey>, CredentialError> {
     // toml's parse errors quote the offending line, which may hold a key: report only the position.
     let config: ConfigFile = toml::from_str(text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|span| {
-                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-                format!(" at line {line}")
-            })
-            .unwrap_or_default();
+        let at = error_line(text, &e).map_or_else(String::new, |l| format!(" at line {l}"));
         CredentialError(format!(
             "{} is not valid: expected [hosts.\"<host>\"] tables with api_key = \"...\"{at}",
             path.display()
@@ -187,6 +217,13 @@ fn key_from_config(
         .get(&catalogue.host_and_port())
         .or_else(|| config.hosts.get(catalogue.host()));
     Ok(entry.and_then(|e| e.api_key.clone()).and_then(ApiKey::new))
+}
+
+/// The line a TOML parse error is on: where to look, without quoting a file that may
+/// hold a key (toml's own message shows the line).
+pub(crate) fn error_line(text: &str, e: &toml::de::Error) -> Option<usize> {
+    let span = e.span()?;
+    Some(text[..span.start.min(text.len())].matches('\n').count() + 1)
 }
 
 #[cfg(test)]
@@ -231,7 +268,10 @@ mod tests {
         let got = |explicit: Option<&str>, env: Option<&str>| {
             resolve_from(
                 explicit.and_then(ApiKey::new),
-                env.map(str::to_string),
+                EnvKey {
+                    key: env.map(str::to_string),
+                    host: None,
+                },
                 Some(&path),
                 &test,
             )
@@ -256,11 +296,14 @@ mod tests {
         );
         // Another host's key is not used.
         let prod = Catalogue::parse("prod").unwrap();
-        assert_eq!(resolve_from(None, None, Some(&path), &prod).unwrap(), None);
+        assert_eq!(
+            resolve_from(None, EnvKey::default(), Some(&path), &prod).unwrap(),
+            None
+        );
         // No file: no key, no error.
         let missing = dir.path().join("nope.toml");
         assert_eq!(
-            resolve_from(None, None, Some(&missing), &test).unwrap(),
+            resolve_from(None, EnvKey::default(), Some(&missing), &test).unwrap(),
             None
         );
     }
@@ -273,12 +316,44 @@ mod tests {
             "[hosts.\"127.0.0.1\"]\napi_key = \"any-port\"\n[hosts.\"127.0.0.1:5000\"]\napi_key = \"port-5000\"\n",
         );
         let key = |url: &str| {
-            resolve_from(None, None, Some(&path), &Catalogue::parse(url).unwrap())
-                .unwrap()
-                .map(|c| c.key.expose().to_string())
+            resolve_from(
+                None,
+                EnvKey::default(),
+                Some(&path),
+                &Catalogue::parse(url).unwrap(),
+            )
+            .unwrap()
+            .map(|c| c.key.expose().to_string())
         };
         assert_eq!(key("http://127.0.0.1:5000").as_deref(), Some("port-5000"));
         assert_eq!(key("http://127.0.0.1:6000").as_deref(), Some("any-port"));
+    }
+
+    #[test]
+    fn the_environment_key_goes_to_the_bc_catalogues_or_the_host_named() {
+        let key = |host: Option<&str>, url: &str| {
+            let env = EnvKey {
+                key: Some("from-env".into()),
+                host: host.map(str::to_string),
+            };
+            resolve_from(None, env, None, &Catalogue::parse(url).unwrap())
+                .unwrap()
+                .map(|c| c.source)
+        };
+        let env = Some(KeySource::Environment);
+        assert_eq!(key(None, "test"), env);
+        assert_eq!(key(None, "prod"), env);
+        assert_eq!(key(None, "https://cat.data.gov.bc.ca/"), env);
+        // a host a repository's bcdc.toml or settings could name: no key
+        assert_eq!(key(None, "https://evil.example"), None);
+        assert_eq!(key(None, "http://127.0.0.1:5000"), None);
+        assert_eq!(key(None, "https://cat.data.gov.bc.ca.evil.example"), None);
+        // the user said which host it is for: that one only
+        assert_eq!(key(Some("127.0.0.1:5000"), "http://127.0.0.1:5000"), env);
+        assert_eq!(key(Some("127.0.0.1"), "http://127.0.0.1:5000"), env);
+        assert_eq!(key(Some("127.0.0.1:5000"), "http://127.0.0.1:6000"), None);
+        assert_eq!(key(Some("127.0.0.1:5000"), "test"), None);
+        assert_eq!(key(Some(" "), "test"), env);
     }
 
     #[test]
@@ -288,7 +363,8 @@ mod tests {
             dir.path(),
             &format!("[hosts.\"cat.data.gov.bc.ca\"]\napi_key = {SECRET}\n"),
         );
-        let err = resolve_from(None, None, Some(&path), &Catalogue::test()).unwrap_err();
+        let err =
+            resolve_from(None, EnvKey::default(), Some(&path), &Catalogue::test()).unwrap_err();
         assert!(!err.0.contains(SECRET), "{err}");
         assert!(err.0.contains("line 2"), "{err}");
     }

@@ -188,8 +188,9 @@ impl fmt::Display for CatalogueError {
                 AuthProblem::NoKey => write!(
                     f,
                     "{catalogue} refused the call because no API key is configured ({detail}). \
-                     Set the key in the editor settings (bcdc.apiKey), in the BCDC_API_KEY \
-                     environment variable, or in bcdc-lsp/config.toml under [hosts.\"<host>\"]"
+                     Set the key in the editor settings (bcdc.apiKey), in bcdc-lsp/config.toml under \
+                     [hosts.\"<host>\"], or in the BCDC_API_KEY environment variable (sent only \
+                     to the BC catalogues, unless BCDC_API_KEY_HOST names the host)"
                 ),
                 AuthProblem::KeyRejected => write!(
                     f,

@@ -122,6 +122,16 @@ impl Catalogue {
         }
     }
 
+    /// One of BCDC's own catalogues (test or prod) over HTTPS, the only hosts a key
+    /// that names none (`BCDC_API_KEY`) may go to.
+    pub fn is_bc_catalogue(&self) -> bool {
+        self.base.scheme() == "https"
+            && self.base.port().is_none()
+            && [TEST_URL, PROD_URL]
+                .iter()
+                .any(|u| Url::parse(u).is_ok_and(|u| u.host_str() == self.base.host_str()))
+    }
+
     /// The base URL as given (without a trailing slash).
     pub fn base_url(&self) -> &str {
         self.base.as_str().trim_end_matches('/')

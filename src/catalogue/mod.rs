@@ -21,6 +21,7 @@ pub mod credentials;
 pub mod emit;
 pub mod error;
 pub mod host;
+pub mod links;
 pub mod listing;
 pub mod lists;
 pub mod lock;
@@ -50,7 +51,7 @@ pub use publish::{
     apply_edits, id_edits, prepare_publish, publish, PublishPlan, Published, TextEdit,
 };
 pub use pull::{pull, Pulled};
-pub use workflow::{catalogue_problems, Problem, WorkflowError};
+pub use workflow::{catalogue_problems, form_only_problems, Problem, WorkflowError};
 
 /// The client for a `catalogue` setting (`test`, `prod` or a URL), with the key found by
 /// [`credentials::resolve`]: `explicit_key` (editor settings / secret storage) first, then

@@ -3,10 +3,12 @@
 //! like the organization and licence lists, so that `check --host` and the audit read
 //! any scheming catalogue the way it reads its own records. The JSON is handed to the
 //! schema module as is; this module only fetches, caches and picks the dataset type.
+//! The portal's CKAN version (`status_show`) is cached with it: which keys the catalogue
+//! keeps besides the schema's fields depends on it (`schema::ckan_core`).
 
 use super::lists::{self, CachedChoice};
 use super::{CatalogueClient, CatalogueError};
-use crate::schema::Schema;
+use crate::schema::{CkanVersion, Schema};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as J};
 use std::time::SystemTime;
@@ -21,6 +23,10 @@ struct Cached {
     types: Vec<String>,
     schemas: Map<String, J>,
     licences: Vec<CachedChoice>,
+    /// `status_show`'s `ckan_version`, `""` when the portal does not say (`None`: a copy
+    /// cached before versions were, refetched).
+    #[serde(default)]
+    ckan_version: Option<String>,
     /// Seconds since the Unix epoch.
     fetched_at: u64,
 }
@@ -39,11 +45,13 @@ pub async fn portal_schema(
         .as_ref()
         .filter(|c| lists::is_fresh(c.fetched_at, SystemTime::now()));
     // A fresh copy that lacks the type asked for is refetched whole (the type may be new).
-    let fresh = fresh.filter(|c| choose_type(&c.types, dataset_type, &label).is_ok());
+    let fresh = fresh.filter(|c| {
+        choose_type(&c.types, dataset_type, &label).is_ok() && c.ckan_version.is_some()
+    });
     if let Some(c) = fresh {
         let t = choose_type(&c.types, dataset_type, &label)?;
         if let Some(schema) = c.schemas.get(&t) {
-            return build(schema, &c.licences, &label);
+            return build(schema, c, &label);
         }
     }
     let fetched = match fetch(client, dataset_type, fresh.cloned()).await {
@@ -52,10 +60,10 @@ pub async fn portal_schema(
             // Unreachable: a stale copy beats no schema at all.
             let stale = cached.as_ref().and_then(|c| {
                 let t = choose_type(&c.types, dataset_type, &label).ok()?;
-                Some((c.schemas.get(&t)?.clone(), c.licences.clone()))
+                Some((c.schemas.get(&t)?, c))
             });
             return match stale {
-                Some((schema, licences)) => build(&schema, &licences, &label),
+                Some((schema, c)) => build(schema, c, &label),
                 None => Err(e),
             };
         }
@@ -63,7 +71,7 @@ pub async fn portal_schema(
     };
     let (t, cache) = fetched;
     lists::write_cache(client, "portal", &cache);
-    build(&cache.schemas[&t], &cache.licences, &label)
+    build(&cache.schemas[&t], &cache, &label)
 }
 
 /// Fetches the type list (unless `fresh` has it), the chosen type's schema and the
@@ -103,6 +111,12 @@ async fn fetch(
                 })
                 .collect(),
             schemas: Map::new(),
+            ckan_version: Some(match client.ckan_version().await {
+                Ok(version) => version.unwrap_or_default(),
+                Err(e) if offline(&e) => return Err(e),
+                // a portal that hides its status is modelled as the default version
+                Err(_) => String::new(),
+            }),
             fetched_at: lists::seconds(SystemTime::now()),
         },
     };
@@ -148,15 +162,20 @@ pub fn choose_type(
     }
 }
 
-fn build(schema: &J, licences: &[CachedChoice], catalogue: &str) -> Result<Schema, CatalogueError> {
-    let licences: Vec<J> = licences
+/// The schema `schema` of a cached portal, with its licences and over its CKAN version.
+fn build(schema: &J, cached: &Cached, catalogue: &str) -> Result<Schema, CatalogueError> {
+    let licences: Vec<J> = cached
+        .licences
         .iter()
         .map(|l| json!({"id": l.value, "title": l.label}))
         .collect();
-    Schema::from_json(schema, &J::Array(licences)).map_err(|e| CatalogueError::Schema {
-        catalogue: catalogue.to_string(),
-        message: format!("its dataset schema cannot be read: {e}"),
-    })
+    let version = CkanVersion::nearest(cached.ckan_version.as_deref().unwrap_or_default());
+    Schema::from_json(schema, &J::Array(licences))
+        .map(|s| s.with_ckan_version(version))
+        .map_err(|e| CatalogueError::Schema {
+            catalogue: catalogue.to_string(),
+            message: format!("its dataset schema cannot be read: {e}"),
+        })
 }
 
 /// Failures that say nothing about the portal, only that it could not be reached.

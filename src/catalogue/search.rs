@@ -118,6 +118,8 @@ pub async fn fetch_all(
         ("rows".to_string(), PAGE_ROWS.to_string()),
         // the counts per tag and organization would cost the server time for nothing
         ("facet".to_string(), "false".to_string()),
+        // records saved as CKAN drafts (those the caller may see) are records to check too
+        ("include_drafts".to_string(), "true".to_string()),
     ];
     if scope.include_private {
         base.push(("include_private".into(), "true".into()));

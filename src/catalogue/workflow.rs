@@ -4,8 +4,8 @@
 use std::fmt;
 use std::ops::Range;
 
-use crate::check::{self, Severity};
-use crate::schema::Schema;
+use crate::check::{self, Code, Severity};
+use crate::schema::{Enforcement, Schema};
 use crate::syntax::{Document, Node, Spot};
 
 use super::error::{display_path, CatalogueError};
@@ -83,23 +83,40 @@ impl fmt::Display for WorkflowError {
 
 impl std::error::Error for WorkflowError {}
 
-/// The checker's errors (not warnings) as problems; `Err` when there are any.
+/// The checker's errors the catalogue's API would refuse the record for, as problems;
+/// `Err` when there are any. Errors only its web form or policy asks about do not stop a
+/// workflow: front ends ask first ([`form_only_problems`]).
 pub fn require_valid(doc: &Document, schema: &Schema) -> Result<(), WorkflowError> {
-    let problems: Vec<Problem> = check::check(doc, schema)
+    let problems = errors(doc, schema, Enforcement::Refused);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(WorkflowError::Invalid { problems })
+    }
+}
+
+/// The checker's errors that the catalogue's API would accept but its web form or policy
+/// would not: what a front end asks about before sending.
+pub fn form_only_problems(doc: &Document, schema: &Schema) -> Vec<Problem> {
+    errors(doc, schema, Enforcement::FormOnly)
+}
+
+fn errors(doc: &Document, schema: &Schema, enforcement: Enforcement) -> Vec<Problem> {
+    // a credential in the file is never sent, although the catalogue would drop it
+    let class = |d: &check::Diagnostic| match d.code {
+        Code::SecretInRecord => Enforcement::Refused,
+        _ => d.enforcement,
+    };
+    check::check(doc, schema)
         .into_iter()
-        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| d.severity == Severity::Error && class(d) == enforcement)
         .map(|d| Problem {
             line: line_of(doc, d.range.start),
             pointer: d.pointer,
             range: d.range,
             message: d.message,
         })
-        .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(WorkflowError::Invalid { problems })
-    }
+        .collect()
 }
 
 /// The catalogue's validation errors placed in the record file (empty for other errors):
@@ -190,6 +207,25 @@ mod tests {
                 .collect(),
             general: general.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn only_what_the_catalogue_refuses_blocks_and_form_only_errors_are_listed() {
+        let valid = include_str!("../../examples/water-quality.bcdc.yaml");
+        let schema = Schema::embedded();
+        let no_keywords = valid.replace("tag_string: ", "# tag_string: ");
+        let doc = Document::parse(&no_keywords, Format::Yaml);
+        assert_eq!(require_valid(&doc, &schema), Ok(()));
+        let listed = form_only_problems(&doc, &schema);
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].pointer, "/tag_string");
+        let secret = valid.replace("tag_string: ", "api_key: abc\ntag_string: ");
+        let doc = Document::parse(&secret, Format::Yaml);
+        // dropped by the catalogue, but never sent
+        assert!(matches!(
+            require_valid(&doc, &schema),
+            Err(WorkflowError::Invalid { problems }) if problems[0].pointer == "/api_key"
+        ));
     }
 
     #[test]

@@ -129,5 +129,7 @@ fn is_text(kind: FieldKind) -> bool {
             | FieldKind::MultipleText
             | FieldKind::JsonObject
             | FieldKind::Boolean
+            | FieldKind::Fluent
+            | FieldKind::FluentTags
     )
 }

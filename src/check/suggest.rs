@@ -102,7 +102,7 @@ mod tests {
     #[test]
     fn known_mistakes_and_labels_suggest_fields() {
         let s = Schema::embedded();
-        let core = crate::schema::CORE_DATASET_KEYS;
+        let core: Vec<&str> = crate::schema::ckan_core::dataset_keys().collect();
         let f = |k| field_name(k, &s.dataset_fields, &core);
         assert_eq!(f("description").as_deref(), Some("notes"));
         assert_eq!(f("published_by").as_deref(), Some("owner_org"));

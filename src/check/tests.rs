@@ -273,3 +273,203 @@ fn a_long_bad_value_is_quoted_cut() {
         assert!(d.message.contains(&format!("{}…`", "x".repeat(80))));
     }
 }
+
+/// (code, pointer, enforcement) of each problem.
+fn classes(ds: &[Diagnostic]) -> Vec<(&'static str, &str, &'static str)> {
+    ds.iter()
+        .map(|d| (d.code.as_str(), d.pointer.as_str(), d.enforcement.as_str()))
+        .collect()
+}
+
+#[test]
+fn what_the_api_refuses_is_refused() {
+    let ds = run(&with("security_class:", "security_class: SECRET"));
+    assert_eq!(
+        classes(&ds),
+        [("invalid-choice", "/security_class", "refused")]
+    );
+    let ds = run(&with("security_class:", "# none"));
+    assert_eq!(
+        classes(&ds),
+        [("missing-required", "/security_class", "refused")]
+    );
+    let ds = run(&with("name:", "name: Not A Slug"));
+    assert_eq!(classes(&ds), [("invalid-format", "/name", "refused")]);
+    let ds = run(&with("resource_status:", "resource_status: obsolete"));
+    assert_eq!(
+        classes(&ds),
+        [("conditional-required", "/replacement_record", "refused")]
+    );
+    let ds = run(&with("publish_state:", "publish_state: PUBLISHED"));
+    assert_eq!(
+        classes(&ds),
+        [("invalid-state", "/publish_state", "refused")]
+    );
+    let ds = run(&with("tag_string:", "tag_string: water, b@d"));
+    assert_eq!(classes(&ds), [("invalid-format", "/tag_string", "refused")]);
+    // a form-only message says so; a refused one needs no note
+    assert!(!ds[0].message.contains("web form"));
+}
+
+#[test]
+fn what_only_the_web_form_asks_is_form_only() {
+    // `tag_string` and `title` have validators without a requirement
+    let ds = run(&with("tag_string:", "# no keywords"));
+    assert_eq!(
+        classes(&ds),
+        [("missing-required", "/tag_string", "form-only")]
+    );
+    assert!(ds[0].message.contains("its API accepts the record"));
+    // the licence is not checked by CKAN
+    let ds = run(&with("license_id:", "license_id: \"999\""));
+    assert_eq!(
+        classes(&ds),
+        [("invalid-choice", "/license_id", "form-only")]
+    );
+    // contact e-mail format
+    let ds = run(&with("    email: jane", "    email: not-an-address"));
+    assert_eq!(
+        classes(&ds),
+        [("invalid-format", "/contacts/0/email", "form-only")]
+    );
+    // resource-level conditions: `conditional_required` cannot see the resource's `bcdc_type`
+    let ds = run(&with("    bcdc_type:", "    bcdc_type: geographic"));
+    assert!(!ds.is_empty());
+    assert!(
+        ds.iter()
+            .all(|d| d.code == Code::ConditionalRequired && d.enforcement == Enforcement::FormOnly),
+        "{ds:#?}"
+    );
+}
+
+#[test]
+fn choices_replaced_by_conditional_required_and_single_entries_are_form_only() {
+    let text = with(
+        "    bcdc_type:",
+        "    bcdc_type: document\n    spatial_datatype: NOPE",
+    );
+    let ds = run(&text);
+    assert_eq!(
+        classes(&ds),
+        [(
+            "invalid-choice",
+            "/resources/0/spatial_datatype",
+            "form-only"
+        )]
+    );
+    let text = with(
+        "    temporal_extent:",
+        "    temporal_extent:\n      - beginning_date: 2020-01-01\n      - beginning_date: 2021-01-01\n    x_temporal_extent:",
+    );
+    let ds = run(&text);
+    assert!(
+        classes(&ds).contains(&("single-entry", "/resources/0/temporal_extent", "form-only")),
+        "{ds:#?}"
+    );
+}
+
+#[test]
+fn unknown_keys_are_dropped() {
+    let ds = run(&with("notes:", "notes: x\ndescription: y"));
+    assert_eq!(classes(&ds), [("unknown-field", "/description", "dropped")]);
+}
+
+/// A multilingual portal's fields (ckanext-fluent presets) and one with the
+/// portal's own validator.
+fn fluent_portal() -> Schema {
+    let schema = serde_json::json!({
+        "dataset_type": "dataset",
+        "dataset_fields": [
+            {"field_name": "name", "label": "URL", "preset": "dataset_slug"},
+            {"field_name": "title", "label": "Title", "preset": "fluent_text", "required": true},
+            {"field_name": "keywords", "label": "Keywords", "preset": "fluent_tags"},
+            {"field_name": "temporals", "label": "Temporals", "required": true,
+             "validators": "scheming_required harvest_list_of_dicts"}
+        ]
+    });
+    Schema::from_json(&schema, &serde_json::json!([])).unwrap()
+}
+
+fn fluent(text: &str) -> Vec<Diagnostic> {
+    check(&Document::parse(text, Format::Yaml), &fluent_portal())
+}
+
+#[test]
+fn fluent_fields_take_a_value_per_language() {
+    let good = "name: trips\nowner_org: sbb\ntemporals: [{start: 2019}]\n";
+    for value in [
+        "title: {de: Reisen, fr: Voyages}\nkeywords: {de: [reisen, mobilitaet], fr: []}",
+        "title: '{\"de\": \"Reisen\"}'\nkeywords: {}",
+    ] {
+        assert_eq!(fluent(&format!("{good}{value}\n")), vec![], "{value}");
+    }
+    for (value, code, pointer, shown) in [
+        ("title: [Reisen]", Code::WrongType, "/title", "[Reisen]"),
+        ("title: Reisen", Code::InvalidFormat, "/title", "Reisen"),
+        ("title: {de: 5}", Code::WrongType, "/title/de", "5"),
+        (
+            "title: {de: x}\nkeywords: reisen",
+            Code::WrongType,
+            "/keywords",
+            "reisen",
+        ),
+        (
+            "title: {de: x}\nkeywords: {de: reisen}",
+            Code::WrongType,
+            "/keywords/de",
+            "reisen",
+        ),
+    ] {
+        let text = format!("{good}{value}\n");
+        let ds = fluent(&text);
+        let d = only(&ds, code);
+        assert_eq!(
+            (d.pointer.as_str(), text_at(&text, d)),
+            (pointer, shown),
+            "{value}"
+        );
+    }
+    let ds = fluent(&format!("{good}title: [Reisen]\n"));
+    assert!(only(&ds, Code::WrongType)
+        .message
+        .contains("a text per language"));
+    let ds = fluent(&format!("{good}title: {{de: 5}}\n"));
+    assert_eq!(
+        only(&ds, Code::WrongType).message,
+        "The `de` value of `title` must be text, not the number 5"
+    );
+}
+
+#[test]
+fn a_field_with_an_unmodelled_validator_is_only_checked_for_presence() {
+    let text = "name: trips\nowner_org: sbb\ntitle: {de: Reisen}\n";
+    for value in ["[{start: 2019}]", "{start: 2019}", "2019", "'[]'"] {
+        assert_eq!(
+            fluent(&format!("{text}temporals: {value}\n")),
+            vec![],
+            "{value}"
+        );
+    }
+    let ds = fluent(text);
+    assert_eq!(only(&ds, Code::MissingRequired).pointer, "/temporals");
+}
+
+#[test]
+fn legacy_shapes_say_what_the_catalogue_does_with_them() {
+    // a list kept as JSON text is refused (navl: only lists of dicts against a subschema)
+    let text = VALID.replace(
+        "contacts:\n  - name: Jane Doe",
+        "contacts: '[{\"name\": \"Jane Doe\"}]'\nx:\n  - name: Jane Doe",
+    );
+    let ds: Vec<_> = run(&text)
+        .into_iter()
+        .filter(|d| d.code == Code::LegacyJsonText)
+        .collect();
+    assert_eq!(classes(&ds), [("legacy-json-text", "/contacts", "refused")]);
+    // the text `null` in free text is kept as that text: the API takes it
+    let ds = run(&with("purpose:", "purpose: \"null\""));
+    assert_eq!(
+        classes(&ds),
+        [("legacy-null-text", "/purpose", "form-only")]
+    );
+}

@@ -38,10 +38,11 @@ pub enum CatalogueCommand {
 
 #[derive(Args, Debug)]
 pub struct HostArg {
-    /// Catalogue: `test` (https://cat.data.gov.bc.ca, the default), `prod`
-    /// (https://catalogue.data.gov.bc.ca) or a CKAN base URL.
-    #[arg(long, default_value = "test")]
-    pub host: String,
+    /// Catalogue: `test` (https://cat.data.gov.bc.ca), `prod`
+    /// (https://catalogue.data.gov.bc.ca) or a CKAN base URL. Default: the `host` of the
+    /// nearest bcdc.toml, else `test`.
+    #[arg(long)]
+    host: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -52,6 +53,10 @@ pub struct PublishArgs {
     /// Print the request (URL and exact JSON body) instead of sending it.
     #[arg(long)]
     dry_run: bool,
+    /// Send without asking, also when the record lacks what only the catalogue's web form
+    /// or policy asks for (the API accepts it).
+    #[arg(long, short = 'y')]
+    yes: bool,
 }
 
 #[derive(Args, Debug)]
@@ -114,22 +119,75 @@ pub fn run(command: CatalogueCommand) -> ExitCode {
         Ok(runtime) => runtime,
         Err(e) => return fail(2, &format!("cannot start: {e}")),
     };
-    let schema = Schema::embedded();
+    // the project file beside the record (for pull: beside the file written, else here)
+    let (flag, anchor) = match &command {
+        CatalogueCommand::Publish(a) => (&a.host, a.file.as_path()),
+        CatalogueCommand::Patch(a) => (&a.host, a.file.as_path()),
+        CatalogueCommand::Pull(a) if a.output.is_none() && Path::new(&a.name_or_id).is_file() => {
+            (&a.host, Path::new(&a.name_or_id))
+        }
+        CatalogueCommand::Pull(a) => (
+            &a.host,
+            a.output
+                .as_deref()
+                .and_then(Path::parent)
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        ),
+        // the first path's project file (each record's own one is not looked up)
+        CatalogueCommand::Plan(a) => (&a.host, a.paths[0].as_path()),
+        CatalogueCommand::Apply(a) => (&a.host, a.paths[0].as_path()),
+    };
+    let project = match super::project_of(anchor) {
+        Ok(project) => project,
+        Err(e) => return fail(2, &e),
+    };
+    let host = flag
+        .host
+        .clone()
+        .or(project.host)
+        .unwrap_or_else(|| "test".to_string());
+    let target = Target {
+        host,
+        dataset_type: project.dataset_type,
+    };
     match command {
-        CatalogueCommand::Publish(args) => runtime.block_on(run_publish(args, &schema)),
-        CatalogueCommand::Patch(args) => runtime.block_on(run_patch(args, &schema)),
-        CatalogueCommand::Pull(args) => runtime.block_on(run_pull(args, &schema)),
-        CatalogueCommand::Plan(args) => super::plan::run_plan(args),
-        CatalogueCommand::Apply(args) => super::plan::run_apply(args),
+        CatalogueCommand::Publish(args) => runtime.block_on(run_publish(args, &target)),
+        CatalogueCommand::Patch(args) => runtime.block_on(run_patch(args, &target)),
+        CatalogueCommand::Pull(args) => runtime.block_on(run_pull(args, &target)),
+        CatalogueCommand::Plan(args) => super::plan::run_plan(args, &target),
+        CatalogueCommand::Apply(args) => super::plan::run_apply(args, &target),
     }
 }
 
-async fn run_publish(args: PublishArgs, schema: &Schema) -> ExitCode {
-    let (client, file) = match setup(&args.host, Some(&args.file)) {
+/// Where the record goes: the host (flag, else bcdc.toml, else `test`) and the
+/// dataset type bcdc.toml names, whose schema the catalogue serves.
+pub(super) struct Target {
+    pub host: String,
+    pub dataset_type: Option<String>,
+}
+
+/// The embedded BCDC schema, or the catalogue's schema of the type bcdc.toml names.
+pub(super) async fn target_schema(
+    client: &CatalogueClient,
+    target: &Target,
+) -> Result<Schema, ExitCode> {
+    match &target.dataset_type {
+        None => Ok(Schema::embedded()),
+        Some(t) => catalogue::portal_schema(client, Some(t))
+            .await
+            .map_err(|e| fail(2, &format!("cannot read the catalogue's schema: {e}"))),
+    }
+}
+
+async fn run_publish(args: PublishArgs, target: &Target) -> ExitCode {
+    let (client, file, schema) = match setup(target, Some(&args.file)).await {
         Ok(ready) => ready,
         Err(code) => return code,
     };
+    let schema = &schema;
     let file = file.expect("a file was given");
+    let form_only = report_form_only(&file, schema);
     if args.dry_run {
         return match publish::prepare_publish(&file.doc, schema, &client) {
             Ok(plan) => {
@@ -138,6 +196,22 @@ async fn run_publish(args: PublishArgs, schema: &Schema) -> ExitCode {
             }
             Err(e) => workflow_failed(&file, &e),
         };
+    }
+    if form_only && !args.yes {
+        // what the catalogue would refuse stops it anyway: ask only when it would be sent
+        if let Err(e) = publish::prepare_publish(&file.doc, schema, &client) {
+            return workflow_failed(&file, &e);
+        }
+        match confirm("Publish anyway? [y/N] ") {
+            Some(true) => {}
+            Some(false) => return fail(1, "nothing sent"),
+            None => {
+                return fail(
+                    1,
+                    "nothing sent: no terminal to confirm on; pass --yes to publish anyway",
+                )
+            }
+        }
     }
     let _lock = match LockFile::acquire(&file.path) {
         Ok(lock) => lock,
@@ -200,11 +274,12 @@ pub(super) async fn publish_file(
     Ok(published)
 }
 
-async fn run_patch(args: PatchArgs, schema: &Schema) -> ExitCode {
-    let (client, file, _lock) = match setup_locked(&args.host, &args.file) {
+async fn run_patch(args: PatchArgs, target: &Target) -> ExitCode {
+    let (client, file, _lock, schema) = match setup_locked(target, &args.file).await {
         Ok(ready) => ready,
         Err(code) => return code,
     };
+    let schema = &schema;
     let base_url = client.catalogue().base_url().to_string();
     let id = file.doc.root().and_then(|r| string_field(r, "id"));
     let known = Known::read(&file.path, &base_url, id);
@@ -255,6 +330,8 @@ async fn run_patch(args: PatchArgs, schema: &Schema) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     print!("{}", render_plan(&plan, &label));
+    // the confirmation below covers these too
+    report_form_only(&file, schema);
     if args.dry_run {
         print_request(
             client.catalogue().action_url("package_patch").as_str(),
@@ -322,15 +399,16 @@ fn print_theirs(plan: &PatchPlan, catalogue: &str) {
     );
 }
 
-async fn run_pull(args: PullArgs, schema: &Schema) -> ExitCode {
+async fn run_pull(args: PullArgs, target: &Target) -> ExitCode {
     let into = Path::new(&args.name_or_id);
     if into.is_file() && args.output.is_none() {
-        return pull_into(&args, into, schema).await;
+        return pull_into(&args, into, target).await;
     }
-    let (client, _) = match setup(&args.host, None) {
+    let (client, _, schema) = match setup(target, None).await {
         Ok(ready) => ready,
         Err(code) => return code,
     };
+    let schema = &schema;
     if let Some(path) = &args.output {
         if path.exists() {
             return fail(
@@ -388,11 +466,12 @@ async fn run_pull(args: PullArgs, schema: &Schema) -> ExitCode {
 
 /// `pull FILE`: the catalogue's changes since the file's last synchronisation written
 /// into it; the file's own edits kept (and left for `patch` to send).
-async fn pull_into(args: &PullArgs, path: &Path, schema: &Schema) -> ExitCode {
-    let (client, file, _lock) = match setup_locked(&args.host, path) {
+async fn pull_into(args: &PullArgs, path: &Path, target: &Target) -> ExitCode {
+    let (client, file, _lock, schema) = match setup_locked(target, path).await {
         Ok(ready) => ready,
         Err(code) => return code,
     };
+    let schema = &schema;
     let Some(root) = file.doc.root() else {
         return fail(1, &format!("{} holds no record", path.display()));
     };
@@ -503,29 +582,30 @@ impl RecordFile {
     }
 }
 
-/// The client for `--host` with the key from the environment or config file, and the
-/// record file when there is one.
-fn setup(
-    host: &HostArg,
+/// The client for the target host with the key from the environment or config file,
+/// the record file when there is one, and the schema to check it against.
+async fn setup(
+    target: &Target,
     path: Option<&Path>,
-) -> Result<(CatalogueClient, Option<RecordFile>), ExitCode> {
-    let client = catalogue::connect(&host.host, None).map_err(|e| fail(2, &e))?;
+) -> Result<(CatalogueClient, Option<RecordFile>, Schema), ExitCode> {
+    let client = catalogue::connect(&target.host, None).map_err(|e| fail(2, &e))?;
     let file = match path {
         None => None,
         Some(path) => Some(RecordFile::read(path).map_err(|e| fail(2, &e))?),
     };
-    Ok((client, file))
+    let schema = target_schema(&client, target).await?;
+    Ok((client, file, schema))
 }
 
 /// [`setup`] for a record file, with its lock file held (one workflow per file at a time).
-fn setup_locked(
-    host: &HostArg,
+async fn setup_locked(
+    target: &Target,
     path: &Path,
-) -> Result<(CatalogueClient, RecordFile, LockFile), ExitCode> {
-    let (client, file) = setup(host, Some(path))?;
+) -> Result<(CatalogueClient, RecordFile, LockFile, Schema), ExitCode> {
+    let (client, file, schema) = setup(target, Some(path)).await?;
     let file = file.expect("a file was given");
     let lock = LockFile::acquire(&file.path).map_err(|e| workflow_failed(&file, &e))?;
-    Ok((client, file, lock))
+    Ok((client, file, lock, schema))
 }
 
 pub(super) fn fail(code: u8, message: &str) -> ExitCode {
@@ -555,6 +635,25 @@ fn workflow_failed(file: &RecordFile, error: &WorkflowError) -> ExitCode {
         _ => eprintln!("bcdc-lsp: {path}: {error}"),
     }
     ExitCode::from(1)
+}
+
+/// Prints the errors the catalogue's API would accept but its web form or policy would
+/// not; true when there are any.
+pub(super) fn report_form_only(file: &RecordFile, schema: &Schema) -> bool {
+    let problems = catalogue::form_only_problems(&file.doc, schema);
+    if problems.is_empty() {
+        return false;
+    }
+    let path = file.path.display();
+    eprintln!(
+        "bcdc-lsp: {path}: the catalogue's API accepts this record, but its web form or policy \
+         asks for more ({} problem(s)):",
+        problems.len()
+    );
+    for p in &problems {
+        eprintln!("{path}:{}: {}", p.line, p.message);
+    }
+    true
 }
 
 fn print_request(url: &str, body: &Map<String, Value>) {

@@ -5,6 +5,7 @@ mod catalogue;
 mod check;
 mod plan;
 
+use crate::project::{self, Project};
 use crate::schema::Schema;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -48,10 +49,11 @@ enum Command {
         /// Check against the schema and licences a ckanext-scheming catalogue serves
         /// (`test`, `prod` or a CKAN base URL) instead of the embedded BCDC schema;
         /// cached for an hour, and used from the cache when the catalogue is unreachable.
+        /// Default: the `host` of the nearest bcdc.toml (see README).
         #[arg(long, conflicts_with = "schema")]
         host: Option<String>,
-        /// The dataset type to take from --host (default: the catalogue's only type,
-        /// else `bcdc_dataset`).
+        /// The dataset type to take from --host (default: bcdc.toml's `type`, else the
+        /// catalogue's only type, else `bcdc_dataset`).
         #[arg(long = "type", requires = "host", value_name = "TYPE")]
         dataset_type: Option<String>,
         /// A ckanext-scheming schema JSON file to use instead of the embedded one.
@@ -61,6 +63,11 @@ enum Command {
         /// with --schema (the embedded schema has its own).
         #[arg(long, requires = "schema")]
         licences: Option<PathBuf>,
+        /// Rewrite the shapes old forms and scripts left (JSON text for lists,
+        /// `[object Object]`, the text `null`, ...) where that cannot change the
+        /// record's meaning, then report what remains.
+        #[arg(long)]
+        fix: bool,
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
@@ -90,14 +97,17 @@ pub fn run(cli: Cli) -> ExitCode {
             dataset_type,
             schema,
             licences,
+            fix,
             paths,
-        }) => match check_schema(
-            host.as_deref(),
-            dataset_type.as_deref(),
-            schema.as_deref(),
-            licences.as_deref(),
-        ) {
-            Ok(schema) => check::run(format, &schema, &paths),
+        }) => match check_project(&paths, host.is_some() || schema.is_some()).and_then(|project| {
+            check_schema(
+                host.as_deref().or(project.host.as_deref()),
+                dataset_type.as_deref().or(project.dataset_type.as_deref()),
+                schema.as_deref(),
+                licences.as_deref(),
+            )
+        }) {
+            Ok(schema) => check::run(format, &schema, &paths, fix),
             Err(e) => usage_error(&e),
         },
         Some(Command::Audit(args)) => audit::run(args),
@@ -115,17 +125,68 @@ fn usage_error(reason: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The schema `check` uses: a portal's (`--host`, `--type`), a file's
-/// (`--schema`, `--licences`) or the embedded one.
+/// The project file (`bcdc.toml`) nearest to a record file or folder, for what
+/// the flags leave out; empty when there is none.
+fn project_of(path: &Path) -> Result<Project, String> {
+    Ok(project::find(path, None)?
+        .map(|found| found.project)
+        .unwrap_or_default())
+}
+
+/// The project the paths given to `check` share (none when `flags` choose the
+/// schema). Paths under different project files are checked one command each.
+fn check_project(paths: &[PathBuf], flags: bool) -> Result<Project, String> {
+    if flags {
+        return Ok(Project::default());
+    }
+    let mut found: Option<(Project, &Path)> = None;
+    let mut file = None;
+    for path in paths {
+        let here = project::find(path, None)?;
+        let project = here.as_ref().map(|f| f.project.clone()).unwrap_or_default();
+        file = file.or(here.map(|f| f.path));
+        match &found {
+            Some((first, other)) if *first != project => {
+                return Err(format!(
+                    "{} and {} belong to different {} files (host or type); check them \
+                     one command each",
+                    other.display(),
+                    path.display(),
+                    project::FILE_NAME
+                ))
+            }
+            Some(_) => {}
+            None => found = Some((project, path)),
+        }
+    }
+    let project = found.map(|(p, _)| p).unwrap_or_default();
+    if let Some(file) = file.filter(|_| project != Project::default()) {
+        // a file the user may not know is there changes what is checked: say so
+        eprintln!(
+            "bcdc-lsp: using {} (host {}, type {})",
+            file.display(),
+            project.host.as_deref().unwrap_or("test"),
+            project
+                .dataset_type
+                .as_deref()
+                .unwrap_or("the portal's own")
+        );
+    }
+    Ok(project)
+}
+
+/// The schema `check` uses: a portal's (`--host`, `--type`, or bcdc.toml's), a
+/// file's (`--schema`, `--licences`) or the embedded one.
 fn check_schema(
     host: Option<&str>,
     dataset_type: Option<&str>,
     schema: Option<&Path>,
     licences: Option<&Path>,
 ) -> Result<Schema, String> {
-    let Some(host) = host else {
+    if host.is_none() && dataset_type.is_none() {
         return Schema::load(schema, licences);
-    };
+    }
+    let host = host.unwrap_or("test");
     let client = crate::catalogue::connect(host, None)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

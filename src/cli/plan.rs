@@ -20,7 +20,8 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::catalogue::{
-    confirm, fail, publish_file, save_state, Failure, HostArg, RecordFile, SideArgs,
+    confirm, fail, publish_file, report_form_only, save_state, target_schema, Failure, HostArg,
+    RecordFile, SideArgs, Target,
 };
 use super::check::walk;
 use crate::catalogue::listing::{list_organizations, Listed};
@@ -40,9 +41,9 @@ use crate::schema::Schema;
 pub struct PlanArgs {
     /// Record files and folders (walked as `check` walks them).
     #[arg(required = true)]
-    paths: Vec<PathBuf>,
+    pub(super) paths: Vec<PathBuf>,
     #[command(flatten)]
-    host: HostArg,
+    pub(super) host: HostArg,
     /// Also list this organization's records on the catalogue that no file holds.
     #[arg(long = "org", value_name = "NAME")]
     orgs: Vec<String>,
@@ -56,9 +57,9 @@ pub struct PlanArgs {
 pub struct ApplyArgs {
     /// Record files and folders (walked as `check` walks them).
     #[arg(required = true)]
-    paths: Vec<PathBuf>,
+    pub(super) paths: Vec<PathBuf>,
     #[command(flatten)]
-    host: HostArg,
+    pub(super) host: HostArg,
     /// Apply without asking.
     #[arg(long, short = 'y')]
     yes: bool,
@@ -128,8 +129,8 @@ struct Planned {
     action: Action,
 }
 
-pub fn run_plan(args: PlanArgs) -> ExitCode {
-    let (runtime, schema, client) = match start(&args.host) {
+pub fn run_plan(args: PlanArgs, target: &Target) -> ExitCode {
+    let (runtime, schema, client) = match start(target) {
         Ok(started) => started,
         Err(code) => return code,
     };
@@ -172,16 +173,17 @@ fn exit_status(planned: &[Planned]) -> ExitCode {
     }
 }
 
-/// The runtime, the embedded schema and the client for `--host`.
+/// The runtime, the target's schema (as for `publish`) and the client for its host.
 fn start(
-    host: &HostArg,
+    target: &Target,
 ) -> Result<(tokio::runtime::Runtime, Arc<Schema>, CatalogueClient), ExitCode> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| fail(2, &format!("cannot start: {e}")))?;
-    let client = catalogue::connect(&host.host, None).map_err(|e| fail(2, &e))?;
-    Ok((runtime, Arc::new(Schema::embedded()), client))
+    let client = catalogue::connect(&target.host, None).map_err(|e| fail(2, &e))?;
+    let schema = runtime.block_on(target_schema(&client, target))?;
+    Ok((runtime, Arc::new(schema), client))
 }
 
 /// A record file found under the paths, checked.
@@ -585,8 +587,8 @@ enum Applied {
     Failed(String),
 }
 
-pub fn run_apply(args: ApplyArgs) -> ExitCode {
-    let (runtime, schema, client) = match start(&args.host) {
+pub fn run_apply(args: ApplyArgs, target: &Target) -> ExitCode {
+    let (runtime, schema, client) = match start(target) {
         Ok(started) => started,
         Err(code) => return code,
     };
@@ -614,6 +616,12 @@ pub fn run_apply(args: ApplyArgs) -> ExitCode {
         } else {
             ExitCode::SUCCESS
         };
+    }
+    // what the catalogue's web form or policy would ask for: listed, the question covers it
+    for path in work.iter().filter_map(|p| p.path.as_deref()) {
+        if let Ok(file) = RecordFile::read(path) {
+            report_form_only(&file, &schema);
+        }
     }
     if !args.yes {
         match confirm(&format!("Apply these changes to {label}? [y/N] ")) {

@@ -2,7 +2,7 @@
 //! organizations (fetched in the background, cached on disk) and the
 //! keywords of the workspace's record files (read once at start).
 
-use super::server::Shared;
+use super::state::Shared;
 use crate::assist;
 use crate::catalogue::lists::{self, Lists};
 use crate::schema::{Choice, Schema};
@@ -43,6 +43,11 @@ impl Choices {
         *self.roots.write().unwrap_or_else(|e| e.into_inner()) = roots;
     }
 
+    /// The workspace folders.
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.roots.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     fn set_organizations(&self, organizations: Vec<Choice>) {
         *self
             .organizations
@@ -78,28 +83,33 @@ pub fn keywords(shared: &Shared, editing: &Uri) -> Vec<String> {
     out
 }
 
-/// Loads the catalogue's organizations (for completion) and licences (for
-/// the licence check): at once from the disk cache, then, unless the cache
+/// Loads the catalogue's organizations (for completion and inlay hints) and
+/// licences (for the licence check and inlay hints): at once from the disk cache, then, unless the cache
 /// is under an hour old, from the catalogue — the organizations the user may
 /// publish in when a key is set, else all. A failure keeps what there is
 /// (completion then offers none, silently).
 pub async fn refresh_catalogue_lists(shared: Arc<Shared>, client: tower_lsp_server::Client) {
     let settings = shared.settings();
-    let setting = settings.catalogue.as_deref().unwrap_or("test");
-    let Ok(catalogue) = crate::catalogue::connect(setting, settings.api_key.as_deref()) else {
+    let Ok(catalogue) = settings.catalogue_client() else {
         return;
     };
     let cached = lists::load_cached(&catalogue);
     if let Some(cached) = &cached {
         use_lists(&shared, cached);
+        super::editing::refresh_inlay_hints(&shared, &client);
     }
     if cached.is_some_and(|l| l.is_fresh(std::time::SystemTime::now())) {
         return;
     }
     match lists::fetch(&catalogue).await {
         Ok(fresh) => {
-            lists::store(&catalogue, &fresh);
+            // fetched without the key (untrusted folder): all organizations, not the
+            // user's; not cached, so that the list with the key replaces it once trusted
+            if !settings.restricted {
+                lists::store(&catalogue, &fresh);
+            }
             use_lists(&shared, &fresh);
+            super::editing::refresh_inlay_hints(&shared, &client);
         }
         Err(e) => {
             client
@@ -173,9 +183,7 @@ fn scan_keywords(
             }
             continue;
         }
-        let is_record = [".bcdc.yaml", ".bcdc.yml", ".bcdc.json"]
-            .iter()
-            .any(|s| name.ends_with(s));
+        let is_record = crate::check::is_record_name(&name);
         let small = entry
             .metadata()
             .is_ok_and(|m| m.len() <= SCAN_MAX_FILE_BYTES);

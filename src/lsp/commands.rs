@@ -7,7 +7,8 @@
 
 use super::convert;
 use super::documents::CatalogueMark;
-use super::server::Shared;
+use super::schemas;
+use super::state::Shared;
 use crate::assist::CatalogueState;
 use crate::catalogue::state_file::{self, Known};
 use crate::catalogue::workflow::{locate, string_field};
@@ -35,6 +36,12 @@ fn outcome(ok: bool, message: &str, extra: Value) -> Value {
 
 pub async fn execute(client: &Client, shared: &Shared, command: &str, args: &[Value]) -> Value {
     let result = match command {
+        // sends the record and the key: not from a folder the editor does not trust yet
+        PUBLISH | PATCH | PULL if shared.settings().restricted => Err(
+            "publish, update and pull wait until you trust this folder (the editor runs in \
+             restricted mode)"
+                .to_string(),
+        ),
         PUBLISH => publish(client, shared, args).await,
         PATCH => patch(client, shared, args).await,
         PULL => pull(client, shared, args).await,
@@ -63,12 +70,29 @@ fn uri_arg(args: &[Value], i: usize) -> Result<Uri, String> {
     text.parse().map_err(|_| format!("not a URI: {text}"))
 }
 
-fn connect(shared: &Shared) -> Result<CatalogueClient, String> {
+/// The client for a record's catalogue: its project file's host, else the
+/// editor's catalogue setting. The editor's key is for the editor's catalogue
+/// only; another host's key comes from the config file (see credentials.rs).
+fn connect(shared: &Shared, portal: Option<schemas::Portal>) -> Result<CatalogueClient, String> {
     let settings = shared.settings();
-    catalogue::connect(
-        settings.catalogue.as_deref().unwrap_or("test"),
-        settings.api_key.as_deref(),
-    )
+    match portal {
+        Some(p) if !schemas::same_catalogue(&p.host, settings.catalogue()) => {
+            if settings.restricted {
+                let other = catalogue::Catalogue::parse(&p.host).map_err(|e| e.to_string())?;
+                return CatalogueClient::new(other, None).map_err(|e| e.to_string());
+            }
+            catalogue::connect(&p.host, None)
+        }
+        _ => settings.catalogue_client(),
+    }
+}
+
+/// The schema of an open record, or why there is none yet.
+fn schema_of(shared: &Shared, uri: &Uri) -> Result<std::sync::Arc<crate::schema::Schema>, String> {
+    let in_use = schemas::in_use(shared, uri);
+    in_use
+        .schema
+        .ok_or_else(|| format!("the record's schema is not there yet: {}", in_use.label))
 }
 
 /// A copy of the open document to run a workflow on.
@@ -106,15 +130,70 @@ fn failure(shared: &Shared, uri: &Uri, error: &WorkflowError) -> String {
     error.to_string()
 }
 
+/// `[uri, {"confirmed": true}]`: the editor asked the user already.
+fn confirmed(args: &[Value]) -> bool {
+    args.get(1)
+        .and_then(|o| o.get("confirmed"))
+        .and_then(Value::as_bool)
+        == Some(true)
+}
+
+/// The errors the catalogue's API would accept but its web form or policy would not, as
+/// one sentence for a question; `None` when there are none.
+fn form_only_summary(doc: &Document, schema: &crate::schema::Schema) -> Option<String> {
+    let problems = catalogue::form_only_problems(doc, schema);
+    if problems.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = problems
+        .iter()
+        .map(|p| format!("line {}: {}", p.line, p.message))
+        .collect();
+    Some(format!(
+        "The catalogue's API accepts this record, but its web form or policy asks for more: {}",
+        listed.join("; ")
+    ))
+}
+
+/// Asks with `window/showMessageRequest`; true when the user chose `yes`.
+async fn ask(client: &Client, question: String, yes: &str) -> Result<bool, String> {
+    let action = |title: &str| MessageActionItem {
+        title: title.into(),
+        properties: HashMap::new(),
+    };
+    let answer = client
+        .show_message_request(
+            MessageType::WARNING,
+            question,
+            Some(vec![action(yes), action("Cancel")]),
+        )
+        .await
+        .map_err(|e| e.message.to_string())?;
+    Ok(answer.is_some_and(|a| a.title == yes))
+}
+
 async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value, String> {
     let uri = uri_arg(args, 0)?;
-    let catalogue = connect(shared)?;
+    let catalogue = connect(shared, schemas::portal_of(shared, &uri))?;
     let _guard = shared
         .locks
         .try_lock(uri.as_str())
         .map_err(|e| e.to_string())?;
     let doc = snapshot(shared, &uri)?;
-    let published = catalogue::publish(&catalogue, &doc, &shared.schema())
+    let schema = schema_of(shared, &uri)?;
+    if let (false, Some(question)) = (confirmed(args), form_only_summary(&doc, &schema)) {
+        // what the catalogue would refuse stops it anyway: ask only when it would be sent
+        catalogue::prepare_publish(&doc, &schema, &catalogue)
+            .map_err(|e| failure(shared, &uri, &e))?;
+        if !ask(client, format!("{question}. Publish anyway?"), "Publish").await? {
+            return Ok(outcome(
+                false,
+                "publish cancelled; nothing was sent",
+                json!({}),
+            ));
+        }
+    }
+    let published = catalogue::publish(&catalogue, &doc, &schema)
         .await
         .map_err(|e| failure(shared, &uri, &e))?;
     let label = catalogue.catalogue().label();
@@ -127,7 +206,6 @@ async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Val
     }
     if let Some(path) = uri.to_file_path() {
         let base_url = catalogue.catalogue().base_url();
-        let schema = shared.schema();
         let _ = state_file::save_synced(
             &path,
             base_url,
@@ -201,23 +279,23 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
     let uri = uri_arg(args, 0)?;
     // The editor may have asked the user already: `[uri, {"confirmed": true}]`; and it may
     // settle conflicts: `{"side": "mine" | "theirs"}`.
-    let options = args.get(1);
-    let confirmed = options
-        .and_then(|o| o.get("confirmed"))
-        .and_then(Value::as_bool)
-        == Some(true);
-    let resolve = match options.and_then(|o| o.get("side")).and_then(Value::as_str) {
+    let confirmed = confirmed(args);
+    let resolve = match args
+        .get(1)
+        .and_then(|o| o.get("side"))
+        .and_then(Value::as_str)
+    {
         Some("mine") => Resolve::Mine,
         Some("theirs") => Resolve::Theirs,
         _ => Resolve::Stop,
     };
-    let catalogue = connect(shared)?;
+    let catalogue = connect(shared, schemas::portal_of(shared, &uri))?;
     let _guard = shared
         .locks
         .try_lock(uri.as_str())
         .map_err(|e| e.to_string())?;
     let doc = snapshot(shared, &uri)?;
-    let schema = shared.schema();
+    let schema = schema_of(shared, &uri)?;
     // The state lives beside the file on disk; an unsaved document has none of its own.
     let path = uri.to_file_path().map(|p| p.into_owned());
     let base_url = catalogue.catalogue().base_url().to_string();
@@ -314,24 +392,15 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
         .collect::<Vec<_>>();
     if !confirmed {
         let summary: Vec<String> = plan.changes.iter().map(|c| c.summary()).collect();
-        let question = format!(
+        let mut question = format!(
             "Update {} on {label}? Changed: {}{kept}",
             plan.id,
             summary.join("; ")
         );
-        let update = MessageActionItem {
-            title: "Update".into(),
-            properties: HashMap::new(),
-        };
-        let cancel = MessageActionItem {
-            title: "Cancel".into(),
-            properties: HashMap::new(),
-        };
-        let answer = client
-            .show_message_request(MessageType::INFO, question, Some(vec![update, cancel]))
-            .await
-            .map_err(|e| e.message.to_string())?;
-        if answer.is_none_or(|a| a.title != "Update") {
+        if let Some(form_only) = form_only_summary(&doc, &schema) {
+            question = format!("{question}. {form_only}");
+        }
+        if !ask(client, question, "Update").await? {
             return Ok(outcome(
                 false,
                 "update cancelled; nothing was sent",
@@ -369,9 +438,15 @@ async fn pull(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value,
         .filter(|s| !s.is_empty())
         .ok_or("give the record's name or id")?;
     let target = uri_arg(args, 1)?;
-    let catalogue = connect(shared)?;
+    // the project file where the record will be, as for a record opened there
+    let project = schemas::read_project(&target, &shared.choices.roots())?;
+    let portal = project.map(|p| schemas::portal(shared, p));
+    let schema = match &portal {
+        None => shared.schema(),
+        Some(p) => std::sync::Arc::new(schemas::fetch(p).await?),
+    };
+    let catalogue = connect(shared, portal)?;
     let format = Format::from_path(target.as_str());
-    let schema = shared.schema();
     let package = catalogue
         .package_show(name)
         .await
@@ -433,7 +508,10 @@ async fn pull(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value,
 /// record with an id. When it cannot be asked (unreachable, refused, not
 /// configured), completion offers every state and says why.
 pub async fn fetch_catalogue_state(shared: std::sync::Arc<Shared>, uri: Uri) {
-    let schema = shared.schema();
+    // only once the record's schema is there, which says whether it is a record
+    let Some(schema) = schemas::schema_for(&shared, &uri) else {
+        return;
+    };
     let id = shared
         .docs
         .with_record(&uri, &schema, |open| open.record_id())
@@ -441,7 +519,7 @@ pub async fn fetch_catalogue_state(shared: std::sync::Arc<Shared>, uri: Uri) {
     let Some(id) = id else {
         return;
     };
-    let reply = match connect(&shared) {
+    let reply = match connect(&shared, schemas::portal_of(&shared, &uri)) {
         Ok(catalogue) => Some(catalogue.package_show(&id).await),
         Err(_) => None,
     };
@@ -460,14 +538,16 @@ pub async fn fetch_catalogue_state(shared: std::sync::Arc<Shared>, uri: Uri) {
 /// "Publish to BC Data Catalogue (test)" or "Update … on …", by whether the
 /// record has an id.
 pub fn source_actions(shared: &Shared, uri: &Uri) -> Vec<CodeActionOrCommand> {
-    let schema = shared.schema();
+    let Some(schema) = schemas::schema_for(shared, uri) else {
+        return Vec::new();
+    };
     let Some(has_id) = shared
         .docs
         .with_record(uri, &schema, |open| open.record_id().is_some())
     else {
         return Vec::new();
     };
-    let name = shared.catalogue_name();
+    let name = schemas::portal_of(shared, uri).map_or_else(|| shared.catalogue_name(), |p| p.host);
     let (title, command) = if has_id {
         (
             format!("Update record on BC Data Catalogue ({name})"),

@@ -49,7 +49,11 @@ pub fn diagnostic(rope: &Rope, d: &Diagnostic, enc: Encoding) -> lsp::Diagnostic
         code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
         source: Some("bcdc".to_string()),
         message: d.message.clone(),
-        data: Some(serde_json::json!({ "pointer": d.pointer, "suggestion": d.suggestion })),
+        data: Some(serde_json::json!({
+            "pointer": d.pointer,
+            "suggestion": d.suggestion,
+            "enforcement": d.enforcement.as_str(),
+        })),
         ..Default::default()
     }
 }

@@ -24,6 +24,8 @@ const RECORD_YAML_LANGUAGE: &str = "bcdc-yaml";
 
 pub struct OpenDoc {
     pub uri: Uri,
+    /// The project file (`bcdc.toml`) over the file, when it names a portal.
+    pub project: Option<crate::project::Project>,
     /// The editor said it is a record (its language id), before any content does.
     record_language: bool,
     pub catalogue: Vec<CatalogueMark>,
@@ -58,6 +60,7 @@ impl OpenDoc {
             catalogue: Vec::new(),
             catalogue_state: CatalogueState::Unknown,
             uri,
+            project: None,
             version,
             diagnostics: Vec::new(),
             analysed: None,

@@ -1,11 +1,13 @@
-//! Completion, hover, quick fixes and document symbols: protocol types to
-//! and from the pure `assist` module. No analysis here.
+//! Completion, hover, quick fixes, document symbols and inlay hints:
+//! protocol types to and from the pure `assist` module. No analysis here.
 
 use super::choices;
 use super::convert;
-use super::server::Shared;
+use super::schemas;
+use super::state::Shared;
 use crate::assist::completion::{Completion, CompletionKind};
 use crate::assist::fixes::Fix;
+use crate::assist::inlay::Sources;
 use crate::assist::outline::{Symbol, SymbolKind as Kind};
 use crate::assist::{self, CatalogueState, Dynamic, Edit};
 use crate::check::{self, Diagnostic};
@@ -25,6 +27,8 @@ pub struct State {
     snippets: AtomicBool,
     /// The client runs `editor.action.triggerSuggest` (VS Code and kin).
     retrigger: AtomicBool,
+    /// The client takes `workspace/inlayHint/refresh`.
+    inlay_refresh: AtomicBool,
 }
 
 impl State {
@@ -43,6 +47,14 @@ impl State {
             .as_ref()
             .is_some_and(|c| c.name.to_lowercase().contains("code"));
         self.retrigger.store(code, Ordering::Relaxed);
+        let inlay_refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|i| i.refresh_support)
+            .unwrap_or(false);
+        self.inlay_refresh.store(inlay_refresh, Ordering::Relaxed);
     }
 }
 
@@ -55,10 +67,10 @@ pub fn completion_options() -> CompletionOptions {
 
 pub fn completion(shared: &Shared, params: CompletionParams) -> Option<CompletionResponse> {
     let enc = shared.encoding();
-    let schema = shared.schema();
     let at = params.text_document_position;
+    let schema = schemas::schema_for(shared, &at.text_document.uri)?;
     let mut extra = Dynamic {
-        organizations: shared.choices.organizations().to_vec(),
+        organizations: schemas::organizations(shared, &at.text_document.uri),
         keywords: choices::keywords(shared, &at.text_document.uri),
         publish_state: CatalogueState::Unknown,
     };
@@ -173,9 +185,10 @@ fn completion_item(
 
 pub fn hover(shared: &Shared, params: HoverParams) -> Option<Hover> {
     let enc = shared.encoding();
-    let schema = shared.schema();
+    let at = &params.text_document_position_params;
+    let schema = schemas::schema_for(shared, &at.text_document.uri)?;
     let extra = Dynamic {
-        organizations: shared.choices.organizations().to_vec(),
+        organizations: schemas::organizations(shared, &at.text_document.uri),
         ..Dynamic::default()
     };
     let at = params.text_document_position_params;
@@ -196,12 +209,64 @@ pub fn hover(shared: &Shared, params: HoverParams) -> Option<Hover> {
         .flatten()
 }
 
+/// The titles behind the licence and organization ids in the range, from
+/// the lists at hand (never fetched here).
+pub fn inlay_hints(shared: &Shared, params: InlayHintParams) -> Option<Vec<ls_types::InlayHint>> {
+    let enc = shared.encoding();
+    let schema = shared.schema();
+    let extra = Dynamic {
+        organizations: shared.choices.organizations().to_vec(),
+        ..Dynamic::default()
+    };
+    let catalogue = shared.catalogue_name();
+    let sources = Sources {
+        licences: if shared.licences_from_catalogue() {
+            format!("the licence list of the `{catalogue}` catalogue")
+        } else {
+            "the BC Data Catalogue licence list built into bcdc-lsp".into()
+        },
+        organizations: format!("the organization list of the `{catalogue}` catalogue"),
+    };
+    shared
+        .docs
+        .with_record(&params.text_document.uri, &schema, |open| {
+            let rope = open.doc.text();
+            let range = convert::byte_range(rope, params.range, enc);
+            assist::inlay::inlay_hints(&open.doc, &schema, &extra, &sources, range)
+                .into_iter()
+                .map(|h| ls_types::InlayHint {
+                    position: convert::position(rope, h.offset, enc),
+                    label: InlayHintLabel::String(h.label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: Some(InlayHintTooltip::String(h.tooltip)),
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect()
+        })
+}
+
+/// Asks the client to ask for inlay hints again (the lists they come from
+/// changed), if it can. Not awaited: a client slow to answer must not hold
+/// up the caller.
+pub fn refresh_inlay_hints(shared: &Shared, client: &tower_lsp_server::Client) {
+    if shared.editing.inlay_refresh.load(Ordering::Relaxed) {
+        let client = client.clone();
+        tokio::spawn(async move {
+            // a client that fails the request keeps its old hints: nothing lost
+            let _ = client.inlay_hint_refresh().await;
+        });
+    }
+}
+
 pub fn document_symbols(
     shared: &Shared,
     params: DocumentSymbolParams,
 ) -> Option<DocumentSymbolResponse> {
     let enc = shared.encoding();
-    let schema = shared.schema();
+    let schema = schemas::schema_for(shared, &params.text_document.uri)?;
     shared
         .docs
         .with_record(&params.text_document.uri, &schema, |open| {
@@ -243,8 +308,10 @@ fn symbol(rope: &Rope, s: Symbol, enc: Encoding) -> DocumentSymbol {
 /// its diagnostic, and rewrites offered at the range itself.
 pub fn quick_fixes(shared: &Shared, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
     let enc = shared.encoding();
-    let schema = shared.schema();
     let uri = &params.text_document.uri;
+    let Some(schema) = schemas::schema_for(shared, uri) else {
+        return Vec::new();
+    };
     shared
         .docs
         .with_record(uri, &schema, |open| {

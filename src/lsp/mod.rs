@@ -13,8 +13,10 @@ mod convert;
 mod documents;
 mod editing;
 mod publisher;
+mod schemas;
 mod server;
 mod settings;
+mod state;
 
 use std::process::ExitCode;
 

@@ -6,7 +6,8 @@
 //! can never send an older version's diagnostics after a newer one's.
 
 use super::convert;
-use super::server::Shared;
+use super::schemas;
+use super::state::Shared;
 use crate::catalogue::workflow::locate;
 use crate::check;
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,8 @@ pub struct StatusParams {
     pub errors: usize,
     pub warnings: usize,
     pub id: Option<String>,
+    /// The schema the record is checked against, in words.
+    pub schema: String,
 }
 
 pub enum Status {}
@@ -68,17 +71,19 @@ pub fn spawn(client: Client, shared: Arc<Shared>, mut queue: mpsc::UnboundedRece
 }
 
 async fn publish(client: &Client, shared: &Shared, uri: &Uri) {
-    let schema = shared.schema();
+    let in_use = schemas::in_use(shared, uri);
     let enc = shared.encoding();
-    let catalogue = shared.catalogue_name();
+    let catalogue =
+        schemas::portal_of(shared, uri).map_or_else(|| shared.catalogue_name(), |p| p.host);
     let result = shared.docs.with(uri, |open| {
         open.doc.reparse();
-        if !open.is_record(&schema) {
+        // a portal's schema still loading (or unavailable): nothing to say yet
+        let Some(schema) = in_use.schema.as_deref().filter(|s| open.is_record(s)) else {
             let was = std::mem::take(&mut open.published);
             open.diagnostics.clear();
             return was.then(|| (Vec::new(), open.version, None));
-        }
-        let diagnostics = check::check_with(&open.doc, &schema, &mut open.check_cache);
+        };
+        let diagnostics = check::check_with(&open.doc, schema, &mut open.check_cache);
         let mut lsp: Vec<_> = diagnostics
             .iter()
             .map(|d| convert::diagnostic(open.doc.text(), d, enc))
@@ -105,6 +110,7 @@ async fn publish(client: &Client, shared: &Shared, uri: &Uri) {
                 .filter(|d| d.severity == check::Severity::Warning)
                 .count(),
             id: open.record_id(),
+            schema: in_use.label.clone(),
         };
         open.diagnostics = diagnostics;
         open.analysed = Some(open.version);

@@ -1,110 +1,22 @@
 //! Protocol handlers: each converts positions, calls the analysis, converts
 //! back. No analysis logic lives here.
 
-use super::choices::{self, Choices};
+use super::choices;
 use super::commands;
 use super::convert;
-use super::documents::{Documents, OpenDoc};
+use super::documents::OpenDoc;
 use super::editing;
 use super::publisher::{self, Job};
+use super::schemas;
 use super::settings::Settings;
-use crate::catalogue::FileLocks;
-use crate::schema::{Choice, Schema};
+use super::state::Shared;
+use crate::schema::Schema;
 use crate::text::Encoding;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
-
-/// State shared by the handlers and the publisher task.
-pub struct Shared {
-    pub docs: Documents,
-    encoding: Mutex<Encoding>,
-    settings: Mutex<Settings>,
-    /// The schema in use: `base_schema` with the catalogue's licence list
-    /// once it was fetched.
-    schema: RwLock<Arc<Schema>>,
-    base_schema: RwLock<Arc<Schema>>,
-    licences: RwLock<Option<Vec<Choice>>>,
-    queue: mpsc::UnboundedSender<Job>,
-    /// Files with a publish or update running.
-    pub locks: FileLocks,
-    /// What the client supports for completion.
-    pub editing: editing::State,
-    pub choices: Choices,
-}
-
-impl Shared {
-    pub fn schema(&self) -> Arc<Schema> {
-        self.schema
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    /// Uses the catalogue's licence list from now on (when the schema
-    /// compiles with it), and re-checks the open documents.
-    pub fn use_licences(&self, licences: Vec<Choice>) {
-        *self.licences.write().unwrap_or_else(|e| e.into_inner()) = Some(licences);
-        self.rebuild_schema();
-    }
-
-    /// Sets a newly loaded schema, keeping the catalogue's licences.
-    fn set_base_schema(&self, schema: Schema) {
-        *self.base_schema.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(schema);
-        self.rebuild_schema();
-    }
-
-    fn rebuild_schema(&self) {
-        let base = self
-            .base_schema
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        let licences = self
-            .licences
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        let schema = match licences.map(|l| base.with_licences(l)) {
-            Some(Ok(with)) => Arc::new(with),
-            _ => base,
-        };
-        *self.schema.write().unwrap_or_else(|e| e.into_inner()) = schema;
-        for uri in self.docs.uris() {
-            self.reanalyse(&uri);
-        }
-    }
-
-    pub fn encoding(&self) -> Encoding {
-        *self.encoding.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn settings(&self) -> Settings {
-        self.settings
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    /// How the catalogue in use is named to the user.
-    pub fn catalogue_name(&self) -> String {
-        self.settings()
-            .catalogue
-            .unwrap_or_else(|| "test".to_string())
-    }
-
-    pub fn reanalyse(&self, uri: &Uri) {
-        self.enqueue(Job::Analyse(uri.clone()));
-    }
-
-    fn enqueue(&self, job: Job) {
-        // The receiver lives as long as the runtime; a send can only fail
-        // during shutdown, when nothing needs publishing any more.
-        let _ = self.queue.send(job);
-    }
-}
 
 pub struct Backend {
     client: Client,
@@ -114,19 +26,7 @@ pub struct Backend {
 impl Backend {
     pub fn new(client: Client) -> Backend {
         let (tx, rx) = mpsc::unbounded_channel();
-        let embedded = Arc::new(Schema::embedded());
-        let shared = Arc::new(Shared {
-            docs: Documents::default(),
-            encoding: Mutex::new(Encoding::Utf16),
-            settings: Mutex::new(Settings::default()),
-            schema: RwLock::new(embedded.clone()),
-            base_schema: RwLock::new(embedded),
-            licences: RwLock::new(None),
-            queue: tx,
-            locks: FileLocks::default(),
-            editing: editing::State::default(),
-            choices: Choices::default(),
-        });
+        let shared = Arc::new(Shared::new(tx));
         publisher::spawn(client.clone(), shared.clone(), rx);
         Backend { client, shared }
     }
@@ -158,6 +58,8 @@ impl Backend {
         }
         if old != new {
             for uri in self.shared.docs.uris() {
+                // a project file that names only a type takes the catalogue from here
+                schemas::ensure(&self.shared, &self.client, &uri);
                 self.shared.enqueue(Job::Analyse(uri));
             }
         }
@@ -213,6 +115,7 @@ impl LanguageServer for Backend {
                 completion_provider: Some(editing::completion_options()),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 text_document_sync: Some(TextDocumentSyncCapability::Options(
                     TextDocumentSyncOptions {
                         open_close: Some(true),
@@ -244,13 +147,20 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let d = params.text_document;
-        self.shared.docs.insert(OpenDoc::new(
-            d.uri.clone(),
-            &d.language_id,
-            d.version,
-            &d.text,
-        ));
+        let mut open = OpenDoc::new(d.uri.clone(), &d.language_id, d.version, &d.text);
+        let project = schemas::read_project(&d.uri, &self.shared.choices.roots());
+        open.project = project.clone().unwrap_or_default();
+        self.shared.docs.insert(open);
         self.shared.enqueue(Job::Analyse(d.uri.clone()));
+        schemas::ensure(&self.shared, &self.client, &d.uri);
+        if let Err(e) = project {
+            self.client
+                .show_message(
+                    MessageType::WARNING,
+                    format!("bcdc: {e}; using the editor's settings instead"),
+                )
+                .await;
+        }
         tokio::spawn(commands::fetch_catalogue_state(self.shared.clone(), d.uri));
     }
 
@@ -338,6 +248,10 @@ impl LanguageServer for Backend {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         Ok(editing::document_symbols(&self.shared, params))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        Ok(editing::inlay_hints(&self.shared, params))
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -1,6 +1,7 @@
 //! Settings sent by the editor (initializationOptions and
 //! workspace/didChangeConfiguration), see docs/protocol.md.
 
+use crate::catalogue::{Catalogue, CatalogueClient};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -11,6 +12,9 @@ pub struct Settings {
     pub catalogue: Option<String>,
     pub api_key: Option<String>,
     pub schema_path: Option<String>,
+    /// The editor has not trusted the folder yet (VS Code's Restricted Mode): no key
+    /// is used, nothing is published, updated or pulled.
+    pub restricted: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -20,6 +24,7 @@ impl std::fmt::Debug for Settings {
             .field("catalogue", &self.catalogue)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("schema_path", &self.schema_path)
+            .field("restricted", &self.restricted)
             .finish()
     }
 }
@@ -29,7 +34,7 @@ impl Settings {
     /// `bcdc` section, or our keys at the top level.
     pub fn from_notification(value: &Value) -> Option<Settings> {
         let ours = value.get("bcdc").is_some()
-            || ["catalogue", "apiKey", "schemaPath"]
+            || ["catalogue", "apiKey", "schemaPath", "restricted"]
                 .iter()
                 .any(|k| value.get(k).is_some());
         ours.then(|| Settings::from_json(value))
@@ -51,7 +56,23 @@ impl Settings {
             catalogue: text("catalogue"),
             api_key: text("apiKey"),
             schema_path: text("schemaPath"),
+            restricted: inner.get("restricted").and_then(Value::as_bool) == Some(true),
         }
+    }
+
+    /// The catalogue setting (`test` when unset).
+    pub fn catalogue(&self) -> &str {
+        self.catalogue.as_deref().unwrap_or("test")
+    }
+
+    /// The client for the catalogue setting, with the editor's key (or the one
+    /// `catalogue::connect` finds), or with none in a folder not trusted yet.
+    pub fn catalogue_client(&self) -> Result<CatalogueClient, String> {
+        if self.restricted {
+            let catalogue = Catalogue::parse(self.catalogue()).map_err(|e| e.to_string())?;
+            return CatalogueClient::new(catalogue, None).map_err(|e| e.to_string());
+        }
+        crate::catalogue::connect(self.catalogue(), self.api_key.as_deref())
     }
 }
 
@@ -76,5 +97,8 @@ mod tests {
             (Some("prod"), Some("s3cr3t"))
         );
         assert!(!format!("{s:?}").contains("s3cr3t"));
+        assert!(!s.restricted);
+        let s = Settings::from_json(&json!({"bcdc": {"apiKey": "s3cr3t", "restricted": true}}));
+        assert!(s.restricted && !s.catalogue_client().unwrap().has_key());
     }
 }

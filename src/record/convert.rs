@@ -6,71 +6,60 @@
 use serde_json::{Map, Value};
 
 use crate::check::instance;
+use crate::schema::ckan_core::{self, KeyClass};
 use crate::schema::{Field, Schema};
 use crate::syntax::Node;
 
-/// Dataset keys the catalogue computes: never sent by patch, never compared, dropped on pull.
-pub const OUTPUT_ONLY_DATASET_KEYS: &[&str] = &[
-    "organization",
-    "num_tags",
-    "num_resources",
-    "metadata_created",
-    "metadata_modified",
-    "revision_id",
-    "tags",
+/// Dataset keys CKAN keeps that a record file does not carry: `pull` leaves them out and
+/// `patch` never sends them, so that an update never reverts what changed elsewhere.
+/// - `private`: BCDC derives it from `metadata_visibility` on every update;
+/// - `state`: the record's life cycle (`draft`, `active`, `deleted`), which the
+///   catalogue's own actions change;
+/// - `groups`: membership is given and taken by the groups' members (`member_create`);
+///   a `package_patch` with `groups` replaces all of it, and needs rights on each group;
+/// - `relationships_as_subject`/`_object`: links to other records, made with
+///   `package_relationship_create`; an update that sends them replaces all of them;
+/// - `tags`: the file says `tag_string` (a `tags` list in a file is sent as one).
+const NOT_IN_FILE_DATASET_KEYS: &[&str] = &[
     "private",
     "state",
-    "creator_user_id",
-    "isopen",
-    "license_title",
-    "license_url",
+    "groups",
     "relationships_as_subject",
     "relationships_as_object",
-    "tracking_summary",
+    "tags",
 ];
 
-/// Core CKAN dataset fields that BCDC does not use; `package_show` returns them as null.
-const UNUSED_CORE_DATASET_KEYS: &[&str] = &[
-    "author",
-    "author_email",
-    "maintainer",
-    "maintainer_email",
-    "url",
-    "version",
-    "groups",
-    "extras",
-];
+/// Whether a top-level key is the catalogue's to set (output-only, a system field such as
+/// `record_create_date`, or a key files do not carry), so that it is never part of a patch.
+pub fn is_catalogue_managed(schema: &Schema, key: &str) -> bool {
+    match schema.dataset_fields.iter().find(|f| f.name == key) {
+        Some(field) => field.system,
+        None => {
+            NOT_IN_FILE_DATASET_KEYS.contains(&key)
+                || ckan_core::dataset_key(schema.ckan, key) == KeyClass::OutputOnly
+        }
+    }
+}
 
-/// Resource keys the catalogue computes.
-pub const OUTPUT_ONLY_RESOURCE_KEYS: &[&str] = &[
-    "package_id",
-    "position",
-    "created",
-    "metadata_modified",
-    "state",
-    "revision_id",
-    "cache_last_updated",
-    "cache_url",
-    "datastore_active",
-    "datastore_contains_all_records_of_source_file",
+/// Resource keys CKAN keeps that a record file does not carry: the uploader, the archiver
+/// and the datastore set them when the data changes, so a file's copy would put back an old
+/// value. `pull` leaves them out; a patch sends the stored ones back untouched (CKAN drops
+/// a resource extra an update leaves out).
+const NOT_IN_FILE_RESOURCE_KEYS: &[&str] = &[
     "hash",
     "mimetype",
     "mimetype_inner",
     "size",
-    "tracking_summary",
-    "has_views",
-    "on_same_domain",
+    "cache_url",
+    "cache_last_updated",
+    "datastore_active",
+    "datastore_contains_all_records_of_source_file",
     "original_url",
 ];
 
-/// Whether a top-level key is computed by the catalogue (output-only or a system field such
-/// as `record_create_date`), so that it is never part of a patch.
-pub fn is_catalogue_managed(schema: &Schema, key: &str) -> bool {
-    OUTPUT_ONLY_DATASET_KEYS.contains(&key)
-        || schema
-            .dataset_fields
-            .iter()
-            .any(|f| f.name == key && f.system)
+/// Whether a resource key is computed by the catalogue: never pulled, nor sent back.
+pub fn is_output_only_resource_key(key: &str) -> bool {
+    ckan_core::resource_key(key) == KeyClass::OutputOnly
 }
 
 /// The `package_create`/`package_patch` body for a record file's value tree: the core's
@@ -151,8 +140,9 @@ pub fn record_pointer(api_pointer: &str, root: &Node) -> String {
 }
 
 /// A `package_show` result in file form: `tags` → `tag_string`, `owner_org` as the
-/// organization's name, output-only, system, unused core and empty fields dropped, keys in
-/// the schema's order (`id` and `type` first, `resources` last).
+/// organization's name, output-only, system and empty fields and the keys files do not
+/// carry left out, keys in the schema's order (`id` and `type` first, CKAN's own keys
+/// after the schema's fields, `resources` last).
 pub fn record_from_package(package: &Map<String, Value>, schema: &Schema) -> Map<String, Value> {
     let mut record = Map::new();
     let mut take = |key: &str, value: Option<Value>| {
@@ -175,21 +165,25 @@ pub fn record_from_package(package: &Map<String, Value>, schema: &Schema) -> Map
         };
         take(&field.name, value);
     }
-    let known = |key: &str| {
+    // Then CKAN's own keys the portal's form does not show (`author`, `url`, `extras`, ...),
+    // then keys neither schema knows (an older schema's fields: `check` warns about them).
+    let left_out = |key: &str| {
         ["id", "type", "resources"].contains(&key)
-            || OUTPUT_ONLY_DATASET_KEYS.contains(&key)
-            || UNUSED_CORE_DATASET_KEYS.contains(&key)
+            || NOT_IN_FILE_DATASET_KEYS.contains(&key)
             || schema.dataset_fields.iter().any(|f| f.name == key)
     };
-    // Keys the schema does not know (another portal's extras) are kept, after the known ones.
-    for (key, value) in package {
-        if !known(key) {
-            take(key, Some(without_nulls(value)));
+    let class = |key: &str| ckan_core::dataset_key(schema.ckan, key);
+    for pass in [KeyClass::Kept, KeyClass::Dropped] {
+        for (key, value) in package {
+            let in_pass = match class(key) {
+                KeyClass::Kept => pass == KeyClass::Kept,
+                KeyClass::OutputOnly => false,
+                KeyClass::SysadminOnly | KeyClass::Dropped => pass == KeyClass::Dropped,
+            };
+            if in_pass && !left_out(key) {
+                take(key, Some(without_nulls(value)));
+            }
         }
-    }
-    // Unused core fields are kept only when someone filled them in.
-    for key in UNUSED_CORE_DATASET_KEYS {
-        take(key, package.get(*key).map(without_nulls));
     }
     let resources = package
         .get("resources")
@@ -218,7 +212,9 @@ pub fn package_resources(package: &Map<String, Value>) -> Vec<&Map<String, Value
         .unwrap_or_default()
 }
 
-/// One resource in file form: `id` first, schema order, output-only/system/empty dropped.
+/// One resource in file form: `id` first, schema order, then the other keys CKAN keeps
+/// (its own and the resource's extras); output-only, system, empty ones and those files do
+/// not carry left out.
 pub fn resource_record(resource: &Map<String, Value>, schema: &Schema) -> Map<String, Value> {
     let mut out = Map::new();
     let mut take = |key: &str, field: Option<&Field>| {
@@ -240,7 +236,8 @@ pub fn resource_record(resource: &Map<String, Value>, schema: &Schema) -> Map<St
     }
     for key in resource.keys() {
         let known = key == "id"
-            || OUTPUT_ONLY_RESOURCE_KEYS.contains(&key.as_str())
+            || is_output_only_resource_key(key)
+            || NOT_IN_FILE_RESOURCE_KEYS.contains(&key.as_str())
             || schema.resource_fields.iter().any(|f| &f.name == key);
         if !known {
             take(key, None);

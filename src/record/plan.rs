@@ -14,8 +14,8 @@ use serde_json::{Map, Value};
 
 use super::compare::stored_as;
 use super::convert::{
-    api_body, is_catalogue_managed, package_resources, record_from_package, resource_record,
-    same_organization, tag_set, OUTPUT_ONLY_RESOURCE_KEYS,
+    api_body, is_catalogue_managed, is_output_only_resource_key, package_resources,
+    record_from_package, resource_record, same_organization, tag_set,
 };
 use super::state::{empty_print, fingerprint, pair_resources, Key, Prints, SyncState};
 use crate::schema::Schema;
@@ -487,7 +487,7 @@ fn resources_sync(
         let label = resource_label(original, stored_index);
         let mut merged: Map<String, Value> = original
             .iter()
-            .filter(|(k, _)| !OUTPUT_ONLY_RESOURCE_KEYS.contains(&k.as_str()))
+            .filter(|(k, _)| !is_output_only_resource_key(k))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         // The diff shows the stored form of what did not change, so only changes show.
@@ -625,7 +625,7 @@ fn resources_sync(
             plan.pending.push(Key::Resource(rid));
             let merged: Map<String, Value> = original
                 .iter()
-                .filter(|(k, _)| !OUTPUT_ONLY_RESOURCE_KEYS.contains(&k.as_str()))
+                .filter(|(k, _)| !is_output_only_resource_key(k))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
             let at = sent
@@ -697,6 +697,31 @@ mod tests {
             ]),
         );
         package
+    }
+
+    #[test]
+    fn a_changed_resource_sends_back_what_the_file_does_not_carry() {
+        let schema = Schema::embedded();
+        let mut package = stored();
+        let extra = json!({"datastore_active": true, "size": 42, "ofi": true, "has_views": true});
+        for (k, v) in extra.as_object().unwrap() {
+            package["resources"][0][k] = v.clone();
+        }
+        let mut record = record_from_package(&package, &schema);
+        assert!(record["resources"][0].get("datastore_active").is_none());
+        record["resources"][0]["name"] = json!("CSV renamed");
+        let plan = plan_patch(&tree(&Value::Object(record)), &package, &schema);
+        assert_eq!(plan.fields(), ["resources"]);
+        let sent = &plan.body["resources"][0];
+        assert_eq!(sent["name"], "CSV renamed");
+        // CKAN drops a resource extra an update leaves out: the stored ones go back
+        for key in ["datastore_active", "size", "ofi"] {
+            assert_eq!(sent[key], package["resources"][0][key], "{key}");
+        }
+        // what CKAN computes is not sent
+        for key in ["has_views", "position", "package_id"] {
+            assert!(sent.get(key).is_none(), "{key}");
+        }
     }
 
     #[test]

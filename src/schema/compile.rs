@@ -1,21 +1,69 @@
 //! The scheming schema as a JSON Schema (2020-12): shapes, required fields,
 //! choices, formats, single entries, unknown keys and conditional
-//! requirements. Messages are not written here: the checker maps each error
-//! back to the scheming field it concerns.
+//! requirements, and the table of which rule each keyword stands for.
+//! Messages are not written here: the checker maps each error back to the
+//! scheming field and rule it concerns.
 
-use super::{formats, Field, FieldKind, Schema, CORE_DATASET_KEYS, CORE_RESOURCE_KEYS};
+use super::{ckan_core, formats, Enforcement, Field, FieldKind, Schema};
 use serde_json::{json, Map, Value as J};
+use std::collections::HashMap;
 
-/// Conditional rules (requirements that depend on another field, and the
-/// start state) live under `allOf`; the checker tells them apart by this.
-pub(crate) const CONDITIONAL_MARK: &str = "/allOf/";
+/// Which rule of the scheming schema a JSON Schema keyword stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    /// The field must have a value.
+    Required,
+    /// The field must have a value when another has one of some values.
+    Condition,
+    /// A new record (no `id`) must be in the start state.
+    StartState,
+    /// The value must be one of the choices (or the licence list).
+    Choices,
+    /// The value's text format (dates, numbers, names, lengths, ...).
+    Format,
+    /// At most one entry.
+    SingleEntry,
+    /// Keys outside the schema.
+    Closed,
+}
 
-pub(super) fn json_schema(schema: &Schema) -> J {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub kind: RuleKind,
+    /// What the catalogue does with a record that breaks it.
+    pub enforcement: Enforcement,
+}
+
+/// Each rule keyword of the compiled JSON Schema by its location (the
+/// `schema_path` of a validation error, from the whole schema's root); a
+/// `required` keyword once per property (`…/required/<name>`).
+#[derive(Debug, Default)]
+pub(crate) struct Rules(HashMap<String, Rule>);
+
+impl Rules {
+    fn add(&mut self, location: String, kind: RuleKind, enforcement: Enforcement) {
+        self.0.insert(location, Rule { kind, enforcement });
+    }
+
+    /// The rule at a keyword location; for `required`, of that property.
+    pub fn at(&self, location: &str, property: Option<&str>) -> Option<Rule> {
+        match property {
+            Some(p) => self.0.get(&format!("{location}/{p}")).copied(),
+            None => self.0.get(location).copied(),
+        }
+    }
+}
+
+/// The JSON Schema of a scheming schema and the rule each keyword stands for.
+pub(super) fn json_schema(schema: &Schema) -> (J, Rules) {
+    let mut rules = Rules::default();
     let resource = object(
         &schema.resource_fields,
-        &CORE_RESOURCE_KEYS,
+        &ckan_core::resource_keys().collect::<Vec<_>>(),
         schema,
         Map::new(),
+        "/properties/resources/items",
+        &mut rules,
     );
     let mut extra = Map::new();
     extra.insert("id".into(), json!({"type": "string"}));
@@ -28,7 +76,13 @@ pub(super) fn json_schema(schema: &Schema) -> J {
         "tags".into(),
         json!({"type": "array", "items": {"type": ["string", "object"]}}),
     );
-    let mut dataset = object(&schema.dataset_fields, &CORE_DATASET_KEYS, schema, extra);
+    rules.add(
+        "/properties/type/const".into(),
+        RuleKind::Choices,
+        Enforcement::Refused,
+    );
+    let core: Vec<&str> = ckan_core::dataset_keys().collect();
+    let mut dataset = object(&schema.dataset_fields, &core, schema, extra, "", &mut rules);
     if let Some(state) = schema
         .dataset_fields
         .iter()
@@ -36,18 +90,29 @@ pub(super) fn json_schema(schema: &Schema) -> J {
     {
         // A new record (no `id`) must be created in the start state.
         let start = state.start_state.clone();
-        let rules = dataset
+        let all = dataset
             .as_object_mut()
             .expect("object")
             .entry("allOf")
-            .or_insert(json!([]));
-        rules.as_array_mut().expect("allOf is a list").push(json!({
+            .or_insert(json!([]))
+            .as_array_mut()
+            .expect("allOf is a list");
+        rules.add(
+            format!(
+                "/allOf/{}/then/properties/{}/enum",
+                all.len(),
+                pointer_token(&state.name)
+            ),
+            RuleKind::StartState,
+            Enforcement::of(state.checked.start_state),
+        );
+        all.push(json!({
             "if": {"not": {"required": ["id"]}},
             "then": {"properties": {state.name.clone(): {"enum": [start]}}}
         }));
     }
     dataset["$schema"] = json!(DRAFT);
-    dataset
+    (dataset, rules)
 }
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -75,34 +140,66 @@ pub(super) fn split(mut record: J) -> (J, Vec<(String, J)>) {
     (record, entries)
 }
 
-/// An object of `fields`, plus `core` keys CKAN itself accepts (their
-/// schemas in `extra`, or anything).
-fn object(fields: &[Field], core: &[&str], schema: &Schema, extra: Map<String, J>) -> J {
+/// An object of `fields`, plus `core` keys CKAN itself keeps or computes (their
+/// schemas in `extra`, or anything), at `location` in the whole schema; other
+/// keys are left to the checker's `unknown_keys`, which judges them by what the
+/// catalogue does with them.
+fn object(
+    fields: &[Field],
+    core: &[&str],
+    schema: &Schema,
+    extra: Map<String, J>,
+    location: &str,
+    rules: &mut Rules,
+) -> J {
     let mut properties = Map::new();
     for key in core {
         properties.insert((*key).to_string(), json!(true));
     }
     properties.extend(extra);
     for f in fields {
-        properties.insert(f.name.clone(), field(f, schema));
+        let at = format!("{location}/properties/{}", pointer_token(&f.name));
+        properties.insert(f.name.clone(), field(f, schema, &at, rules));
     }
     let required: Vec<&str> = fields
         .iter()
         .filter(|f| f.required)
         .map(|f| f.name.as_str())
         .collect();
-    let conditions: Vec<J> = fields
-        .iter()
-        .filter_map(|f| {
-            let c = f.condition.as_ref()?;
-            fields.iter().any(|g| g.name == c.field).then(|| {
-                json!({
-                    "if": {"properties": {c.field.clone(): {"enum": c.values}}, "required": [c.field]},
-                    "then": {"required": [f.name]}
-                })
-            })
-        })
-        .collect();
+    for f in fields.iter().filter(|f| f.required) {
+        rules.add(
+            format!("{location}/required/{}", f.name),
+            RuleKind::Required,
+            Enforcement::of(!f.form_only),
+        );
+    }
+    rules.add(
+        format!("{location}/additionalProperties"),
+        RuleKind::Closed,
+        Enforcement::Dropped,
+    );
+    let mut conditions = Vec::new();
+    for f in fields {
+        let Some(c) = f.condition.as_ref() else {
+            continue;
+        };
+        if !fields.iter().any(|g| g.name == c.field) {
+            continue;
+        }
+        rules.add(
+            format!(
+                "{location}/allOf/{}/then/required/{}",
+                conditions.len(),
+                f.name
+            ),
+            RuleKind::Condition,
+            Enforcement::of(c.enforced),
+        );
+        conditions.push(json!({
+            "if": {"properties": {c.field.clone(): {"enum": c.values}}, "required": [c.field]},
+            "then": {"required": [f.name]}
+        }));
+    }
     let mut object = json!({
         "type": "object",
         "properties": properties,
@@ -115,7 +212,30 @@ fn object(fields: &[Field], core: &[&str], schema: &Schema, extra: Map<String, J
     object
 }
 
-fn field(f: &Field, schema: &Schema) -> J {
+/// A key as a JSON pointer token (how error locations spell it).
+fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// A field's schema at `at`, recording its rules' keywords.
+fn field(f: &Field, schema: &Schema, at: &str, rules: &mut Rules) -> J {
+    let choices = Enforcement::of(f.checked.choices);
+    let format = Enforcement::of(f.checked.format);
+    let mut rule = |keywords: &[&str], kind: RuleKind, enforcement: Enforcement| {
+        for k in keywords {
+            rules.add(format!("{at}/{k}"), kind, enforcement);
+        }
+    };
+    match f.kind {
+        FieldKind::Select | FieldKind::Licence => rule(&["enum"], RuleKind::Choices, choices),
+        FieldKind::MultipleChoice => rule(&["items/enum", "then/enum"], RuleKind::Choices, choices),
+        FieldKind::Repeating => rule(&["maxItems"], RuleKind::SingleEntry, Enforcement::FormOnly),
+        _ => rule(
+            &["format", "pattern", "minLength", "maxLength"],
+            RuleKind::Format,
+            format,
+        ),
+    }
     let values: Vec<&str> = f
         .choices
         .iter()
@@ -127,7 +247,14 @@ fn field(f: &Field, schema: &Schema) -> J {
         .collect();
     match f.kind {
         FieldKind::Repeating => {
-            let items = object(&f.subfields, &[], schema, Map::new());
+            let items = object(
+                &f.subfields,
+                &[],
+                schema,
+                Map::new(),
+                &format!("{at}/items"),
+                rules,
+            );
             let mut list = json!({"type": "array", "items": items});
             if f.single_entry {
                 list["maxItems"] = json!(1);
@@ -150,7 +277,7 @@ fn field(f: &Field, schema: &Schema) -> J {
         FieldKind::MultipleText => {
             json!({"type": ["array", "string"], "items": {"type": "string"}})
         }
-        FieldKind::Date => json!({"type": "string", "format": "date"}),
+        FieldKind::Date => json!({"type": "string", "format": formats::ISODATE}),
         FieldKind::DateTime => json!({"type": "string", "format": formats::DATETIME}),
         FieldKind::DateTimeTz => json!({"type": "string", "format": formats::DATETIME_TZ}),
         FieldKind::Integer => json!({"type": ["integer", "string"], "format": formats::INTEGER}),
@@ -165,6 +292,18 @@ fn field(f: &Field, schema: &Schema) -> J {
         FieldKind::JsonObject => {
             json!({"type": ["object", "string"], "format": formats::JSON_OBJECT})
         }
+        // a language code (not checked) to text, or that object as JSON text
+        FieldKind::Fluent => json!({
+            "type": ["object", "string"],
+            "format": formats::JSON_OBJECT,
+            "additionalProperties": {"type": "string"}
+        }),
+        // fluent_tags takes no JSON text; the tags' own rules are not checked
+        FieldKind::FluentTags => json!({
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}}
+        }),
+        FieldKind::Unchecked => json!(true),
         _ => json!({"type": "string"}),
     }
 }

@@ -1,8 +1,10 @@
 //! The text formats CKAN and ckanext-scheming accept for dates, times and
-//! whole numbers, as JSON Schema `format` checks. Each accepts the ISO 8601
-//! forms the portal reads; CKAN also reads some looser forms (`2020/01/01`),
-//! which a record should not rely on (CKAN's own docs say they may go).
+//! whole numbers, as JSON Schema `format` checks: what the portal's
+//! validators accept, no more and no less, so that a finding is a value the
+//! portal refuses.
 
+/// CKAN's `isodate` (the `date` preset): what `h.date_str_to_datetime` reads.
+pub(crate) const ISODATE: &str = "ckan-isodate";
 /// `scheming_isodatetime`: a date, optionally `T` or a space and a time,
 /// optionally a UTC offset.
 pub(crate) const DATETIME: &str = "ckan-datetime";
@@ -12,6 +14,80 @@ pub(crate) const DATETIME_TZ: &str = "ckan-datetime-tz";
 pub(crate) const INTEGER: &str = "ckan-integer";
 /// `scheming_valid_json_object`: text holding a JSON object.
 pub(crate) const JSON_OBJECT: &str = "ckan-json-object";
+
+/// CKAN's `isodate` validator, which calls `h.date_str_to_datetime`
+/// (`ckan/lib/helpers.py`, the same at 2.9.0–2.9.11 and 2.10.0–2.10.10): the
+/// text is split at runs of non-digits, at most 5 times; the first five
+/// parts are year, month, day, hour and minute, and a sixth must be
+/// `SS[.digits]`; `datetime(...)` then wants at least year, month and day,
+/// each in range. So `2020/01/01` and `2020-1-1 9:5` are dates, `2020-01`,
+/// ` 2020-01-01` and `2020-01-01T10:00Z` are not. CKAN 2.11 first tries
+/// Python's `datetime.fromisoformat`, which also reads a UTC offset: those
+/// forms are accepted too (on 2.9 and 2.10 such a date is refused but not
+/// reported), since the schema does not say which CKAN serves it.
+pub(super) fn isodate(s: &str) -> bool {
+    ckan_date_parts(s) || datetime(s)
+}
+
+fn ckan_date_parts(s: &str) -> bool {
+    let mut parts: Vec<&str> = Vec::with_capacity(6);
+    let mut rest = s;
+    while parts.len() < 5 {
+        let Some(cut) = rest.find(|c: char| !c.is_ascii_digit()) else {
+            break;
+        };
+        parts.push(&rest[..cut]);
+        rest = rest[cut..].trim_start_matches(|c: char| !c.is_ascii_digit());
+    }
+    parts.push(rest);
+    let mut numbers: Vec<u64> = Vec::with_capacity(7);
+    for (i, part) in parts.iter().enumerate() {
+        if i == 5 {
+            // `(?P<seconds>\d{2})(\.(?P<microseconds>\d+))?$`; `$` also before a final newline
+            let part = part.strip_suffix('\n').unwrap_or(part);
+            let (seconds, fraction) = match part.split_once('.') {
+                Some((seconds, fraction)) => (seconds, Some(fraction)),
+                None => (part, None),
+            };
+            let ok = seconds.len() == 2
+                && seconds.bytes().all(|b| b.is_ascii_digit())
+                && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+            if !ok {
+                return false;
+            }
+            numbers.push(seconds.parse().expect("two digits"));
+        } else {
+            // Python's int(): digits only here, and none is not a number
+            match part.parse::<u64>() {
+                Ok(n) if !part.is_empty() => numbers.push(n),
+                _ => return false,
+            }
+        }
+    }
+    let in_range = |i: usize, max: u64| numbers.get(i).is_none_or(|n| *n <= max);
+    match numbers[..] {
+        [year, month, day, ..] => {
+            (1..=9999).contains(&year)
+                && (1..=12).contains(&month)
+                && day >= 1
+                && day <= days_in_month(year, month)
+                && in_range(3, 23)
+                && in_range(4, 59)
+                && in_range(5, 59)
+        }
+        _ => false,
+    }
+}
+
+fn days_in_month(year: u64, month: u64) -> u64 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        _ => 28,
+    }
+}
 
 pub(super) fn datetime(s: &str) -> bool {
     match s.get(..10).zip(s.get(10..)) {
@@ -141,6 +217,46 @@ mod tests {
             "x",
         ] {
             assert!(!datetime(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_as_ckan_isodate_reads_them() {
+        for ok in [
+            "2024-02-15",
+            "2020/01/01",
+            "2020-1-1",
+            "2020.01.01",
+            "2024-02-29",
+            "2020-01-01 10:30",
+            "2020-01-01T10:30:05",
+            "2020/01/01 17.04.59.123",
+            "2020-01-01 10:30:05\n",
+            "0001-01-01",
+            // CKAN 2.11 reads ISO text with an offset first
+            "2024-02-15T10:30+01:00",
+        ] {
+            assert!(isodate(ok), "{ok}");
+        }
+        for bad in [
+            // year 15, month 2, day 2024
+            "15/02/2024",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-02",
+            "2024",
+            " 2024-02-15",
+            "2024-02-15 ",
+            "2024-02-15T25:00",
+            "2024-02-15 10:30:5",
+            "2024-02-15 10:30:05.",
+            "10000-01-01",
+            "0000-01-01",
+            "yesterday",
+            "",
+            "99999999999999999999999-01-01",
+        ] {
+            assert!(!isodate(bad), "{bad}");
         }
     }
 

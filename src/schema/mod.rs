@@ -6,22 +6,21 @@
 //! `repeating_subfields`, `conditional_field`/`conditional_values`, ...), so
 //! another portal's scheming schema works the same way.
 
+pub mod ckan_core;
 mod compile;
 mod formats;
 mod load;
 mod presets;
 
-pub(crate) use compile::CONDITIONAL_MARK;
+pub(crate) use compile::Rules;
+pub use compile::{Rule, RuleKind};
 
 use serde_json::Value as J;
 
 const EMBEDDED_SCHEMA: &str = include_str!("../../schema/bcdc_dataset.json");
 const EMBEDDED_LICENCES: &str = include_str!("../../schema/bcdc_licenses.json");
 
-/// Keys core CKAN accepts on every dataset besides the schema's fields.
-pub const CORE_DATASET_KEYS: [&str; 4] = ["id", "type", "resources", "tags"];
-/// Keys core CKAN accepts on every resource besides the schema's fields.
-pub const CORE_RESOURCE_KEYS: [&str; 1] = ["id"];
+pub use ckan_core::CkanVersion;
 
 /// What a field holds, derived from its preset, validators and snippets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +56,15 @@ pub enum FieldKind {
     JsonObject,
     /// A list of objects with `subfields`.
     Repeating,
+    /// Text per language, `{"en": "...", "fr": "..."}` or that object as
+    /// JSON text (ckanext-fluent's `fluent_text`).
+    Fluent,
+    /// Keywords per language, `{"en": ["a", "b"]}` (ckanext-fluent's `fluent_tags`).
+    FluentTags,
+    /// A value the checker does not check: the field has an input validator
+    /// it does not model (see [`Field::unmodelled_validator`]), which may
+    /// accept or reshape any value. Whether it is required still holds.
+    Unchecked,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -72,7 +80,65 @@ pub struct Choice {
 pub struct Condition {
     pub field: String,
     pub values: Vec<String>,
+    /// The portal's API enforces it: a `conditional_required` validator on a
+    /// dataset field. It reads the other field at the top level of the
+    /// record, so on a resource or a list entry only the web form asks.
+    pub enforced: bool,
 }
+
+/// What the catalogue does with a record that breaks a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Enforcement {
+    /// The API refuses the record: creating or updating it fails.
+    Refused,
+    /// Only the portal's web form or policy asks for it: the API accepts the record.
+    FormOnly,
+    /// The API accepts the record and silently drops the value.
+    Dropped,
+}
+
+impl Enforcement {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Enforcement::Refused => "refused",
+            Enforcement::FormOnly => "form-only",
+            Enforcement::Dropped => "dropped",
+        }
+    }
+
+    /// From a rule's being checked by the portal's validators.
+    pub fn of(checked_by_api: bool) -> Enforcement {
+        if checked_by_api {
+            Enforcement::Refused
+        } else {
+            Enforcement::FormOnly
+        }
+    }
+}
+
+/// Which of a field's value rules the portal's validators check on input
+/// (the rest only its web form): read from the validators as
+/// ckanext-scheming runs them, since a field's own `validators` replace
+/// its preset's (BCDC's `conditional_required` drops `scheming_choices`
+/// and `isodate`).
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Checked {
+    /// The value must be one of `choices` (`scheming_choices`, ...).
+    pub choices: bool,
+    /// The value's format (`isodate`, `email_validator`, `name_validator`, ...).
+    pub format: bool,
+    /// A new record must be in the start state (`valid_next_state`).
+    pub start_state: bool,
+}
+
+/// Validators that refuse a value outside the field's choices.
+const CHOICE_VALIDATORS: [&str; 4] = [
+    "scheming_choices",
+    "scheming_multiple_choice",
+    "one_of",
+    // BCDC's: a list, JSON list text or one text, each from the choices
+    "iso_topic_category",
+];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
@@ -98,7 +164,10 @@ pub struct Field {
     pub choices_helper: Option<String>,
     pub subfields: Vec<Field>,
     pub condition: Option<Condition>,
-    /// At most one entry (`single_value_subfield`).
+    /// Which value rules the API checks.
+    pub checked: Checked,
+    /// At most one entry (`single_value_subfield`). ckanext-scheming drops
+    /// the own validators of a field with subfields, so only the form asks.
     pub single_entry: bool,
     /// Filled in by the catalogue, not by the author (no form input, or a
     /// hidden unlabelled field).
@@ -121,6 +190,13 @@ impl Field {
         self.choices
             .iter()
             .find(|c| choice_matches(&c.value, value))
+    }
+
+    /// The first of the field's input validators whose effect the checker
+    /// does not model (a portal's own, like opendata.swiss's
+    /// `harvest_list_of_dicts`), if any.
+    pub fn unmodelled_validator(&self) -> Option<&str> {
+        unmodelled_validator(&self.validators)
     }
 
     pub fn subfield(&self, name: &str) -> Option<&Field> {
@@ -178,6 +254,8 @@ pub struct Schema {
     pub dataset_fields: Vec<Field>,
     pub resource_fields: Vec<Field>,
     pub licences: Vec<Choice>,
+    /// The CKAN under the scheming schema, which keeps or drops the other keys.
+    pub ckan: CkanVersion,
     pub(crate) validators: Validators,
 }
 
@@ -188,6 +266,8 @@ pub(crate) struct Validators {
     pub record: jsonschema::Validator,
     /// Each list of objects' entry schema, by the list's key.
     pub entries: Vec<(String, jsonschema::Validator)>,
+    /// The rule each keyword stands for, by its location in the whole schema.
+    pub rules: Rules,
     /// A fingerprint of the whole JSON Schema: results computed with one
     /// schema are not reused with another.
     pub fingerprint: u64,
@@ -198,6 +278,7 @@ pub(crate) struct Validators {
 fn validator_options() -> jsonschema::ValidationOptions<'static> {
     jsonschema::options()
         .should_validate_formats(true)
+        .with_format(formats::ISODATE, formats::isodate)
         .with_format(formats::DATETIME, formats::datetime)
         .with_format(formats::DATETIME_TZ, formats::datetime_tz)
         .with_format(formats::INTEGER, formats::integer)
@@ -205,7 +286,7 @@ fn validator_options() -> jsonschema::ValidationOptions<'static> {
 }
 
 impl Validators {
-    fn compile(schema: &J) -> Result<Validators, SchemaError> {
+    fn compile((schema, rules): (J, Rules)) -> Result<Validators, SchemaError> {
         let build = |s: &J| {
             validator_options()
                 .build(s)
@@ -213,7 +294,7 @@ impl Validators {
         };
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         std::hash::Hash::hash(&schema.to_string(), &mut hasher);
-        let (record, entries) = compile::split(schema.clone());
+        let (record, entries) = compile::split(schema);
         Ok(Validators {
             record: build(&record)?,
             entries: entries
@@ -221,7 +302,14 @@ impl Validators {
                 .map(|(key, s)| Ok((key.clone(), build(s)?)))
                 .collect::<Result<_, SchemaError>>()?,
             fingerprint: std::hash::Hasher::finish(&hasher),
+            rules,
         })
+    }
+
+    /// Where an entry validator's schema stands in the whole schema (its
+    /// errors' `schema_path` is relative to it); the record's is `""`.
+    pub fn entry_location(key: &str) -> String {
+        format!("/properties/{key}/items")
     }
 
     /// The entry validator of a list of objects at the record's top level.
@@ -263,35 +351,38 @@ impl Schema {
             Some(result) if value.get("success").is_some() => result,
             _ => value,
         };
-        let mut dataset_fields = read_fields(body.get("dataset_fields"))
+        let mut dataset_fields = read_fields(body.get("dataset_fields"), true)
             .ok_or_else(|| SchemaError("the schema has no `dataset_fields` list".into()))?;
         // ckanext-scheming lays a schema over CKAN's core package schema, so
         // `owner_org` is a field even where the schema names none (as in its
-        // camel photos example). Whether it may be left out is then the
-        // portal's setting (`ckan.auth.create_unowned_dataset`), not the
-        // schema's: it is known, and not required.
+        // camel photos example), with CKAN's `owner_org_validator`: it wants
+        // an organization unless the portal sets
+        // `ckan.auth.create_unowned_dataset` (off by default, and at BCDC),
+        // which its API does not reveal; read as for a schema that names it.
         if !dataset_fields.iter().any(|f| f.name == "owner_org") {
-            dataset_fields.extend(
-                read_field(&serde_json::json!({
+            dataset_fields.extend(read_field(
+                &serde_json::json!({
                     "field_name": "owner_org",
                     "label": "Organization",
                     "preset": "dataset_organization"
-                }))
-                .map(|f| Field {
-                    required: false,
-                    form_only: false,
-                    ..f
                 }),
-            );
+                true,
+            ));
         }
-        let resource_fields = read_fields(body.get("resource_fields")).unwrap_or_default();
+        let resource_fields = read_fields(body.get("resource_fields"), false).unwrap_or_default();
         let dataset_type = body
             .get("dataset_type")
             .and_then(J::as_str)
             .ok_or_else(|| SchemaError("the schema has no `dataset_type`".into()))?
             .to_string();
         let licences = read_licences(licences);
-        Schema::compiled(dataset_type, dataset_fields, resource_fields, licences)
+        Schema::compiled(
+            dataset_type,
+            dataset_fields,
+            resource_fields,
+            licences,
+            CkanVersion::default(),
+        )
     }
 
     /// The same fields with another licence list (the catalogue's own,
@@ -302,7 +393,13 @@ impl Schema {
             self.dataset_fields.clone(),
             self.resource_fields.clone(),
             licences,
+            self.ckan,
         )
+    }
+
+    /// The same fields over another CKAN version (a portal's, from `status_show`).
+    pub fn with_ckan_version(self, ckan: CkanVersion) -> Schema {
+        Schema { ckan, ..self }
     }
 
     fn compiled(
@@ -310,6 +407,7 @@ impl Schema {
         dataset_fields: Vec<Field>,
         resource_fields: Vec<Field>,
         licences: Vec<Choice>,
+        ckan: CkanVersion,
     ) -> Result<Schema, SchemaError> {
         let trivial = || jsonschema::validator_for(&serde_json::json!(true));
         let mut schema = Schema {
@@ -317,19 +415,21 @@ impl Schema {
             dataset_fields,
             resource_fields,
             licences,
+            ckan,
             validators: Validators {
                 record: trivial().expect("the trivial schema compiles"),
                 entries: Vec::new(),
                 fingerprint: 0,
+                rules: Rules::default(),
             },
         };
-        schema.validators = Validators::compile(&compile::json_schema(&schema))?;
+        schema.validators = Validators::compile(compile::json_schema(&schema))?;
         Ok(schema)
     }
 
     /// The same schema as a JSON Schema document (for tools and tests).
     pub fn to_json_schema(&self) -> J {
-        compile::json_schema(self)
+        compile::json_schema(self).0
     }
 
     pub fn fields(&self, kind: ObjectKind) -> &[Field] {
@@ -361,6 +461,9 @@ impl Schema {
                     rest = more;
                 }
                 (FieldKind::MultipleChoice | FieldKind::Tags, [_index]) => break,
+                (FieldKind::Fluent, [_lang]) | (FieldKind::FluentTags, [_lang] | [_lang, _]) => {
+                    break
+                }
                 _ => return None,
             }
         }
@@ -397,8 +500,16 @@ impl Schema {
     }
 }
 
-fn read_fields(value: Option<&J>) -> Option<Vec<Field>> {
-    Some(value?.as_array()?.iter().filter_map(read_field).collect())
+/// The fields of a list; `top` for the dataset's own (not a resource's or
+/// a list entry's), where `conditional_required` can see the other field.
+fn read_fields(value: Option<&J>, top: bool) -> Option<Vec<Field>> {
+    Some(
+        value?
+            .as_array()?
+            .iter()
+            .filter_map(|v| read_field(v, top))
+            .collect(),
+    )
 }
 
 fn str_of(v: &J, key: &str) -> Option<String> {
@@ -415,7 +526,7 @@ fn words(v: &J, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn read_field(v: &J) -> Option<Field> {
+fn read_field(v: &J, top: bool) -> Option<Field> {
     let v = &J::Object(presets::expand(v.as_object()?));
     let name = str_of(v, "field_name")?;
     let label = v.get("label").and_then(label_text).unwrap_or_default();
@@ -423,7 +534,7 @@ fn read_field(v: &J) -> Option<Field> {
     let validators = words(v, "validators");
     let output_validators = words(v, "output_validators");
     let form_snippet = v.get("form_snippet");
-    let subfields = read_fields(v.get("repeating_subfields")).unwrap_or_default();
+    let subfields = read_fields(v.get("repeating_subfields"), false).unwrap_or_default();
     let choices: Vec<Choice> = v
         .get("choices")
         .and_then(J::as_array)
@@ -434,6 +545,12 @@ fn read_field(v: &J) -> Option<Field> {
     let preset_is = |p: &str| preset.as_deref() == Some(p);
     let kind = if v.get("repeating_subfields").is_some() {
         FieldKind::Repeating
+    } else if unmodelled_validator(&validators).is_some() {
+        FieldKind::Unchecked
+    } else if has(&validators, "fluent_text") {
+        FieldKind::Fluent
+    } else if has(&validators, "fluent_tags") {
+        FieldKind::FluentTags
     } else if has(&validators, "scheming_multiple_choice")
         || has(&output_validators, "scheming_multiple_choice_output")
         || preset_is("multiple_checkbox")
@@ -498,8 +615,20 @@ fn read_field(v: &J) -> Option<Field> {
                 J::String(s) => vec![s.clone()],
                 _ => Vec::new(),
             },
+            enforced: top && has(&validators, "conditional_required"),
         }),
         _ => None,
+    };
+    let checked = Checked {
+        choices: CHOICE_VALIDATORS.iter().any(|n| has(&validators, n)),
+        format: match kind {
+            FieldKind::Date => has(&validators, "isodate"),
+            FieldKind::Email => has(&validators, "email_validator"),
+            FieldKind::JsonObject => has(&validators, "scheming_valid_json_object"),
+            // the rest are kinds their validators decide
+            _ => true,
+        },
+        start_state: has(&validators, "valid_next_state"),
     };
     let (required, form_only) = requirement(v, &name, &validators);
     Some(Field {
@@ -526,9 +655,65 @@ fn read_field(v: &J) -> Option<Field> {
         choices,
         subfields,
         condition,
+        checked,
         system,
         name,
     })
+}
+
+/// Input validators whose effect on a value the checker models, or knows to
+/// accept every value it checks: CKAN's, ckanext-scheming's, ckanext-fluent's
+/// and BCDC's (ckanext-bcgov-schema). Any other validator may accept, reject
+/// or reshape values in ways the checker cannot tell.
+const MODELLED_VALIDATORS: &[&str] = &[
+    // CKAN
+    "not_empty",
+    "ignore_missing",
+    "ignore_empty",
+    "unicode_safe",
+    "unicode",
+    "remove_whitespace",
+    "strip_value",
+    "default",
+    "if_empty_same_as",
+    "name_validator",
+    "package_name_validator",
+    "owner_org_validator",
+    "tag_string_convert",
+    "isodate",
+    "int_validator",
+    "natural_number_validator",
+    "is_positive_integer",
+    "boolean_validator",
+    "email_validator",
+    "clean_format",
+    "if_empty_guess_format",
+    // ckanext-scheming
+    "scheming_required",
+    "scheming_choices",
+    "scheming_multiple_choice",
+    "scheming_multiple_text",
+    "scheming_isodatetime",
+    "scheming_isodatetime_tz",
+    "scheming_valid_json_object",
+    "convert_to_json_if_date",
+    "convert_to_json_if_datetime",
+    // ckanext-fluent
+    "fluent_text",
+    "fluent_tags",
+    // BCDC (bcdc-api-notes.md §2.1)
+    "title_validator",
+    "conditional_required",
+    "iso_topic_category",
+    "valid_next_state",
+    "single_value_subfield",
+];
+
+fn unmodelled_validator(validators: &[String]) -> Option<&str> {
+    validators
+        .iter()
+        .map(|v| v.split('(').next().unwrap_or(v))
+        .find(|name| !MODELLED_VALIDATORS.contains(name))
 }
 
 fn has_validator(list: &[String], name: &str) -> bool {
@@ -567,6 +752,9 @@ fn requirement(v: &J, name: &str, validators: &[String]) -> (bool, bool) {
                     "scheming_multiple_text",
                     "scheming_isodatetime",
                     "scheming_isodatetime_tz",
+                    // fluent asks for every form language when `required`
+                    "fluent_text",
+                    "fluent_tags",
                 ]
                 .iter()
                 .any(|n| has(n))

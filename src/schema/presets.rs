@@ -1,6 +1,6 @@
-//! The stock ckanext-scheming presets, for schemas read before expansion (a
-//! YAML/JSON file as written, rather than what `scheming_dataset_schema_show`
-//! serves). ckanext-scheming merges a field over its preset: every key the
+//! The stock ckanext-scheming presets, and ckanext-fluent's (common on
+//! multilingual portals), for schemas read before expansion (a YAML/JSON file
+//! as written, rather than what `scheming_dataset_schema_show` serves). ckanext-scheming merges a field over its preset: every key the
 //! field has wins, so a field's own `validators` replace the preset's whole.
 //! Only the keys that decide how a value is checked are listed.
 
@@ -125,6 +125,37 @@ const STOCK: &[Preset] = &[
         "multiple_text.html",
     ),
     preset("markdown", "", "", "markdown.html"),
+    // ckanext-fluent (ckanext/fluent/presets.json)
+    preset(
+        "fluent_core_translated",
+        "fluent_text",
+        "fluent_core_translated_output",
+        "fluent_text.html",
+    ),
+    preset(
+        "fluent_text",
+        "fluent_text",
+        "fluent_text_output",
+        "fluent_text.html",
+    ),
+    preset(
+        "fluent_markdown",
+        "fluent_text",
+        "fluent_text_output",
+        "fluent_markdown.html",
+    ),
+    preset(
+        "fluent_link",
+        "fluent_text",
+        "fluent_text_output",
+        "fluent_text.html",
+    ),
+    preset(
+        "fluent_tags",
+        "fluent_tags",
+        "fluent_tags_output",
+        "fluent_tags.html",
+    ),
 ];
 
 /// The field with its stock preset's keys added where the field has none

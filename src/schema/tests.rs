@@ -66,9 +66,12 @@ fn the_bare_result_and_other_portals_load_too() {
     assert_eq!(s.dataset_fields[0].label, "Title");
     assert_eq!(s.dataset_fields[1].kind, FieldKind::Select);
     assert!(s.resource_fields.is_empty());
-    // CKAN's core `owner_org` is a field of every schema; requiring it is the portal's setting
+    // CKAN's core `owner_org` is a field of every schema, with its `owner_org_validator`
     let org = s.field_at("/owner_org").unwrap();
-    assert_eq!((org.kind, org.required), (FieldKind::Organization, false));
+    assert_eq!(
+        (org.kind, org.required, org.form_only),
+        (FieldKind::Organization, true, false)
+    );
     assert!(Schema::from_json(&serde_json::json!({"x": 1}), &serde_json::json!([])).is_err());
 }
 
@@ -253,4 +256,143 @@ fn new_kinds_are_checked_by_the_compiled_schema() {
     assert!(with("open", true.into()));
     assert!(with("open", "yes".into()));
     assert!(!with("open", 1.into()));
+}
+
+#[test]
+fn bcdc_rules_the_api_enforces_are_read_from_the_validators() {
+    let s = Schema::embedded();
+    let f = |p: &str| s.field_at(p).unwrap_or_else(|| panic!("{p}"));
+    assert!(f("/security_class").checked.choices);
+    // conditional_required replaces scheming_choices and isodate
+    assert!(!f("/resources/0/spatial_datatype").checked.choices);
+    assert!(!f("/retention_expiry_date").checked.format);
+    assert!(f("/dates/0/date").checked.format);
+    assert!(!f("/contacts/0/email").checked.format);
+    assert!(f("/publish_state").checked.start_state);
+    // BCDC's conditional_required sees dataset fields only
+    assert!(
+        f("/replacement_record")
+            .condition
+            .as_ref()
+            .unwrap()
+            .enforced
+    );
+    assert!(
+        !f("/resources/0/projection_name")
+            .condition
+            .as_ref()
+            .unwrap()
+            .enforced
+    );
+    let rule = |at: &str, property: Option<&str>| {
+        let r = s
+            .validators
+            .rules
+            .at(at, property)
+            .unwrap_or_else(|| panic!("{at}"));
+        (r.kind, r.enforcement)
+    };
+    use super::{Enforcement::*, RuleKind};
+    assert_eq!(
+        rule("/required", Some("notes")),
+        (RuleKind::Required, Refused)
+    );
+    assert_eq!(
+        rule("/required", Some("tag_string")),
+        (RuleKind::Required, FormOnly)
+    );
+    assert_eq!(
+        rule("/properties/license_id/enum", None),
+        (RuleKind::Choices, FormOnly)
+    );
+    assert_eq!(
+        rule("/properties/resources/items/properties/format/enum", None),
+        (RuleKind::Choices, Refused)
+    );
+    assert_eq!(
+        rule(
+            "/properties/resources/items/properties/temporal_extent/maxItems",
+            None
+        ),
+        (RuleKind::SingleEntry, FormOnly)
+    );
+    assert_eq!(
+        rule("/properties/contacts/items/additionalProperties", None),
+        (RuleKind::Closed, Dropped)
+    );
+}
+
+/// A multilingual portal's schema as written, in the style of opendata.swiss:
+/// ckanext-fluent presets, and the portal's own validators.
+fn fluent_schema() -> Schema {
+    let schema = serde_json::json!({
+        "dataset_type": "dataset",
+        "dataset_fields": [
+            {"field_name": "title", "label": "Title", "preset": "fluent_text", "required": true},
+            {"field_name": "notes", "label": "Notes", "preset": "fluent_markdown"},
+            {"field_name": "title_translated", "label": "Title", "preset": "fluent_core_translated"},
+            {"field_name": "keywords", "label": "Keywords", "preset": "fluent_tags"},
+            {"field_name": "temporals", "label": "Temporals",
+             "validators": "harvest_list_of_dicts ogdch_validate_formfield_temporals"},
+            {"field_name": "identifier", "label": "Identifier", "required": true,
+             "validators": "scheming_required ogdch_unique_identifier"},
+            {"field_name": "periodicity", "label": "Periodicity", "preset": "select",
+             "validators": "scheming_required ogdch_temp_scheming_choices",
+             "choices": [{"value": "daily"}]},
+            {"field_name": "size", "label": "Size", "validators": "default(0) natural_number_validator"},
+            {"field_name": "short", "label": "Short", "validators": "if_empty_same_as(name) unicode"}
+        ]
+    });
+    Schema::from_json(&schema, &serde_json::json!([])).unwrap()
+}
+
+#[test]
+fn ckanext_fluent_presets_give_multilingual_kinds() {
+    let s = fluent_schema();
+    let f = |p: &str| s.field_at(p).unwrap_or_else(|| panic!("{p}"));
+    assert_eq!(f("/title").kind, FieldKind::Fluent);
+    assert_eq!(f("/notes").kind, FieldKind::Fluent);
+    assert_eq!(f("/title_translated").kind, FieldKind::Fluent);
+    assert_eq!(f("/keywords").kind, FieldKind::FluentTags);
+    // fluent_text asks for every form language of a required field
+    assert!(f("/title").required && !f("/title").form_only);
+    assert!(!f("/notes").required);
+    // one language's value, and one keyword, belong to the field
+    assert_eq!(f("/title/fr").name, "title");
+    assert_eq!(f("/keywords/de/1").name, "keywords");
+}
+
+#[test]
+fn a_validator_the_checker_does_not_model_leaves_the_value_unchecked() {
+    let s = fluent_schema();
+    let f = |p: &str| s.field_at(p).unwrap_or_else(|| panic!("{p}"));
+    for (pointer, validator) in [
+        ("/temporals", "harvest_list_of_dicts"),
+        ("/identifier", "ogdch_unique_identifier"),
+        ("/periodicity", "ogdch_temp_scheming_choices"),
+    ] {
+        assert_eq!(f(pointer).kind, FieldKind::Unchecked, "{pointer}");
+        assert_eq!(f(pointer).unmodelled_validator(), Some(validator));
+        let name = &pointer[1..];
+        assert_eq!(s.to_json_schema()["properties"][name], true, "{pointer}");
+    }
+    // still required, and still offering its choices
+    assert!(f("/identifier").required);
+    assert_eq!(f("/periodicity").choices.len(), 1);
+    // validators with arguments are known by their name
+    assert_eq!(f("/size").kind, FieldKind::Integer);
+    assert_eq!(f("/short").unmodelled_validator(), None);
+}
+
+#[test]
+fn every_validator_of_the_embedded_schema_is_modelled() {
+    fn walk(fields: &[Field]) {
+        for f in fields {
+            assert_eq!(f.unmodelled_validator(), None, "{}", f.name);
+            walk(&f.subfields);
+        }
+    }
+    let s = Schema::embedded();
+    walk(&s.dataset_fields);
+    walk(&s.resource_fields);
 }

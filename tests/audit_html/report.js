@@ -81,7 +81,7 @@ function serve() {
 // asynchronous: the fake catalogue answers from this same process
 function audit(host, format, file) {
   const cache = fs.mkdtempSync(path.join(OUT, 'cache-'));
-  const env = { ...process.env, XDG_CACHE_HOME: cache, XDG_CONFIG_HOME: cache, BCDC_API_KEY: '' };
+  const env = { ...process.env, XDG_CACHE_HOME: cache, XDG_CONFIG_HOME: cache, XDG_DATA_HOME: cache, BCDC_API_KEY: '' };
   const args = ['audit', '--host', host, '--format', format, '--output', file];
   return new Promise((resolve, reject) => {
     execFile(BCDC_LSP, args, { env }, (error, _stdout, stderr) => {
@@ -145,7 +145,7 @@ function same(actual, expected, what) {
   });
 
   await step('summary matches the JSON', async () => {
-    for (const stat of ['records_checked', 'records_with_errors', 'records_with_warnings', 'records_clean', 'records_from_cache']) {
+    for (const stat of ['records_checked', 'records_with_errors', 'records_refused', 'records_with_warnings', 'records_clean', 'records_from_cache']) {
       const n = Number(await page.textContent(`[data-stat="${stat}"] .n`));
       same(n, report[stat], stat);
     }
@@ -231,12 +231,59 @@ function same(actual, expected, what) {
     return { org, withProjection };
   });
 
+  await step('scores match the JSON', async () => {
+    const near = (a, b, tolerance, what) => { if (!(Math.abs(a - b) <= tolerance)) throw new Error(`${what}: ${a} vs ${b}`); };
+    const shownScores = await page.$$eval('#records-table tbody tr', (trs) => trs.map((tr) => [tr.dataset.name, Number(tr.dataset.score)]));
+    same(shownScores.length, Object.keys(report.scores.records).length, 'records with a score');
+    for (const [name, score] of shownScores) near(score, report.scores.records[name].score, 0.051, `score of ${name}`);
+    near(Number(await page.textContent('[data-stat="score"]')), report.scores.catalogue, 0.55, 'catalogue score');
+    await page.click('th[data-key="score"]');
+    const sorted = (await page.$$eval('#records-table tbody tr', (trs) => trs.map((tr) => Number(tr.dataset.score))));
+    same(sorted, [...sorted].sort((a, b) => a - b), 'scores ascending');
+    return { catalogue: report.scores.catalogue };
+  });
+
+  await step('keyboard sorts', async () => {
+    await page.focus('th[data-key="warnings"] button');
+    await page.keyboard.press('Enter');
+    same(await page.getAttribute('th[data-key="warnings"]', 'aria-sort'), 'ascending', 'Enter sorts');
+    await page.keyboard.press('Space');
+    same(await page.getAttribute('th[data-key="warnings"]', 'aria-sort'), 'descending', 'Space sorts again');
+  });
+
+  await step('organization sections', async () => {
+    const sections = await page.$$eval('section.org', (ss) => ss.map((s) => [s.id, s.querySelector('h3').textContent]));
+    same(sections.map(([, org]) => org), Object.keys(report.by_org), 'one per organization');
+    // the chart's organization links lead to them
+    const links = await page.$$eval('#by-org a', (as) => as.map((a) => a.getAttribute('href')));
+    same(links, sections.map(([id]) => `#${id}`), 'links to the sections');
+    const [org] = Object.keys(report.by_org);
+    const problems = report.records.filter((r) => r.org === org).reduce((n, r) => n + r.diagnostics.length, 0);
+    const items = await page.$$eval(`section.org[id="${sections[0][0]}"] .org-records li li`, (lis) => lis.length);
+    same(items, problems, `problems of ${org}`);
+    // messages show code as code, not backticks
+    const backticks = await page.$$eval('.problems li, .org-records li', (lis) => lis.filter((li) => li.textContent.includes('`')).length);
+    same(backticks, 0, 'raw backticks');
+    return { sections: sections.length };
+  });
+
+  await step('accessibility (axe-core)', async () => {
+    const source = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    await page.evaluate(source);
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    const violations = result.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length}): ${v.nodes[0].target}`);
+    fs.writeFileSync(path.join(OUT, 'axe.json'), JSON.stringify(result.violations, null, 2));
+    same(violations, [], 'axe violations');
+    return { rules: result.passes ? result.passes.length : 'n/a' };
+  });
+
   await step('screenshot', async () => {
     await page.click('th[data-key="errors"]');
     await page.click('th[data-key="errors"]');
     const shot = path.join(OUT, 'report-page.png');
     await page.screenshot({ path: shot, fullPage: true });
     // the README's picture: the first screenful
+    await page.evaluate(() => window.scrollTo(0, 0));
     if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
     return shot;
   });

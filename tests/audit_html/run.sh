@@ -12,4 +12,6 @@ export OUT_DIR="${OUT_DIR:-${CARGO_TARGET_DIR:-$ROOT/target}/audit-html}"
 export CHROMIUM
 [ -x "$BCDC_LSP" ] || { echo "no $BCDC_LSP: run cargo build first" >&2; exit 1; }
 rm -rf "$OUT_DIR" && mkdir -p "$OUT_DIR"
-PATH="$NODE24_BIN:$PATH" NODE_PATH="$PLAYWRIGHT_NODE_PATH" timeout 120 node "$HERE/report.js"
+# axe-core: installed by tests/harness/editors/install.sh in $TOOLS/axe (AXE_NODE_PATH moves it)
+PATH="$NODE24_BIN:$PATH" NODE_PATH="$PLAYWRIGHT_NODE_PATH:${AXE_NODE_PATH:-$TOOLS/axe/node_modules}" \
+  timeout 180 node "$HERE/report.js"

@@ -2,6 +2,8 @@
 //! connection with the next scripted behaviour, written as raw HTTP, and records what it got.
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod portal;
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -64,6 +64,7 @@ pub fn cli(ckan: &Ckan, args: &[&str]) -> Output {
         .env("XDG_CONFIG_HOME", config.path())
         .env("HOME", config.path())
         .env("BCDC_API_KEY", &ckan.token)
+        .env("BCDC_API_KEY_HOST", "127.0.0.1")
         .stdin(Stdio::null())
         .output()
         .unwrap()

@@ -12,6 +12,7 @@ return {
   root_dir = server.root_dir,
   before_init = server.before_init,
   on_init = server.on_init,
+  on_attach = server.on_attach,
   handlers = server.handlers,
   -- :BcdcPublish and the server's publish code action both ask before publishing to prod.
   commands = server.commands,

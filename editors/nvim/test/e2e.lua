@@ -145,6 +145,34 @@ local function run()
     got = summary(bcdc_diags(buf)),
   })
 
+  -- 2b. The licence id shows its title as an inlay hint, turned on by the plugin and drawn by Neovim.
+  local licence_line = line_of(buf, '^license_id:')
+  local title = 'Open Government Licence - British Columbia'
+  -- Neovim draws inlay hints while redrawing (no lasting extmarks): read them off the screen.
+  local function drawn()
+    vim.cmd('redraw')
+    local pos = vim.fn.screenpos(vim.api.nvim_get_current_win(), licence_line + 1, 1)
+    if pos.row == 0 then
+      return nil
+    end
+    local cells = {}
+    for col = 1, vim.o.columns do
+      cells[#cells + 1] = vim.fn.screenstring(pos.row, col)
+    end
+    local text = vim.trim(table.concat(cells))
+    return text:find(title, 1, true) and text or nil
+  end
+  vim.wait(timeout, function()
+    return drawn() ~= nil
+  end, 50)
+  step('inlay_hint', vim.lsp.inlay_hint.is_enabled({ bufnr = buf }) and drawn() == 'license_id: "2" ' .. title, {
+    enabled = vim.lsp.inlay_hint.is_enabled({ bufnr = buf }),
+    screen = drawn(),
+    hints = vim.tbl_map(function(h)
+      return h.inlay_hint.label
+    end, vim.lsp.inlay_hint.get({ bufnr = buf })),
+  })
+
   -- 3. Completion after `security_class: ` lists the four classifications.
   local col = #'security_class: '
   local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = secret_line, character = col } }
@@ -305,6 +333,44 @@ local function other_checks()
     return bcdc_client(buf) ~= nil
   end, 20)
   step('record_by_type', bcdc_client(buf) ~= nil, names_of_clients(buf))
+
+  -- 12b. A record under a bcdc.toml that names the local CKAN's camel-photos type: diagnostics,
+  --      completion, hover and the status follow the schema that portal serves, not BCDC's.
+  if have_ckan then
+    vim.cmd.edit(vim.fn.fnameescape(ws .. '/camels/larry.bcdc.yaml'))
+    buf = vim.api.nvim_get_current_buf()
+    local function humps_error()
+      for _, d in ipairs(bcdc_diags(buf)) do
+        if d.message:find('whole number', 1, true) then
+          return true
+        end
+      end
+      return false
+    end
+    vim.wait(timeout, humps_error, 20)
+    step('portal_diagnostics', humps_error(), summary(bcdc_diags(buf)))
+    local lnum = line_of(buf, '^category:')
+    local res = vim.lsp.buf_request_sync(buf, 'textDocument/completion', {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      position = { line = lnum, character = #'category: ' },
+    }, timeout) or {}
+    local r = bcdc_client(buf) and res[bcdc_client(buf).id]
+    local labels = {}
+    for _, item in ipairs(r and r.result and (r.result.items or r.result) or {}) do
+      labels[#labels + 1] = item.label
+    end
+    step('portal_completion', vim.list_contains(labels, 'bactrian') and not vim.list_contains(labels, 'PUBLIC'), labels)
+    local hl = line_of(buf, '^humps:')
+    res = vim.lsp.buf_request_sync(buf, 'textDocument/hover', {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      position = { line = hl, character = 1 },
+    }, timeout) or {}
+    r = bcdc_client(buf) and res[bcdc_client(buf).id]
+    local shown = r and r.result and r.result.contents and r.result.contents.value or ''
+    step('portal_hover', shown:lower():find('humps', 1, true) ~= nil, shown)
+    local status = vim.b[buf].bcdc_status or {}
+    step('portal_status_names_schema', (status.schema or ''):find('camel-photos', 1, true) ~= nil, status.schema)
+  end
 
   -- 12. :checkhealth bcdc names the binary, its version and the key source, never the key.
   vim.cmd('checkhealth bcdc')

@@ -78,6 +78,10 @@ for mode in ${E2E_MODES:-setup native}; do
   name="nvim-e2e-$(date +%s)-$$-$mode"
   fixture invalid.bcdc.yaml "$name"
   cp "$HERE/fixtures/plain.yaml" "$HERE/fixtures/declared.yaml" "$ws/"
+  # another portal's record: camels/bcdc.toml names the local CKAN and its camel-photos type
+  mkdir -p "$ws/camels"
+  cp "$HERE/fixtures/larry.bcdc.yaml" "$ws/camels/"
+  printf 'host = "%s"\ntype = "camel-photos"\n' "${BCDC_TEST_CKAN_URL:-http://127.0.0.1:9}" > "$ws/camels/bcdc.toml"
   E2E_NAME="$name" E2E_MODE="$mode" run_nvim "mode=$mode" "$(date +%s%N)" \
     -u NONE --cmd "set rtp^=$PLUGIN" -c "luafile $HERE/e2e.lua"
   # the record this mode published, purged (a sysadmin's token): the CKAN is left as it was found

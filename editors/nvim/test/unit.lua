@@ -43,6 +43,8 @@ set_fails({ api_key = { env = 'A', cmd = 'b' } }, 'exactly one of env')
 set_fails({ catalogue = 'http://example.com' }, 'http:// only on loopback')
 set_fails({ catalogue = 'staging' }, 'catalogue "staging"')
 set_fails({ cmd = 'bcdc-lsp serve' }, 'cmd must be a list')
+set_fails({ inlay_hints = 'no' }, 'inlay_hints must be true or false')
+check('inlay hints on by default', config.get().inlay_hints == true)
 check('bad setup keeps defaults', config.get().catalogue == 'test' and config.get().api_key.env == 'BCDC_API_KEY')
 for _, c in ipairs({ 'test', 'prod', 'https://ckan.example', 'http://127.0.0.1:5000', 'http://localhost:5000/' }) do
   check('catalogue ok ' .. c, config.check_catalogue(c) == nil, config.check_catalogue(c))
@@ -74,6 +76,15 @@ key.resolve(src, 'prod')
 check('key command run once per catalogue', #vim.fn.readfile(counter) == 2, vim.fn.readfile(counter))
 k, problem = key.resolve({ cmd = 'echo oops >&2; exit 3' }, 'test')
 check('failing command explained', k == nil and problem:find('exited with code 3: oops', 1, true) ~= nil, problem)
+vim.env.BCDC_API_KEY = 'k-unnamed'
+check('unnamed key goes to the BC catalogues', key.resolve({ env = 'BCDC_API_KEY' }, 'prod') == 'k-unnamed'
+  and key.resolve({ env = 'BCDC_API_KEY' }, 'https://cat.data.gov.bc.ca/') == 'k-unnamed')
+k, problem = key.resolve({ env = 'BCDC_API_KEY' }, 'http://127.0.0.1:5000')
+check('unnamed key not to another host', k == nil and problem:find('BCDC_API_KEY_HOST', 1, true) ~= nil, problem)
+vim.env.BCDC_API_KEY_HOST = '127.0.0.1:5000'
+check('unnamed key to the host named', key.resolve({ env = 'BCDC_API_KEY' }, 'http://127.0.0.1:5000') == 'k-unnamed'
+  and key.resolve({ env = 'BCDC_API_KEY' }, 'test') == nil)
+vim.env.BCDC_API_KEY, vim.env.BCDC_API_KEY_HOST = nil, nil
 check('describe never shows a key', key.describe({ env = 'X' }) == 'environment variable $X')
 
 -- :BcdcInstall's pure parts: the release target of a machine, the asset name, SHA256SUMS lines.

@@ -10,6 +10,8 @@ export class Commands {
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly client: BcdcClient,
+    /** the catalogue the server reported for a record (its bcdc.toml's host), if it differs from the setting */
+    private readonly recordCatalogue: (uri: vscode.Uri) => string | undefined = () => undefined,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -23,8 +25,10 @@ export class Commands {
     ];
   }
 
-  private catalogue(): Catalogue | undefined {
-    const catalogue = resolveCatalogue(vscode.workspace.getConfiguration('bcdc').get<string>('catalogue'));
+  /** The catalogue setting's, or the one a record's bcdc.toml names (as the server reported it). */
+  private catalogue(uri?: vscode.Uri): Catalogue | undefined {
+    const setting = vscode.workspace.getConfiguration('bcdc').get<string>('catalogue');
+    const catalogue = resolveCatalogue((uri && this.recordCatalogue(uri)) ?? setting);
     if ('error' in catalogue) {
       void vscode.window.showErrorMessage(`BCDC: ${catalogue.error}`, 'Choose catalogue').then((choice) => {
         if (choice) void this.chooseCatalogue();
@@ -59,9 +63,25 @@ export class Commands {
   /** Server commands run from elsewhere (the server's own "Publish to …" source actions) pass through here,
    *  so they get the same production modal, API key prompt and save as the palette commands. */
   gateServerCommand(command: string, args: unknown[], run: () => Promise<unknown>): Promise<unknown> {
+    if (command === 'bcdc.pull' && this.refusedUntrusted('Pulling')) return Promise.resolve(undefined);
     if ((command !== 'bcdc.publish' && command !== 'bcdc.patch') || typeof args[0] !== 'string') return run();
     const action = command === 'bcdc.publish' ? 'publish' : 'patch';
     return this.publishOrUpdate(action, vscode.Uri.parse(args[0]), run as () => Promise<CommandResult | undefined>);
+  }
+
+  /** Publish, update and pull send the record and the API key to a catalogue: not from a folder the user
+   *  has not trusted yet (Restricted Mode), whose settings and bcdc.toml someone else may have written. */
+  private refusedUntrusted(doing: string): boolean {
+    if (vscode.workspace.isTrusted) return false;
+    void vscode.window
+      .showWarningMessage(
+        `BCDC: ${doing} waits until you trust this folder: in Restricted Mode records are only checked, completed and explained.`,
+        'Manage Workspace Trust',
+      )
+      .then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+    return true;
   }
 
   async publishOrUpdate(
@@ -69,8 +89,9 @@ export class Commands {
     uri?: vscode.Uri,
     run?: () => Promise<CommandResult | undefined>,
   ): Promise<CommandResult | undefined> {
+    if (this.refusedUntrusted(action === 'publish' ? 'Publishing' : 'Updating')) return undefined;
     const doc = await this.recordDocument(uri);
-    const catalogue = doc && this.catalogue();
+    const catalogue = doc && this.catalogue(doc.uri);
     if (!doc || !catalogue) return undefined;
     // Creating on production asks here; an update is confirmed once, by the server's own
     // question, which lists the changed fields and names the catalogue.
@@ -82,7 +103,10 @@ export class Commands {
       );
       if (answer !== 'Publish on production') return undefined;
     }
-    if (!(await this.ensureApiKey(catalogue))) return undefined;
+    // the stored key is the setting's catalogue's; for a bcdc.toml's other host the server takes the key from
+    // the user's bcdc-lsp/config.toml (a repository's file must not make the editor's key go elsewhere)
+    const setting = this.catalogue();
+    if (setting && setting.host === catalogue.host && !(await this.ensureApiKey(catalogue))) return undefined;
     const send = run ?? (() => this.client.executeCommand(`bcdc.${action}`, [doc.uri.toString()]));
     const result = await this.serverCommand(`${action === 'publish' ? 'publishing to' : 'updating on'} ${catalogue.label}`, `bcdc.${action}`, send);
     // the server already showed its message; on success keep what the catalogue now holds (e.g. the new id) on disk
@@ -110,6 +134,7 @@ export class Commands {
   }
 
   async pull(): Promise<CommandResult | undefined> {
+    if (this.refusedUntrusted('Pulling')) return undefined;
     const catalogue = this.catalogue();
     if (!catalogue) return undefined;
     const nameOrId = (
@@ -189,15 +214,8 @@ export class Commands {
       )?.trim().replace(/\/+$/, '');
       if (!value) return;
     }
-    // write where the value is defined now, so a workspace setting is not silently shadowing the change
-    const inspected = config.inspect<string>('catalogue');
-    const target =
-      inspected?.workspaceFolderValue !== undefined
-        ? vscode.ConfigurationTarget.WorkspaceFolder
-        : inspected?.workspaceValue !== undefined
-          ? vscode.ConfigurationTarget.Workspace
-          : vscode.ConfigurationTarget.Global;
-    await config.update('catalogue', value, target);
+    // a user setting only (package.json: "scope": "application"); a folder names its catalogue in bcdc.toml
+    await config.update('catalogue', value, vscode.ConfigurationTarget.Global);
   }
 }
 

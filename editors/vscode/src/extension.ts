@@ -16,13 +16,17 @@ export function activate(context: vscode.ExtensionContext): void {
   const settings = async (): Promise<ServerSettings> => {
     const config = vscode.workspace.getConfiguration('bcdc');
     const catalogue = currentCatalogue();
-    const apiKey = 'error' in catalogue ? undefined : await context.secrets.get(apiKeySecretName(catalogue.host));
-    return serverSettings(
+    // Restricted Mode: nothing is sent to a catalogue with the user's key until the folder is trusted
+    const apiKey =
+      'error' in catalogue || !vscode.workspace.isTrusted ? undefined : await context.secrets.get(apiKeySecretName(catalogue.host));
+    const settings = serverSettings(
       'error' in catalogue ? (config.get<string>('catalogue') ?? 'test') : catalogue.setting,
       config.get<string>('schema.path'),
       apiKey,
       vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     );
+    if (!vscode.workspace.isTrusted) settings.restricted = true;
+    return settings;
   };
 
   // the client, status bar and commands refer to each other: the callbacks resolve them when called
@@ -37,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   client = bcdc;
   bar = new StatusBar(currentCatalogue, (uri) => bcdc.diagnostics(uri));
-  commands = new Commands(context.secrets, bcdc);
+  commands = new Commands(context.secrets, bcdc, (uri) => bar?.catalogueOf(uri));
 
   // Start the server only once a record is open: plain YAML/JSON users never see it (or a "not found" error).
   const startIfRecord = (doc: vscode.TextDocument) => {
@@ -87,6 +91,11 @@ export function activate(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration('bcdc.server.path') || e.affectsConfiguration('bcdc.server.bundled')) void bcdc.restart();
       else if (e.affectsConfiguration('bcdc.catalogue') || e.affectsConfiguration('bcdc.schema.path')) void bcdc.pushSettings();
       if (e.affectsConfiguration('bcdc.catalogue')) bar.refresh();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      // the key may go to the server now, and the restricted settings (server path) apply
+      void bcdc.restart();
+      bar.refresh();
     }),
     context.secrets.onDidChange((e) => {
       if (e.key.startsWith('bcdc.apiKey/')) void bcdc.pushSettings();

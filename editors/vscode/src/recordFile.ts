@@ -1,5 +1,7 @@
-// Which documents are BCDC records (mirrors the server's rule in docs/protocol.md, used only to decide
-// when to start the server and which menus to show; the server decides what it analyses).
+// Which documents are BCDC records: an approximation of the server's one rule (docs/protocol.md,
+// "Documents"; check::is_record), used only to decide when to start the server and which menus to show;
+// the server decides what it analyses (e.g. another portal's type under a bcdc.toml, which this misses
+// unless the file is named *.bcdc.yaml). Keep the names in step with package.json's `languages`.
 
 /** The language of YAML record files (package.json): its own language-scoped editor defaults, YAML's grammar. */
 export const RECORD_YAML_LANGUAGE = 'bcdc-yaml';

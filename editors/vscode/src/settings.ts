@@ -7,6 +7,8 @@ export interface ServerSettings {
   catalogue: string;
   apiKey?: string;
   schemaPath?: string;
+  /** the folder is not trusted yet (Restricted Mode): the server uses no key and sends nothing */
+  restricted?: boolean;
 }
 
 export function serverSettings(

@@ -1,7 +1,7 @@
 // The status-bar item: catalogue in use + state of the active record, from the server's `bcdc/status`
 // notification, else from counting the client's diagnostics. Also keeps the menu context keys current.
 import * as vscode from 'vscode';
-import { Catalogue } from './catalogue';
+import { Catalogue, resolveCatalogue } from './catalogue';
 import { hasRecordId, isRecord } from './recordFile';
 import { RecordState, ServerStatus, statusText } from './status';
 
@@ -26,6 +26,11 @@ export class StatusBar implements vscode.Disposable {
     this.byUri.delete(uri.toString());
   }
 
+  /** The catalogue the server reported for a record (its bcdc.toml's host, else the setting). */
+  catalogueOf(uri: vscode.Uri): string | undefined {
+    return this.byUri.get(uri.toString())?.catalogue;
+  }
+
   /** The published id of a record as the server last reported it, if any. */
   publishedId(uri: vscode.Uri): string | null | undefined {
     return this.byUri.get(uri.toString())?.id;
@@ -41,13 +46,14 @@ export class StatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const catalogue = this.catalogue();
+    const reported = this.catalogueOf(doc.uri);
+    const catalogue = reported ? resolveCatalogue(reported) : this.catalogue();
     if ('error' in catalogue) {
       this.item.text = '$(error) BCDC: bad catalogue';
       this.item.tooltip = catalogue.error;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else {
-      const { text, tooltip } = statusText(catalogue.label, this.state(doc.uri));
+      const { text, tooltip } = statusText(catalogue.label, this.state(doc.uri), !vscode.workspace.isTrusted);
       this.item.text = text;
       this.item.tooltip = tooltip;
       // production stands out so nobody publishes there by accident

@@ -145,6 +145,62 @@ async function completeWhileTyping(file, line, key, quote, prefix, expected) {
   return labels;
 }
 
+/** The extension starts the server once a record is open; from the package when EXPECT_SERVER is its folder
+ *  (never what a workspace's own settings name). */
+async function expectedServerRuns() {
+  const deadline = Date.now() + T;
+  for (;;) {
+    const servers = execFileSync('ps', ['-eo', 'args=']).toString().split('\n').filter((l) => /bcdc-lsp.* serve\b/.test(l));
+    const ours = servers.find((l) => l.startsWith(EXPECT_SERVER) && / serve\b/.test(l));
+    if (ours) return ours;
+    if (Date.now() > deadline) throw new Error(`no "bcdc-lsp serve" from ${EXPECT_SERVER}; running: ${JSON.stringify(servers)}`);
+    await page.waitForTimeout(300);
+  }
+}
+
+async function problemsRow(text) {
+  if (!(await page.locator('.markers-panel').isVisible())) await page.keyboard.press('Control+Shift+M');
+  const row = page.locator(`.markers-panel .monaco-list-row:has-text("${text}")`).first();
+  await row.waitFor({ timeout: T });
+  return squash(await row.innerText());
+}
+
+/** A fresh profile with workspace trust on opens the folder untrusted: the extension still checks records,
+ *  says Restricted Mode in its status bar item and refuses to publish, saying why. */
+async function restrictedMode() {
+  let ok = await step('folder_opens_restricted', async () => {
+    // VS Code asks first (declined here) or, as code-server does, opens the folder in Restricted Mode at once
+    const dialog = page.locator('.monaco-dialog-box:has-text("trust")').first();
+    const restricted = page.locator('.statusbar-item:has-text("Restricted Mode")').first();
+    await Promise.race([dialog.waitFor({ timeout: T }), restricted.waitFor({ timeout: T })]);
+    let asked = '';
+    if (await dialog.isVisible()) {
+      asked = squash(await dialog.innerText()).slice(0, 120);
+      await shot('moment-trust-prompt');
+      await dialog.locator('.monaco-button', { hasText: /No, I don.t trust/ }).first().click();
+      await dialog.waitFor({ state: 'hidden', timeout: T });
+    }
+    await restricted.waitFor({ timeout: T });
+    return { asked, statusBar: squash(await restricted.innerText()) };
+  });
+  if (ok) ok = await step('open_record_untrusted', async () => { await quickOpen(INVALID_FILE); return INVALID_FILE; });
+  if (ok) await step('server_is_the_expected_one', expectedServerRuns);
+  if (ok) await step('diagnostics_in_restricted_mode', async () => {
+    await page.waitForSelector('.editor-group-container.active .monaco-editor .squiggly-error', { timeout: T });
+    return problemsRow('invalid-choice');
+  });
+  if (ok) await step('status_bar_says_restricted', () => waitStatus(/restricted/));
+  if (ok) await step('publish_refused_untrusted', async () => {
+    const before = fs.readFileSync(path.join(WS_DIR, INVALID_FILE), 'utf8');
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await runCommand('BCDC: Publish record');
+    const toast = page.locator('.notification-toast:has-text("trust this folder")').first();
+    await toast.waitFor({ timeout: T });
+    if (fs.readFileSync(path.join(WS_DIR, INVALID_FILE), 'utf8') !== before) throw new Error('the record changed');
+    return squash(await toast.innerText()).slice(0, 200);
+  });
+}
+
 async function goToLine(line) {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
@@ -168,27 +224,24 @@ async function goToLine(line) {
   let ok = await step('workbench_loaded', async () => {
     await page.goto(CS_URL, { timeout: T });
     await page.waitForSelector('.monaco-workbench', { timeout: T });
+    if (process.env.MODE === 'restricted') return await page.title(); // the trust prompt is up: no clicking around
     await page.waitForSelector('.explorer-folders-view, .explorer-viewlet, .pane-body', { timeout: T }).catch(() => {});
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
     return await page.title();
   });
+  if (process.env.MODE === 'restricted') {
+    if (ok) await restrictedMode();
+    await ctx.close();
+    console.log(failed ? `RESULT FAIL (${failed} step(s))` : 'RESULT PASS', `${Date.now() - t0}ms`);
+    process.exit(failed ? 1 : 0);
+  }
 
   // 1. Diagnostics of the invalid record reach the Problems panel.
   const securityLine = fs.readFileSync(path.join(WS_DIR, INVALID_FILE), 'utf8').split('\n').findIndex((l) => l.startsWith('security_class: SECRET')) + 1;
   if (!securityLine) throw new Error(`${INVALID_FILE} has no "security_class: SECRET" line`);
   if (ok) ok = await step('open_invalid_record', async () => { await quickOpen(INVALID_FILE); return INVALID_FILE; });
   if (ok) await step('record_language_mode', () => languageMode(RECORD_LANGUAGE));
-  if (ok) await step('server_is_the_expected_one', async () => {
-    // the extension starts the server once a record is open; from the package when EXPECT_SERVER is its folder
-    const deadline = Date.now() + T;
-    for (;;) {
-      const servers = execFileSync('ps', ['-eo', 'args=']).toString().split('\n').filter((l) => /bcdc-lsp.* serve\b/.test(l));
-      const ours = servers.find((l) => l.startsWith(EXPECT_SERVER) && / serve\b/.test(l));
-      if (ours) return ours;
-      if (Date.now() > deadline) throw new Error(`no "bcdc-lsp serve" from ${EXPECT_SERVER}; running: ${JSON.stringify(servers)}`);
-      await page.waitForTimeout(300);
-    }
-  });
+  if (ok) await step('server_is_the_expected_one', expectedServerRuns);
   if (ok) {
     await step('status_bar_shows_catalogue', () => waitStatus(new RegExp(`BCDC ${CATALOGUE_LABEL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)));
     await step('problems_panel_invalid_choice', async () => {
@@ -199,6 +252,20 @@ async function goToLine(line) {
       return (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map(squash);
     });
     await step('status_bar_counts_problems', () => waitStatus(/\d+ problems?/));
+    // 1b. The licence id shows the licence's title as an inlay hint after the value (hints are on by default).
+    await step('inlay_hint_shows_licence_title', async () => {
+      const hinted = /^license_id: "2"\s*Open Government Licence - British Columbia\s*$/m;
+      const deadline = Date.now() + T;
+      for (;;) {
+        const line = (await editorText()).match(/^license_id:.*$/m);
+        if (line && hinted.test(line[0])) {
+          await shot('moment-inlay-hint-licence');
+          return line[0];
+        }
+        if (Date.now() > deadline) throw new Error(`no licence title after the id: ${JSON.stringify(line && line[0])}`);
+        await page.waitForTimeout(300);
+      }
+    });
 
     // 2. Typing a value of `security_class` opens its dropdown values by itself (the record language's
     //    editor defaults); accepting one clears the server's diagnostic.
@@ -233,6 +300,38 @@ async function goToLine(line) {
     await quickOpen('notes.yaml');
     return languageMode('YAML');
   });
+
+  // 2c. A record under a bcdc.toml that names the local CKAN's camel-photos type: checked and completed against
+  //     the schema that portal serves, not BCDC's.
+  if (ok) await step('portal_record_diagnostics', async () => {
+    await quickOpen('larry.bcdc.yaml');
+    await page.waitForSelector('.editor-group-container.active .monaco-editor .squiggly-error', { timeout: T });
+    return problemsRow('whole number');
+  }, { needsCatalogue: true });
+  if (ok) await step('portal_record_hover', async () => {
+    // the mouse on the `humps` key: the server's Markdown for the portal's field
+    const key = page.locator('.editor-group-container.active .monaco-editor .view-line span', { hasText: /^humps$/ }).first();
+    await key.hover();
+    const hover = page.locator('.monaco-hover').filter({ hasText: /humps/i }).first();
+    await hover.waitFor({ state: 'visible', timeout: T });
+    const text = squash(await hover.innerText());
+    await page.mouse.move(5, 5);
+    return text.slice(0, 200);
+  }, { needsCatalogue: true });
+  if (ok) await step('portal_record_completion', async () => {
+    const line = fs.readFileSync(path.join(WS_DIR, 'camels', 'larry.bcdc.yaml'), 'utf8').split('\n').findIndex((l) => l.startsWith('category:')) + 1;
+    const labels = await completeWhileTyping('larry.bcdc.yaml', line, 'category', '', 'bac', 'bactrian');
+    if (labels.some((l) => /PROTECTED/.test(l))) throw new Error(`BCDC values offered: ${labels}`);
+    await page.waitForFunction(() => !/category: *bac *$/m.test(document.body.innerText), null, { timeout: T }).catch(() => undefined);
+    return labels;
+  }, { needsCatalogue: true });
+  if (ok) await step('portal_status_names_schema', async () => {
+    const item = bcdcStatus();
+    await item.hover();
+    const tip = page.locator('.monaco-hover:has-text("camel-photos"), .workbench-hover:has-text("camel-photos")').first();
+    await tip.waitFor({ timeout: T });
+    return squash(await tip.innerText()).slice(0, 200);
+  }, { needsCatalogue: true });
 
   // 3. The API key goes in through "BCDC: Set API key" (SecretStorage), never through settings.json.
   if (ok) ok = await step('set_api_key_command', async () => {
@@ -362,6 +461,16 @@ async function goToLine(line) {
     }
     return `${pulledName}: name ${RECORD_NAME}, id ${publishedId}`;
   }, { needsCatalogue: true });
+
+  // 6b. A hostile evil/bcdc.toml names a listener on this machine: the server asks it for the schema without a
+  //     key (e2e.sh checks what the listener saw) and says it cannot read it.
+  if (ok) await step('hostile_project_file_gets_no_key', async () => {
+    await page.keyboard.press('Escape');
+    await quickOpen('evil.bcdc.yaml');
+    const toast = page.locator('.notification-toast:has-text("cannot read")').first();
+    await toast.waitFor({ timeout: T });
+    return squash(await toast.innerText()).slice(0, 200);
+  });
 
   // 7. Production needs a modal confirmation first (declined here, so nothing is sent anywhere).
   ok = await step('choose_catalogue_prod', async () => {

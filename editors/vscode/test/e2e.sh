@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # End-to-end test of the VS Code extension in real VS Code (code-server 4.139.1) driven by headless Chromium:
 # installs the .vsix into a fresh profile, opens record fixtures and checks the record language, diagnostics in
-# the Problems panel, dropdown completion that opens while a value is typed, "BCDC: Set API key" (SecretStorage),
+# the Problems panel, the licence's title as an inlay hint after its id, dropdown completion that opens while a value is typed, "BCDC: Set API key" (SecretStorage),
 # and "BCDC: Publish record" / "Update record" / "Pull record…" against a real CKAN (the new id lands in the
-# file, the catalogue has the dataset and the update; it is purged at the end), the production modal and the missing-server notification.
+# file, the catalogue has the dataset and the update; it is purged at the end), the production modal and the missing-server notification;
+# a record under a bcdc.toml naming the local CKAN's `camel-photos` type, checked, explained (hover) and completed
+# against that schema;
+# a hostile .vscode/settings.json (bcdc.server.path to a script that writes a marker, bcdc.catalogue to a local
+# listener, BCDC_API_KEY in the environment) that must start nothing and send no key; then, in a second fresh profile
+# with workspace trust on, the untrusted folder in Restricted Mode: diagnostics appear, the status bar says
+# restricted, publishing is refused with a clear message.
 #
 # Either the platform package with its own server (what users install; what CI tests). code-server then runs
 # with no bcdc-lsp, cargo or rustc on PATH, and the test checks that the server running is the packaged one:
@@ -69,12 +75,17 @@ export PATH="$NODE_BIN:$PATH"
 # ---------- 1. the real .vsix ----------
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/bcdc-vscode-e2e.XXXXXX")"
 CS_PID=""
-cleanup() {
+stop_code_server() {
   # code-server runs in its own process group (setsid): that takes the extension host and bcdc-lsp with it
   if [ -n "$CS_PID" ] && kill -- -"$CS_PID" 2>/dev/null; then
     for _ in $(seq 1 25); do kill -0 -- -"$CS_PID" 2>/dev/null || break; sleep 0.2; done
     kill -KILL -- -"$CS_PID" 2>/dev/null || true   # whatever ignored SIGTERM for 5 s
   fi
+  CS_PID=""
+}
+cleanup() {
+  [ -n "${LISTENER_PID:-}" ] && kill "$LISTENER_PID" 2>/dev/null || true
+  stop_code_server
   # Chromium (launched by playwright, possibly in its own group): only processes using this run's profile
   for pid in $(pgrep -f -- "$RUN/chromium-profile" || true); do kill "$pid" 2>/dev/null || true; done
   # the dataset the test published, also after a failed step: the shared CKAN stays as it was
@@ -119,6 +130,34 @@ cp "$HERE/fixtures/bad-choice.bcdc.yaml" "$HERE/fixtures/notes.yaml" "$RUN/ws/"
 sed -e 's/^name: .*/name: vscode-e2e-plain/' "$HERE/fixtures/bad-choice.bcdc.yaml" > "$RUN/ws/plain-record.yaml"
 sed -e "s/^name: .*/name: $RECORD_NAME/" -e "s/^owner_org: .*/owner_org: $BCDC_TEST_CKAN_ORG/" \
   "$HERE/fixtures/new-record.bcdc.yaml" > "$RUN/ws/new-record.bcdc.yaml"
+# another portal's records: bcdc.toml names the local CKAN and its camel-photos type
+mkdir -p "$RUN/ws/camels"
+cp "$HERE/fixtures/larry.bcdc.yaml" "$RUN/ws/camels/"
+printf 'host = "%s"\ntype = "camel-photos"\n' "$CKAN_URL" > "$RUN/ws/camels/bcdc.toml"
+# A hostile repository: its .vscode/settings.json names a "server" that writes a marker and a catalogue that is a
+# listener here; its evil/bcdc.toml names the listener too. Nothing may run, no key may reach the listener.
+LISTEN_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+CANARY_KEY="e2e-env-canary-$RANDOM$RANDOM"
+printf '#!/bin/sh\ntouch "%s"\n' "$RUN/hostile-server-ran" > "$RUN/hostile-server.sh"
+chmod +x "$RUN/hostile-server.sh"
+mkdir -p "$RUN/ws/.vscode" "$RUN/ws/evil"
+printf '{"bcdc.server.path": "%s", "bcdc.server.bundled": false, "bcdc.catalogue": "http://127.0.0.1:%s"}\n' \
+  "$RUN/hostile-server.sh" "$LISTEN_PORT" > "$RUN/ws/.vscode/settings.json"
+printf 'host = "http://127.0.0.1:%s"\n' "$LISTEN_PORT" > "$RUN/ws/evil/bcdc.toml"
+sed -e 's/^name: .*/name: vscode-e2e-evil/' "$HERE/fixtures/bad-choice.bcdc.yaml" > "$RUN/ws/evil/evil.bcdc.yaml"
+python3 - "$LISTEN_PORT" "$RUN/listener.log" <<'PY' &
+import http.server, json, sys
+port, log = int(sys.argv[1]), sys.argv[2]
+class Log(http.server.BaseHTTPRequestHandler):
+    def record(self):
+        with open(log, "a") as f:
+            f.write(json.dumps({"method": self.command, "path": self.path, "headers": dict(self.headers)}) + "\n")
+        self.send_response(404); self.end_headers()
+    do_GET = do_POST = record
+    def log_message(self, *args): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Log).serve_forever()
+PY
+LISTENER_PID=$!
 chmod -R u+w "$RUN/ws"
 SERVER_SETTING=""; [ -n "${BCDC_VSIX:-}" ] || SERVER_SETTING="$BCDC_LSP"
 python3 - "$RUN/ud/User/settings.json" "$SERVER_SETTING" "$CKAN_URL" <<'PY'
@@ -175,7 +214,9 @@ t=$(date +%s%N)
 # and bcdc-lsp get no BCDC_TEST_CKAN_TOKEN / BCDC_API_KEY in their environment and a fresh HOME / config dir
 # (no bcdc-lsp/config.toml), which also keeps code-server's own state inside the run dir.
 mkdir -p "$RUN/home"
-env -u BCDC_TEST_CKAN_TOKEN -u BCDC_API_KEY -u CARGO_HOME -u RUSTUP_HOME PATH="$CS_PATH" HOME="$RUN/home" XDG_CONFIG_HOME="$RUN/home/.config" \
+# BCDC_API_KEY holds a canary: it names no host, so it must reach neither the local CKAN nor the listener.
+env -u BCDC_TEST_CKAN_TOKEN -u BCDC_API_KEY_HOST -u CARGO_HOME -u RUSTUP_HOME BCDC_API_KEY="$CANARY_KEY" PATH="$CS_PATH" \
+  HOME="$RUN/home" XDG_CONFIG_HOME="$RUN/home/.config" \
   XDG_CACHE_HOME="$RUN/home/.cache" XDG_DATA_HOME="$RUN/home/.local/share" \
   setsid "$CS" "${CSARGS[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override --ignore-last-opened "$RUN/ws" > "$RUN/code-server.log" 2>&1 &
@@ -205,9 +246,67 @@ else
   echo "STEP api_key_not_in_settings_files_or_logs ok"
 fi
 
+# ---------- 6. the hostile workspace settings did nothing ----------
+if [ -e "$RUN/hostile-server-ran" ]; then
+  echo "STEP hostile_server_path_not_run FAIL the workspace's bcdc.server.path ran"; rc=1
+else
+  echo "STEP hostile_server_path_not_run ok"
+fi
+touch "$RUN/listener.log"
+if grep -qF -e "$CANARY_KEY" -e "$BCDC_TEST_CKAN_TOKEN" "$RUN/listener.log" || grep -qi '"authorization"' "$RUN/listener.log"; then
+  echo "STEP hostile_catalogue_got_no_key FAIL a request to the listener carried a key"; rc=1
+else
+  # requests may come (evil/bcdc.toml's schema is fetched, anonymously), never with a key
+  echo "STEP hostile_catalogue_got_no_key ok \"$(wc -l < "$RUN/listener.log") request(s), none with a key: $(python3 -c 'import json,sys; print(sorted({json.loads(l)["path"].split("?")[0] for l in open(sys.argv[1])}))' "$RUN/listener.log")\""
+fi
+
+# ---------- 7. Restricted Mode: a fresh profile with workspace trust on, the folder not trusted ----------
+stop_code_server
+mkdir -p "$RUN/ud2/User" "$RUN/ws2/.vscode" "$RUN/home2"
+cp "$HERE/fixtures/bad-choice.bcdc.yaml" "$RUN/ws2/"
+cp "$RUN/ws/.vscode/settings.json" "$RUN/ws2/.vscode/"
+python3 - "$RUN/ud/User/settings.json" "$RUN/ud2/User/settings.json" "$CKAN_URL" <<'PY'
+import json, sys
+settings = json.load(open(sys.argv[1]))
+del settings["security.workspace.trust.enabled"]   # the default: on
+settings.pop("bcdc.server.path", None)
+settings["bcdc.catalogue"] = sys.argv[3]            # the first run switched it to prod
+json.dump(settings, open(sys.argv[2], "w"), indent=2)
+PY
+if [ -z "${BCDC_VSIX:-}" ]; then
+  python3 - "$RUN/ud2/User/settings.json" "$BCDC_LSP" <<'PY'
+import json, sys
+settings = json.load(open(sys.argv[1])); settings["bcdc.server.path"] = sys.argv[2]
+json.dump(settings, open(sys.argv[1], "w"), indent=2)
+PY
+fi
+CSARGS2=(--config "$RUN/config.yaml" --user-data-dir "$RUN/ud2" --extensions-dir "$RUN/ed")
+t=$(date +%s%N)
+env -u BCDC_TEST_CKAN_TOKEN -u BCDC_API_KEY -u CARGO_HOME -u RUSTUP_HOME PATH="$CS_PATH" HOME="$RUN/home2" \
+  XDG_CONFIG_HOME="$RUN/home2/.config" XDG_CACHE_HOME="$RUN/home2/.cache" XDG_DATA_HOME="$RUN/home2/.local/share" \
+  setsid "$CS" "${CSARGS2[@]}" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
+  --disable-getting-started-override --ignore-last-opened "$RUN/ws2" > "$RUN/code-server2.log" 2>&1 &
+CS_PID=$!
+for _ in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" || { tail -20 "$RUN/code-server2.log"; die "code-server (restricted) did not start"; }
+set +e
+MODE=restricted CS_URL="http://127.0.0.1:$PORT/?folder=$RUN/ws2" WS_DIR="$RUN/ws2" RECORD_NAME="$RECORD_NAME" CATALOGUE_LABEL="$HOST_LABEL" \
+  EXPECT_SERVER="$EXPECT_SERVER" SKIP_PUBLISH="$SKIP_PUBLISH" CKAN_URL="$CKAN_URL" CKAN_TOKEN="$BCDC_TEST_CKAN_TOKEN" \
+  SHOTS_DIR="$SHOTS_DIR/restricted" CHROMIUM="$CHROMIUM" CHROMIUM_PROFILE="$RUN/chromium-profile2" NODE_PATH="$PW_MODULES" \
+  timeout 200 node "$HERE/drive.js"
+rc2=$?
+set -e
+echo "restricted-mode browser test: $(ms "$t") ms, rc=$rc2"
+[ $rc2 -eq 0 ] || rc=1
+if [ -e "$RUN/hostile-server-ran" ]; then
+  echo "STEP restricted_hostile_server_path_not_run FAIL"; rc=1
+else
+  echo "STEP restricted_hostile_server_path_not_run ok"
+fi
+
 if [ $rc -ne 0 ]; then
   echo "--- code-server.log (tail)"; tail -20 "$RUN/code-server.log"
-  for f in "$RUN"/ud/logs/*/window*/exthost/bcdc-lsp.bcdc-lsp/*.log "$RUN"/ud/logs/*/window*/exthost/exthost.log; do
+  for f in "$RUN"/ud*/logs/*/window*/exthost/bcdc-lsp.bcdc-lsp/*.log "$RUN"/ud*/logs/*/window*/exthost/exthost.log; do
     [ -f "$f" ] && { echo "--- $f (tail)"; tail -30 "$f"; }
   done
 fi

@@ -108,3 +108,85 @@ fn hover_names_the_organization_and_works_in_json() {
     assert!(hover(&doc, schema(), 1, &Dynamic::default()).is_none());
     assert!(hover(&doc, schema(), 7, &Dynamic::default()).is_none());
 }
+
+#[test]
+fn hover_says_what_the_catalogue_enforces() {
+    let (md, _) = yaml("security_class:");
+    assert!(
+        md.contains("The catalogue refuses a record without it."),
+        "{md}"
+    );
+    let (md, _) = yaml("tag_string:");
+    assert!(
+        md.contains("Only the portal's web form requires it: its API accepts a record without it."),
+        "{md}"
+    );
+    let (md, _) = yaml("email: jane");
+    assert!(md.contains("Its API does not check the format."), "{md}");
+    let (md, _) = yaml("temporal_extent:");
+    assert!(md.contains("only the web form takes one"), "{md}");
+    // a list the portal computes (`choices_helper`), which its API does not serve
+    let (md, _) = yaml("org: lsp-test-org\n    role");
+    assert!(md.contains("bcdc-lsp cannot check the value"), "{md}");
+    let (md, _) = yaml("format: csv");
+    assert!(!md.contains("does not check"), "{md}");
+}
+
+#[test]
+fn hover_says_which_values_are_taken_per_language_or_not_checked() {
+    let schema = Schema::from_json(
+        &serde_json::json!({
+            "dataset_type": "dataset",
+            "dataset_fields": [
+                {"field_name": "title", "label": "Title", "preset": "fluent_text"},
+                {"field_name": "temporals", "label": "Temporals",
+                 "validators": "harvest_list_of_dicts"}
+            ]
+        }),
+        &serde_json::json!([]),
+    )
+    .unwrap();
+    let text = "title: {de: Reisen}\ntemporals: []\n";
+    let doc = Document::parse(text, Format::Yaml);
+    let md = |needle: &str| {
+        let at = text.find(needle).unwrap() + 1;
+        hover(&doc, &schema, at, &Dynamic::default())
+            .unwrap()
+            .markdown
+    };
+    assert!(
+        md("title:").contains("A text per language"),
+        "{}",
+        md("title:")
+    );
+    let unchecked = md("temporals:");
+    assert!(
+        unchecked.contains("`harvest_list_of_dicts`, which bcdc-lsp does not know"),
+        "{unchecked}"
+    );
+}
+
+#[test]
+fn hover_on_ckan_own_keys_says_the_catalogue_keeps_them() {
+    let text = format!("author: someone\nnum_tags: 3\nbcdc_type: x\n{VALID}").replacen(
+        "    format: csv\n",
+        "    format: csv\n    ofi: true\n",
+        1,
+    );
+    let (md, range) = hover_at(&text, "author", Format::Yaml, &Dynamic::default());
+    assert_eq!(range, "author");
+    assert!(md.contains("kept by CKAN, not shown"), "{md}");
+    let (md, _) = hover_at(&text, "num_tags", Format::Yaml, &Dynamic::default());
+    assert!(md.contains("Computed by the catalogue"), "{md}");
+    let (md, _) = hover_at(&text, "ofi", Format::Yaml, &Dynamic::default());
+    assert!(md.contains("resource extra"), "{md}");
+    // a key the catalogue drops has its warning, no hover
+    let doc = Document::parse(&text, Format::Yaml);
+    assert!(hover(
+        &doc,
+        schema(),
+        3 + text.find("bcdc_type").unwrap(),
+        &Dynamic::default()
+    )
+    .is_none());
+}

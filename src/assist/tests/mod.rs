@@ -5,6 +5,8 @@ mod completion;
 mod fixes;
 mod fuzz;
 mod hover;
+mod inlay;
+mod legacy;
 mod outline;
 
 use super::Edit;

@@ -9,6 +9,7 @@
 //! finish early; JSON lines are written as files finish, in the file
 //! system's order (so not even a folder's listing is held).
 
+mod fix;
 mod render;
 mod report;
 pub(super) mod walk;
@@ -33,7 +34,12 @@ const WINDOW: usize = 256;
 /// Exit code 0: no errors; 1: an error in some file; 2: some file could not
 /// be read (the others are still checked and reported) or the report could
 /// not be written.
-pub(super) fn run(format: OutputFormat, schema: &Schema, paths: &[std::path::PathBuf]) -> ExitCode {
+pub(super) fn run(
+    format: OutputFormat,
+    schema: &Schema,
+    paths: &[std::path::PathBuf],
+    fix: bool,
+) -> ExitCode {
     tree_sitter_on_mimalloc();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (job_tx, job_rx) = mpsc::channel::<(usize, Candidate)>();
@@ -50,7 +56,7 @@ pub(super) fn run(format: OutputFormat, schema: &Schema, paths: &[std::path::Pat
                     if stop.load(Ordering::Relaxed) {
                         continue;
                     }
-                    let outcome = check_file(&file, schema, format);
+                    let outcome = check_file(&file, schema, format, fix);
                     if done_tx.send((seq, outcome)).is_err() {
                         break;
                     }
@@ -196,9 +202,10 @@ impl Pending {
     }
 }
 
-/// Reads, parses and checks one file, and formats its report. A panic in
-/// the analysis fails this file only.
-fn check_file(file: &Candidate, schema: &Schema, format: OutputFormat) -> Outcome {
+/// Reads, parses and checks one file (with `fix`, first rewrites it with
+/// its automatic fixes), and formats its report. A panic in the analysis
+/// fails this file only.
+fn check_file(file: &Candidate, schema: &Schema, format: OutputFormat, fix: bool) -> Outcome {
     let name = file.path.to_string_lossy();
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
@@ -214,12 +221,21 @@ fn check_file(file: &Candidate, schema: &Schema, format: OutputFormat) -> Outcom
         }
     };
     catch_unwind(AssertUnwindSafe(|| {
-        let doc = Document::parse(&text, Format::from_path(&name));
+        let mut doc = Document::parse(&text, Format::from_path(&name));
         if !file.explicit && !check::is_record(&name, &doc, schema) {
             return Outcome::NotRecord;
         }
+        let fixed = match fix.then(|| fix::rewrite(&file.path, &text, doc.format(), schema)) {
+            Some(Ok(Some((fixed_doc, applied)))) => {
+                doc = fixed_doc;
+                Some(applied)
+            }
+            Some(Ok(None)) => Some(Vec::new()),
+            Some(Err(reason)) => return Outcome::Failed(reason),
+            None => None,
+        };
         let diagnostics = check::check(&doc, schema);
-        report::checked(format, &name, &doc, &diagnostics)
+        report::checked(format, &name, &doc, &diagnostics, fixed.as_deref())
     }))
     .unwrap_or_else(|_| {
         Outcome::Failed(format!(

@@ -4,6 +4,7 @@
 //! exit code.
 
 use super::render::render;
+use crate::assist::fixes::Applied;
 use crate::check::{Diagnostic, Severity};
 use crate::cli::OutputFormat;
 use crate::syntax::Document;
@@ -22,23 +23,43 @@ pub(super) enum Outcome {
         warnings: usize,
         /// No problem of any severity.
         clean: bool,
+        /// Problems `--fix` fixed.
+        fixed: usize,
     },
     /// Could not be read (or checked): why, on one line. Reported on stderr;
     /// the run goes on and exits 2.
     Failed(String),
 }
 
-/// The report of one checked file.
+/// The report of one checked file; with `--fix`, `fixed` says what was
+/// fixed before the check.
 pub(super) fn checked(
     format: OutputFormat,
     path: &str,
     doc: &Document,
     diagnostics: &[Diagnostic],
+    fixed: Option<&[Applied]>,
 ) -> Outcome {
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let report = match format {
         OutputFormat::Human => {
             let mut out = String::new();
+            if let Some(applied @ [_, ..]) = fixed {
+                let n = applied.len();
+                out.push_str(&format!(
+                    "fixed {n} problem{} in {path}:\n",
+                    if n == 1 { "" } else { "s" }
+                ));
+                for a in applied {
+                    out.push_str(&format!(
+                        "  {} ({} at {})\n",
+                        a.title,
+                        a.code.as_str(),
+                        a.pointer
+                    ));
+                }
+                out.push('\n');
+            }
             for d in diagnostics {
                 render(path, doc.text(), d, &mut out);
             }
@@ -51,6 +72,16 @@ pub(super) fn checked(
                     .iter()
                     .map(|d| JsonDiagnostic::new(doc, d))
                     .collect(),
+                fixed: fixed.map(|applied| {
+                    applied
+                        .iter()
+                        .map(|a| JsonFixed {
+                            code: a.code.as_str(),
+                            pointer: &a.pointer,
+                            title: &a.title,
+                        })
+                        .collect()
+                }),
             };
             serde_json::to_string(&file).expect("plain data serializes")
         }
@@ -59,7 +90,9 @@ pub(super) fn checked(
         report,
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
-        clean: diagnostics.is_empty(),
+        // information notes are no problem
+        clean: count(Severity::Error) + count(Severity::Warning) == 0,
+        fixed: fixed.map_or(0, <[Applied]>::len),
     }
 }
 
@@ -69,6 +102,16 @@ pub(super) fn checked(
 struct JsonFile<'a> {
     path: &'a str,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// With `--fix`: what was fixed (pointers as they were before).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<Vec<JsonFixed<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonFixed<'a> {
+    code: &'a str,
+    pointer: &'a str,
+    title: &'a str,
 }
 
 #[derive(Serialize)]
@@ -78,6 +121,8 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     pointer: &'a str,
     range: JsonRange,
+    /// What the catalogue would do: `refused`, `form-only` or `dropped`.
+    enforcement: &'a str,
 }
 
 /// 0-based lines, characters in UTF-16 code units (LSP's default).
@@ -109,6 +154,7 @@ impl<'a> JsonDiagnostic<'a> {
                 start: at(r.start),
                 end: at(r.end),
             },
+            enforcement: d.enforcement.as_str(),
         }
     }
 }
@@ -122,6 +168,7 @@ pub(super) struct Writer<W: Write> {
     errors: usize,
     warnings: usize,
     failed: usize,
+    fixed: usize,
 }
 
 impl<W: Write> Writer<W> {
@@ -137,6 +184,7 @@ impl<W: Write> Writer<W> {
             errors: 0,
             warnings: 0,
             failed: 0,
+            fixed: 0,
         })
     }
 
@@ -154,6 +202,7 @@ impl<W: Write> Writer<W> {
                 errors,
                 warnings,
                 clean,
+                fixed,
             } => {
                 match self.format {
                     OutputFormat::Human => self.out.write_all(report.as_bytes())?,
@@ -172,6 +221,7 @@ impl<W: Write> Writer<W> {
                 self.clean += usize::from(clean);
                 self.errors += errors;
                 self.warnings += warnings;
+                self.fixed += fixed;
             }
         }
         Ok(())
@@ -198,6 +248,9 @@ impl<W: Write> Writer<W> {
                 )?;
                 if self.clean > 0 {
                     write!(self.out, " ({} without problems)", self.clean)?;
+                }
+                if self.fixed > 0 {
+                    write!(self.out, "; {} problem{} fixed", self.fixed, s(self.fixed))?;
                 }
                 if self.failed > 0 {
                     write!(

@@ -1,8 +1,10 @@
 //! Which files `check` reads: each named file, and the YAML and JSON files
 //! inside each named folder, in sorted order, as the walk finds them.
 
+use crate::project;
 use ignore::{DirEntry, WalkBuilder};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// A file to check. An explicitly named file is checked whatever its name;
 /// one found in a folder only when it turns out to be a record.
@@ -29,14 +31,39 @@ pub(crate) fn candidates(
         if sorted {
             walk.sort_by_file_name(|a, b| a.cmp(b));
         }
+        // A folder with its own bcdc.toml holds another portal's records: checked
+        // against this schema they would get false errors, so it is left out, saying so.
+        let skipped = Arc::new(Mutex::new(Vec::new()));
+        let record_skip = skipped.clone();
         walk.follow_links(true)
             .require_git(false)
-            .filter_entry(|e| !matches!(e.file_name().to_str(), Some("target" | "node_modules")))
+            .filter_entry(move |e| {
+                if matches!(e.file_name().to_str(), Some("target" | "node_modules")) {
+                    return false;
+                }
+                let own_project = e.depth() > 0
+                    && e.file_type().is_some_and(|t| t.is_dir())
+                    && e.path().join(project::FILE_NAME).is_file();
+                if own_project {
+                    let mut list = record_skip.lock().unwrap_or_else(|e| e.into_inner());
+                    list.push(e.path().to_path_buf());
+                }
+                !own_project
+            })
             .build()
             .filter_map(move |entry| match entry {
                 Ok(entry) => candidate(entry).map(Ok),
                 Err(e) => Some(Err(reason(root, &e))),
             })
+            .chain(std::iter::from_fn(move || {
+                let dir = skipped.lock().unwrap_or_else(|e| e.into_inner()).pop()?;
+                Some(Err(format!(
+                    "{}: not checked: it has its own {} (another catalogue or dataset type); \
+                     check it with a command of its own",
+                    dir.display(),
+                    project::FILE_NAME
+                )))
+            }))
     })
 }
 

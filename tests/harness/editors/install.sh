@@ -22,6 +22,7 @@ NODE_MAJOR=24
 CS_VERSION=4.139.1
 PLAYWRIGHT_VERSION=1.65.1
 VSCE_VERSION=4.1.0
+AXE_VERSION=4.14.1
 
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 step() { echo "install: $1 $(ms "$2") ms" >&2; }
@@ -89,7 +90,9 @@ step "code-server $CS_VERSION" "$t"
 t=$(date +%s%N)
 PW_DIR="$TOOLS/cs-driver"
 VSCE_DIR="$TOOLS/vsce"
-for spec in "$PW_DIR playwright-core $PLAYWRIGHT_VERSION" "$VSCE_DIR @vscode/vsce $VSCE_VERSION"; do
+# axe-core: the accessibility check of the HTML audit report (tests/audit_html)
+for spec in "$PW_DIR playwright-core $PLAYWRIGHT_VERSION" "$VSCE_DIR @vscode/vsce $VSCE_VERSION" \
+            "$TOOLS/axe axe-core $AXE_VERSION"; do
   read -r dir pkg version <<<"$spec"
   if [ "$(npm_version "$dir" "$pkg")" != "$version" ]; then
     rm -rf "$dir" && mkdir -p "$dir" && echo '{"private":true}' >"$dir/package.json"

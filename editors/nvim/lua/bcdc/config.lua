@@ -27,6 +27,8 @@ local defaults = {
   patterns = { '*.bcdc.yaml', '*.bcdc.yml', '*.bcdc.json' },
   -- A ckanext-scheming schema JSON file to use instead of the one built into the server.
   schema_path = nil,
+  -- Inlay hints in record buffers: the titles behind licence and organization ids.
+  inlay_hints = true,
 }
 
 -- Options given to setup{} (nil until it is called), and a catalogue switched with :BcdcCatalogue.
@@ -99,6 +101,9 @@ local function check(opts)
   end
   if opts.schema_path ~= nil and type(opts.schema_path) ~= 'string' then
     add('schema_path must be a file path')
+  end
+  if type(opts.inlay_hints) ~= 'boolean' then
+    add('inlay_hints must be true or false')
   end
   if #problems > 0 then
     error('bcdc: ' .. table.concat(problems, '; '), 0)

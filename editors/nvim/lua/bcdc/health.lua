@@ -78,7 +78,7 @@ function M.check()
     h.warn(('API key: not available (%s)'):format(problem), {
       'Needed for :BcdcPublish and :BcdcUpdate',
       'api_key = { env = "BCDC_API_KEY" } or { cmd = { "pass", "show", "bcdc" } }',
-      'bcdc-lsp itself falls back to $BCDC_API_KEY and ~/.config/bcdc-lsp/config.toml (not checked here)',
+      'bcdc-lsp itself falls back to $BCDC_API_KEY (BC catalogues only, unless $BCDC_API_KEY_HOST names the host) and ~/.config/bcdc-lsp/config.toml (not checked here)',
     })
   end
 

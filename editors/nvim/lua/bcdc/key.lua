@@ -1,6 +1,29 @@
 -- Reads the catalogue API key from its configured source. The key itself is only ever returned to
 -- the caller that sends it to the server: never printed, logged or stored in an LSP config.
+local config = require('bcdc.config')
+
 local M = {}
+
+-- The default source: a variable that names no host. As in the server (docs/protocol.md), its key
+-- goes only to the BC catalogues, or to the one host $BCDC_API_KEY_HOST names, so that a
+-- catalogue set by a project-local config (exrc) cannot collect it.
+local UNNAMED = 'BCDC_API_KEY'
+
+--- @return boolean whether a key from $BCDC_API_KEY may go to `catalogue`
+function M.unnamed_key_allowed(catalogue)
+  local url = config.catalogues[catalogue] or catalogue
+  local host = (url:match('^https?://([^/]+)') or ''):lower()
+  local named = vim.trim(vim.env.BCDC_API_KEY_HOST or ''):lower()
+  if named ~= '' then
+    return named == host or named == host:gsub(':%d+$', '')
+  end
+  for _, bc in pairs(config.catalogues) do
+    if url:gsub('/+$', '') == bc then
+      return true
+    end
+  end
+  return false
+end
 
 -- Keys read by a command, per command and catalogue: a password manager may prompt, so ask once a
 -- session.
@@ -26,6 +49,10 @@ function M.resolve(src, catalogue)
     return nil, 'no API key source configured'
   end
   if src.env then
+    if src.env == UNNAMED and not M.unnamed_key_allowed(catalogue) then
+      return nil, ('$%s is sent only to the BC catalogues (test, prod) unless $BCDC_API_KEY_HOST names %s'):format(
+        UNNAMED, catalogue)
+    end
     local key = vim.env[src.env]
     if key == nil or vim.trim(key) == '' then
       return nil, ('$%s is not set'):format(src.env)

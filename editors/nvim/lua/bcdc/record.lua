@@ -1,5 +1,7 @@
--- Which buffers are BCDC record files: the same rule the server applies (docs/protocol.md), so
--- bcdc-lsp only starts for records and leaves other YAML/JSON buffers to other servers.
+-- Which buffers are BCDC record files: an approximation of the server's one rule (docs/protocol.md,
+-- "Documents"; check::is_record), so bcdc-lsp only starts for records and leaves other YAML/JSON
+-- buffers to other servers. The server decides what it analyses: another portal's type under a
+-- bcdc.toml is seen here only when the file is named like a record (`patterns`).
 local M = {}
 
 --- @param path string

@@ -106,6 +106,15 @@ function M.on_init(client)
   end
 end
 
+--- on_attach for vim.lsp.config: turns on inlay hints (the titles behind licence and organization
+--- ids) in the record buffer, unless the `inlay_hints` option is false. Per buffer, so other
+--- buffers keep the user's choice.
+function M.on_attach(client, bufnr)
+  if config.get().inlay_hints and client:supports_method('textDocument/inlayHint', bufnr) then
+    vim.lsp.inlay_hint.enable(true, { bufnr = bufnr })
+  end
+end
+
 --- Runs a server command and reports the outcome with vim.notify.
 --- @param client vim.lsp.Client
 --- @param bufnr integer

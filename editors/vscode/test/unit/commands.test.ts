@@ -102,6 +102,32 @@ describe('publish', () => {
     expect(doc.save).not.toHaveBeenCalled();
   });
 
+  it('asks before publishing to production when the record\'s bcdc.toml names it, whatever the setting', async () => {
+    const { client, secretStorage } = setup('test', 'key');
+    const commands = new Commands(secretStorage as unknown as vscode.SecretStorage, client as unknown as BcdcClient, () => 'prod');
+    mock.window.showWarningMessage.mockResolvedValueOnce(undefined);
+    await expect(commands.publishOrUpdate('publish')).resolves.toBeUndefined();
+    expect(mock.window.showWarningMessage).toHaveBeenCalledWith(expect.stringContaining('PRODUCTION'), expect.objectContaining({ modal: true }), 'Publish on production');
+    expect(client.executeCommand).not.toHaveBeenCalled();
+  });
+
+  it('sends nothing from a folder not trusted yet (Restricted Mode), saying why', async () => {
+    const { commands, client } = setup('test', 'key');
+    mock.workspace.isTrusted = false;
+    try {
+      await expect(commands.publishOrUpdate('publish')).resolves.toBeUndefined();
+      await expect(commands.pull()).resolves.toBeUndefined();
+      const run = vi.fn(async () => 'ran');
+      await commands.gateServerCommand('bcdc.patch', ['file:///ws/a.bcdc.yaml'], run);
+      await commands.gateServerCommand('bcdc.pull', ['x', 'file:///ws/x.bcdc.yaml'], run);
+      expect(run).not.toHaveBeenCalled();
+      expect(client.executeCommand).not.toHaveBeenCalled();
+      expect(mock.window.showWarningMessage).toHaveBeenCalledWith(expect.stringContaining('trust this folder'), 'Manage Workspace Trust');
+    } finally {
+      mock.workspace.isTrusted = true;
+    }
+  });
+
   it('refuses documents that are not records', async () => {
     const { commands, client } = setup('test', 'key');
     mock.window.activeTextEditor = { document: { ...recordDoc('a: 1\n'), fileName: '/ws/a.yaml' } };

@@ -71,6 +71,16 @@ describe('server lookup', () => {
 
 describe('manifest', () => {
   const manifest = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+
+  it('runs in Restricted Mode, and a folder\'s settings cannot pick the server or the catalogue', () => {
+    const trust = manifest.capabilities.untrustedWorkspaces;
+    expect(trust.supported).toBe('limited');
+    const props = manifest.contributes.configuration.properties;
+    for (const name of ['bcdc.server.path', 'bcdc.server.bundled', 'bcdc.catalogue']) {
+      expect(props[name].scope, name).toBe('application');
+      expect(trust.restrictedConfigurations).toContain(name);
+    }
+  });
   it('scopes its editor defaults to the record language only, never to yaml or json', () => {
     expect(Object.keys(manifest.contributes.configurationDefaults)).toEqual(['[bcdc-yaml]']);
     expect(manifest.contributes.configurationDefaults['[bcdc-yaml]']['editor.quickSuggestions']).toMatchObject({ strings: 'on' });
@@ -99,6 +109,13 @@ describe('status text', () => {
     expect(statusText('test', { errors: 2, warnings: 1 }).text).toBe('BCDC test · $(error) 3 problems');
     expect(statusText('test', { errors: 0, warnings: 1 }).text).toBe('BCDC test · $(warning) 1 warning');
     expect(statusText('prod', { errors: 0, warnings: 0, id: '9ffb4858-75aa' }).text).toBe('BCDC prod · $(cloud) 9ffb4858 · $(check) valid');
+  });
+
+  it('says Restricted Mode and the schema in use', () => {
+    const shown = statusText('test', { errors: 1, warnings: 0, schema: 'the `camel-photos` schema of 127.0.0.1:5000' }, true);
+    expect(shown.text).toBe('BCDC test · $(error) 1 problem · $(shield) restricted');
+    expect(shown.tooltip).toContain('trust this folder');
+    expect(shown.tooltip).toContain('camel-photos');
   });
 });
 

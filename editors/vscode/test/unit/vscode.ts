@@ -42,6 +42,7 @@ export const window = {
 };
 
 export const workspace = {
+  isTrusted: true,
   workspaceFolders: [{ uri: Uri.file('/ws') }],
   getConfiguration: vi.fn(() => configuration),
   openTextDocument: vi.fn(),

@@ -64,8 +64,9 @@ EXE=""; [ "$TARGET" = win32-x64 ] && EXE=.exe
 # one version for the server and the extension
 VERSION="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -1)"
 EXT_VERSION="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$ROOT/editors/vscode/package.json" | head -1)"
-[ "$VERSION" = "$EXT_VERSION" ] \
-  || { say "Cargo.toml has version $VERSION, editors/vscode/package.json $EXT_VERSION: make them equal"; exit 1; }
+NVIM_VERSION="$(sed -n "s/^return '\(.*\)'$/\1/p" "$ROOT/editors/nvim/lua/bcdc/version.lua")"
+[ "$VERSION" = "$EXT_VERSION" ] && [ "$VERSION" = "$NVIM_VERSION" ] \
+  || { say "Cargo.toml has version $VERSION, editors/vscode/package.json $EXT_VERSION, editors/nvim/lua/bcdc/version.lua $NVIM_VERSION: make them equal"; exit 1; }
 
 HOST_TRIPLE="$(rustc -vV | sed -n 's/^host: //p')"
 if [ ! -d "$(rustc --print sysroot)/lib/rustlib/$TRIPLE" ]; then

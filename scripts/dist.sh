@@ -4,6 +4,7 @@
 #
 #   scripts/dist.sh [--out DIR] [VSCE_TARGET]   build, package, checksum (target: this machine's)
 #   scripts/dist.sh --sums [--out DIR]          only rewrite DIR/SHA256SUMS
+#   scripts/dist.sh --build-only [VSCE_TARGET]   only step 1 (CI starts it early; the full run then reuses it)
 #
 # VSCE_TARGET is linux-x64, linux-arm64, darwin-x64, darwin-arm64 or win32-x64. DIR defaults to target/dist.
 #   1. cargo build --locked --profile dist --target TRIPLE   (stripped, LTO: Cargo.toml [profile.dist])
@@ -15,12 +16,13 @@
 # Packaging needs Node >= 22 (editors/vscode/package.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-OUT="$ROOT/target/dist" TARGET="" SUMS_ONLY=0
+OUT="$ROOT/target/dist" TARGET="" SUMS_ONLY=0 BUILD_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) OUT="$2"; shift 2 ;;
     --sums) SUMS_ONLY=1; shift ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --build-only) BUILD_ONLY=1; shift ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "dist.sh: unknown option $1" >&2; exit 2 ;;
     *) TARGET="$1"; shift ;;
   esac
@@ -95,6 +97,7 @@ t0=$(date +%s)
 (cd "$ROOT" && cargo build --locked --profile dist --target "$TRIPLE" --bin bcdc-lsp)
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/$TRIPLE/dist/bcdc-lsp$EXE"
 [ -f "$BIN" ] || { say "cargo produced no $BIN"; exit 1; }
+if [ "$BUILD_ONLY" = 1 ]; then say "built $BIN in $(( $(date +%s) - t0 )) s"; exit 0; fi
 ASSET="$OUT/bcdc-lsp-$TARGET$EXE"
 cp "$BIN" "$ASSET"
 chmod 755 "$ASSET"

@@ -10,7 +10,7 @@ use super::parse;
 use super::segment::{self, Kind, Span};
 use super::yaml::{Anchor, AnchorUse, Scope};
 use super::{Entry, Format, Node, SyntaxError, SyntaxErrorKind, Value, MAX_ALIAS_NODES};
-use ropey::Rope;
+use ropey::{Rope, RopeSlice};
 use std::borrow::Cow;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
@@ -288,14 +288,16 @@ impl Document {
             return;
         }
         self.dirty = false;
-        // tree-sitter reads contiguous text much faster than rope chunks
-        let text = self.text.to_string();
+        // Segments are read from the rope: copying the whole text would cost
+        // every keystroke time in proportion to the record.
         if self.format == Format::Yaml
-            && text.len() >= self.segment_min_bytes
-            && self.reparse_segmented(&text)
+            && self.text.len_bytes() >= self.segment_min_bytes
+            && self.reparse_segmented()
         {
             return;
         }
+        // tree-sitter reads contiguous text much faster than rope chunks
+        let text = self.text.to_string();
         let old = match std::mem::replace(&mut self.state, State::Unparsed) {
             State::Whole(tree) => tree,
             _ => None,
@@ -316,7 +318,8 @@ impl Document {
     /// Returns false (leaving the state unparsed) when the text is not
     /// shaped for segments or a segment uses YAML anchors or aliases,
     /// which need the whole document.
-    fn reparse_segmented(&mut self, text: &str) -> bool {
+    fn reparse_segmented(&mut self) -> bool {
+        let text = &self.text.clone(); // shares the chunks: the values are taken out of `self`
         let (old_spans, infos, changed) = match std::mem::replace(&mut self.state, State::Unparsed)
         {
             State::Segmented {
@@ -365,7 +368,7 @@ impl Document {
             let (hash, reused) = match from {
                 Some(j) => (old_hashes[j], old[j].take().map(|p| (j, p))),
                 None => {
-                    let hash = hash_of(&text[span.range.clone()]);
+                    let hash = hash_of(text.byte_slice(span.range.clone()));
                     let j = by_content
                         .get_mut(&(span.kind, hash))
                         .and_then(VecDeque::pop_front);
@@ -500,7 +503,7 @@ impl Document {
     /// Builds `root` and `errors` from the segments' values in order.
     fn assemble(
         &mut self,
-        text: &str,
+        text: &Rope,
         spans: &[Span],
         pieces: Vec<Piece>,
         infos: &mut [SegmentInfo],
@@ -520,9 +523,10 @@ impl Document {
                         (span.kind, es.last_mut(), first_item)
                     {
                         // the list starts at its first `-`
-                        let item_text = &text[item.range.clone()];
+                        let item_text = text.byte_slice(item.range.clone());
+                        let indent = item_text.chars().take_while(|c| c.is_whitespace());
                         let first_dash =
-                            item.range.start + item_text.len() - item_text.trim_start().len();
+                            item.range.start + indent.map(char::len_utf8).sum::<usize>();
                         info.header_value = Some(std::mem::replace(
                             &mut last.value,
                             Node {
@@ -608,7 +612,7 @@ const PARALLEL_FROM: usize = 64;
 
 /// Parses the segments at `indices` (with no anchors before them) on
 /// several threads: segments are independent.
-fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, Parsed)> {
+fn parse_segments(text: &Rope, spans: &[Span], indices: &[usize]) -> Vec<(usize, Parsed)> {
     let parse = |chunk: &[usize]| -> Vec<_> {
         chunk
             .iter()
@@ -639,9 +643,11 @@ fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, 
 
 /// Parses one segment on its own, with the anchors of `scope` before it;
 /// its values get absolute ranges, its errors stay relative.
-fn parse_segment(text: &str, span: &Span, scope: &Scope) -> Parsed {
+fn parse_segment(text: &Rope, span: &Span, scope: &Scope) -> Parsed {
     let (kind, start) = (span.kind, span.range.start);
-    let text = &text[span.range.clone()];
+    // tree-sitter reads contiguous text much faster than rope chunks
+    let text: Cow<str> = text.byte_slice(span.range.clone()).into();
+    let text = &*text;
     let parse::Parsed {
         root,
         mut errors,
@@ -694,7 +700,9 @@ fn parse_segment(text: &str, span: &Span, scope: &Scope) -> Parsed {
     }
 }
 
-fn hash_of(text: &str) -> u64 {
+/// The same for the same text, however the rope's chunks split it.
+fn hash_of(text: RopeSlice) -> u64 {
+    let text: Cow<str> = text.into();
     let mut h = DefaultHasher::new();
     h.write(text.as_bytes());
     h.finish()

@@ -345,6 +345,25 @@ impl Document {
         // the old segments before and after the edited ones, and those replaced
         let after = spans.len() - fresh.end;
         let replaced = fresh.start..old_spans.len() - after;
+        let mut infos = infos;
+        if let Some(c) = changed.filter(|_| !old_spans.is_empty()) {
+            let delta = c.new_hi as isize - c.old_hi as isize;
+            let edit = Splice {
+                spans: &spans,
+                fresh: fresh.clone(),
+                old_spans: &old_spans,
+                replaced: replaced.clone(),
+                delta,
+            };
+            if self.splice(text, &edit, &mut infos) {
+                self.state = State::Segmented {
+                    spans,
+                    infos,
+                    changed: None,
+                };
+                return true;
+            }
+        }
         let old_hashes: Vec<u64> = infos.iter().map(|i| i.hash).collect();
         let mut old = self.take_pieces(&old_spans, infos);
         // a replaced segment's text may come back (an undo, a whole-text change)
@@ -452,6 +471,137 @@ impl Document {
         true
     }
 
+    /// The common edit — within the items of one list, or within top-level
+    /// entries, in a record without YAML anchors — done in place: the new
+    /// segments' values replace the old ones' in `root`, and only the values
+    /// after them move. (Taking every value out of `root` and putting it
+    /// back, as the general path does, costs each keystroke time in
+    /// proportion to the record.) Returns false, changing nothing, for any
+    /// other edit. The result is what the general path would build.
+    fn splice(&mut self, text: &Rope, edit: &Splice, infos: &mut Vec<SegmentInfo>) -> bool {
+        let fresh_spans = &edit.spans[edit.fresh.clone()];
+        let old = &edit.old_spans[edit.replaced.clone()];
+        let Some(kind) = fresh_spans.iter().chain(old).map(|s| s.kind).next() else {
+            return false;
+        };
+        if kind == Kind::ListHeader
+            || fresh_spans.iter().chain(old).any(|s| s.kind != kind)
+            || fresh_spans.len() >= PARALLEL_FROM
+            || infos.iter().any(|i| !i.anchors.is_none())
+        {
+            return false;
+        }
+        // where the replaced segments' values are in `root`: after how many
+        // top-level entries, and in which list after how many items
+        let mut entries_before = 0;
+        let mut list: Option<(usize, usize)> = None;
+        for (span, info) in edit.old_spans[..edit.replaced.start]
+            .iter()
+            .zip(infos.iter())
+        {
+            match span.kind {
+                Kind::Entry => {
+                    entries_before += info.count;
+                    list = None;
+                }
+                Kind::ListHeader => {
+                    entries_before += info.count;
+                    list = (info.count > 0).then(|| (entries_before - 1, 0));
+                }
+                Kind::ListItem => {
+                    if let Some((_, items)) = &mut list {
+                        *items += info.count;
+                    }
+                }
+            }
+        }
+        let old_count: usize = infos[edit.replaced.clone()].iter().map(|i| i.count).sum();
+        let mut pieces = Vec::with_capacity(fresh_spans.len());
+        let mut new_infos = Vec::with_capacity(fresh_spans.len());
+        for span in fresh_spans {
+            let p = parse_segment(text, span, &Scope::empty());
+            if !p.anchors.is_none() {
+                return false;
+            }
+            new_infos.push(SegmentInfo {
+                hash: hash_of(text.byte_slice(span.range.clone())),
+                count: p.piece.len(),
+                errors: p.errors,
+                fingerprints: p.fingerprints,
+                anchors: p.anchors,
+                header_value: None,
+            });
+            pieces.push(p.piece);
+        }
+        let new_count: usize = new_infos.iter().map(|i| i.count).sum();
+        let Some(Node {
+            value: Value::Map(entries),
+            ..
+        }) = self.root.as_mut()
+        else {
+            return false;
+        };
+        let delta = edit.delta;
+        match (kind, list) {
+            (Kind::ListItem, Some((at, first))) => {
+                let fingerprints = self.item_fingerprints.iter_mut().find(|(i, _)| *i == at);
+                let (Some(Value::Seq(items)), Some((_, fingerprints))) = (
+                    entries.get_mut(at).map(|e| &mut e.value.value),
+                    fingerprints,
+                ) else {
+                    return false;
+                };
+                if items.len() < first + old_count || fingerprints.len() != items.len() {
+                    return false;
+                }
+                let new_items = pieces.into_iter().flat_map(|p| match p {
+                    Piece::Items(its) => its,
+                    Piece::Entries(_) => Vec::new(),
+                });
+                items.splice(first..first + old_count, new_items);
+                let new_fingerprints = new_infos.iter().flat_map(|i| i.fingerprints.iter());
+                fingerprints.splice(first..first + old_count, new_fingerprints.copied());
+                items[first + new_count..]
+                    .iter_mut()
+                    .for_each(|n| n.shift(delta));
+                let end = items.last().map(|n| n.range.end);
+                let list = &mut entries[at];
+                if let Some(end) = end {
+                    list.value.range.end = end;
+                }
+                shift_entries(&mut entries[at + 1..], delta);
+            }
+            (Kind::Entry, _) => {
+                let first = entries_before;
+                if entries.len() < first + old_count || entries.len() + new_count == old_count {
+                    return false;
+                }
+                let new_entries = pieces.into_iter().flat_map(|p| match p {
+                    Piece::Entries(es) => es,
+                    Piece::Items(_) => Vec::new(),
+                });
+                entries.splice(first..first + old_count, new_entries);
+                shift_entries(&mut entries[first + new_count..], delta);
+                for (i, _) in &mut self.item_fingerprints {
+                    if *i >= first + old_count {
+                        *i = *i + new_count - old_count;
+                    }
+                }
+            }
+            _ => return false,
+        }
+        infos.splice(edit.replaced.clone(), new_infos);
+        if let Some(root) = self.root.as_mut() {
+            if let Value::Map(entries) = &root.value {
+                if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
+                    root.range = first.key_range.start..last.range().end;
+                }
+                self.errors = segment_errors(edit.spans, infos, entries);
+            }
+        }
+        true
+    }
+
     /// Takes the values of the last segmented parse out of `root`, one per
     /// old segment.
     fn take_pieces(&mut self, spans: &[Span], infos: Vec<SegmentInfo>) -> Vec<Option<Parsed>> {
@@ -555,25 +705,7 @@ impl Document {
                 }
             }
         }
-        let mut errors: Vec<SyntaxError> = infos
-            .iter()
-            .zip(spans)
-            .flat_map(|(info, span)| {
-                let start = span.range.start;
-                info.errors.iter().map(move |e| SyntaxError {
-                    range: e.range.start + start..e.range.end + start,
-                    ..e.clone()
-                })
-            })
-            .collect();
-        // duplicate keys across segments (those within one were found there)
-        for (i, e) in entries.iter().enumerate() {
-            if entries[..i].iter().any(|prev| prev.key == e.key) {
-                errors.push(SyntaxError::duplicate_key(e));
-            }
-        }
-        sort_errors(&mut errors);
-        self.errors = errors;
+        self.errors = segment_errors(spans, infos, &entries);
         self.item_fingerprints = fingerprints;
         self.root = match (entries.first(), entries.last()) {
             (Some(first), Some(last)) => Some(Node {
@@ -582,6 +714,47 @@ impl Document {
             }),
             _ => None,
         };
+    }
+}
+
+/// The syntax errors of a segmented document: each segment's, and keys
+/// repeated across segments (those within one were found there).
+fn segment_errors(spans: &[Span], infos: &[SegmentInfo], entries: &[Entry]) -> Vec<SyntaxError> {
+    let mut errors: Vec<SyntaxError> = infos
+        .iter()
+        .zip(spans)
+        .flat_map(|(info, span)| {
+            let start = span.range.start;
+            info.errors.iter().map(move |e| SyntaxError {
+                range: e.range.start + start..e.range.end + start,
+                ..e.clone()
+            })
+        })
+        .collect();
+    for (i, e) in entries.iter().enumerate() {
+        if entries[..i].iter().any(|prev| prev.key == e.key) {
+            errors.push(SyntaxError::duplicate_key(e));
+        }
+    }
+    sort_errors(&mut errors);
+    errors
+}
+
+/// An edit after which `spans[fresh]` replace `old_spans[replaced]`, and
+/// the segments after them moved by `delta` bytes.
+struct Splice<'a> {
+    spans: &'a [Span],
+    fresh: Range<usize>,
+    old_spans: &'a [Span],
+    replaced: Range<usize>,
+    delta: isize,
+}
+
+fn shift_entries(entries: &mut [Entry], delta: isize) {
+    for e in entries {
+        e.key_range = e.key_range.start.wrapping_add_signed(delta)
+            ..e.key_range.end.wrapping_add_signed(delta);
+        e.value.shift(delta);
     }
 }
 
@@ -595,13 +768,7 @@ impl Piece {
 
     fn shift(&mut self, delta: isize) {
         match self {
-            Piece::Entries(entries) => {
-                for e in entries {
-                    e.key_range = e.key_range.start.wrapping_add_signed(delta)
-                        ..e.key_range.end.wrapping_add_signed(delta);
-                    e.value.shift(delta);
-                }
-            }
+            Piece::Entries(entries) => shift_entries(entries, delta),
             Piece::Items(items) => items.iter_mut().for_each(|n| n.shift(delta)),
         }
     }

@@ -10,7 +10,8 @@
 #   1. cargo build --locked --profile dist --target TRIPLE   (stripped, LTO: Cargo.toml [profile.dist])
 #   2. DIR/bcdc-lsp-VSCE_TARGET[.exe]                        the server
 #   3. DIR/bcdc-lsp-VSCE_TARGET-VERSION.vsix                 the VS Code extension carrying it
-#   4. DIR/SHA256SUMS                                        sha256sum of every bcdc-lsp-* file in DIR
+#   4. DIR/bcdc-lsp-THIRD-PARTY-NOTICES.txt                  the licence notices of the crates in the server
+#   5. DIR/SHA256SUMS                                        sha256sum of every bcdc-lsp-* file in DIR
 # Linux builds are static (musl). When the musl target is not installed (`rustup target add ...`) and this
 # machine is that platform, the server is built for the host's own triple instead, and the script says so.
 # Packaging needs Node >= 22 (editors/vscode/package.sh).
@@ -111,6 +112,10 @@ VSIX="$OUT/bcdc-lsp-$TARGET-$VERSION.vsix"
 bash "$ROOT/editors/vscode/package.sh" --target "$TARGET" --server "$ASSET" "$VSIX" >/dev/null
 say "extension: $VSIX ($(wc -c < "$VSIX" | tr -d ' ') bytes)"
 
-# 3. checksums over everything in OUT
+# 3. the licence notices of the crates in the server (the .vsix carries them too; scripts/notices.sh,
+# checked against Cargo.lock by `cargo test --test notices`)
+cp "$ROOT/THIRD-PARTY-NOTICES.txt" "$OUT/bcdc-lsp-THIRD-PARTY-NOTICES.txt"
+
+# 4. checksums over everything in OUT
 write_sums
 echo "$VSIX"

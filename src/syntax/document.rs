@@ -479,8 +479,21 @@ impl Document {
     /// proportion to the record.) Returns false, changing nothing, for any
     /// other edit. The result is what the general path would build.
     fn splice(&mut self, text: &Rope, edit: &Splice, infos: &mut Vec<SegmentInfo>) -> bool {
-        let fresh_spans = &edit.spans[edit.fresh.clone()];
-        let old = &edit.old_spans[edit.replaced.clone()];
+        // The splitter reads again from the segment before the edited one:
+        // where that comes back as it was (same place, same text), its values
+        // stay.
+        let (mut fresh, mut replaced) = (edit.fresh.clone(), edit.replaced.clone());
+        while fresh.start < fresh.end
+            && replaced.start < replaced.end
+            && edit.spans[fresh.start] == edit.old_spans[replaced.start]
+            && hash_of(text.byte_slice(edit.spans[fresh.start].range.clone()))
+                == infos[replaced.start].hash
+        {
+            fresh.start += 1;
+            replaced.start += 1;
+        }
+        let fresh_spans = &edit.spans[fresh.clone()];
+        let old = &edit.old_spans[replaced.clone()];
         let Some(kind) = fresh_spans.iter().chain(old).map(|s| s.kind).next() else {
             return false;
         };
@@ -495,10 +508,7 @@ impl Document {
         // top-level entries, and in which list after how many items
         let mut entries_before = 0;
         let mut list: Option<(usize, usize)> = None;
-        for (span, info) in edit.old_spans[..edit.replaced.start]
-            .iter()
-            .zip(infos.iter())
-        {
+        for (span, info) in edit.old_spans[..replaced.start].iter().zip(infos.iter()) {
             match span.kind {
                 Kind::Entry => {
                     entries_before += info.count;
@@ -515,7 +525,7 @@ impl Document {
                 }
             }
         }
-        let old_count: usize = infos[edit.replaced.clone()].iter().map(|i| i.count).sum();
+        let old_count: usize = infos[replaced.clone()].iter().map(|i| i.count).sum();
         let mut pieces = Vec::with_capacity(fresh_spans.len());
         let mut new_infos = Vec::with_capacity(fresh_spans.len());
         for span in fresh_spans {
@@ -543,7 +553,8 @@ impl Document {
         };
         let delta = edit.delta;
         match (kind, list) {
-            (Kind::ListItem, Some((at, first))) => {
+            // (a list's first item also decides where the list starts)
+            (Kind::ListItem, Some((at, first))) if first > 0 => {
                 let fingerprints = self.item_fingerprints.iter_mut().find(|(i, _)| *i == at);
                 let (Some(Value::Seq(items)), Some((_, fingerprints))) = (
                     entries.get_mut(at).map(|e| &mut e.value.value),
@@ -590,7 +601,7 @@ impl Document {
             }
             _ => return false,
         }
-        infos.splice(edit.replaced.clone(), new_infos);
+        infos.splice(replaced.clone(), new_infos);
         if let Some(root) = self.root.as_mut() {
             if let Value::Map(entries) = &root.value {
                 if let (Some(first), Some(last)) = (entries.first(), entries.last()) {

@@ -601,6 +601,12 @@ impl Document {
             }
             _ => return false,
         }
+        // a list header's own value, kept for the general path, moves with it
+        for info in &mut infos[replaced.end..] {
+            if let Some(value) = &mut info.header_value {
+                value.shift(delta);
+            }
+        }
         infos.splice(replaced.clone(), new_infos);
         if let Some(root) = self.root.as_mut() {
             if let Value::Map(entries) = &root.value {

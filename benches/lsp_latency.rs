@@ -12,6 +12,13 @@
 //!
 //! `cargo bench --bench lsp_latency` measures the binary cargo builds with
 //! the bench profile (optimised); `BCDC_LSP_BIN=path` measures another.
+//!
+//! Instruction counts, steady on a busy machine: run the server under
+//! callgrind (`BCDC_LSP_BIN` a script that runs `exec valgrind
+//! --tool=callgrind --callgrind-out-file=DIR/cg.%p bcdc-lsp "$@"`) and set
+//! `BCDC_BENCH_CALLGRIND=1`: each session zeroes the counts once the record
+//! is open and dumps them after its edits (`DIR/cg.<pid>.1`, read with
+//! `callgrind_annotate`; the times are then meaningless).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -34,14 +41,33 @@ struct Session {
 impl Session {
     fn open(text: &str, uri: &str) -> Session {
         let (mut lsp, _) = Lsp::start(json!({}), json!({}));
+        if std::env::var_os("BCDC_BENCH_CALLGRIND").is_some() {
+            lsp.timeout = Duration::from_secs(600);
+        }
         lsp.open(uri, "yaml", text);
         lsp.diagnostics(uri);
-        Session {
+        let s = Session {
             lsp,
             uri: uri.to_string(),
             text: text.to_string(),
             version: 1,
             latencies: Vec::new(),
+        };
+        s.callgrind("--zero");
+        s
+    }
+
+    /// Under callgrind (`BCDC_BENCH_CALLGRIND`): zeroes or dumps the
+    /// server's counts.
+    fn callgrind(&self, what: &str) {
+        if std::env::var_os("BCDC_BENCH_CALLGRIND").is_some() {
+            let pid = self.lsp.pid().to_string();
+            let ok = std::process::Command::new("callgrind_control")
+                .args([what, &pid])
+                .stdout(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "callgrind_control {what} {pid} failed");
         }
     }
 
@@ -135,6 +161,7 @@ fn typing(name: &str, text: &str, n: usize) {
     s.edit(end..end, &resource);
     s.type_and_erase(&format!("Resource {n}"), end, " extra");
     let edits = s.latencies.len();
+    s.callgrind("--dump");
     let cpu = (s.cpu() - cpu).as_secs_f64() * 1e3 / edits as f64;
     report(name, text, &mut s.latencies, cpu);
     if let Some(mb) = s.rss_mb() {
@@ -167,6 +194,7 @@ fn main() {
     for _ in 0..200 {
         s.type_and_erase("Okanagan Lake Water", 0, "x");
     }
+    s.callgrind("--dump");
     let cpu = (s.cpu() - cpu).as_secs_f64() * 1e3 / s.latencies.len() as f64;
     report("typical record", records::TYPICAL, &mut s.latencies, cpu);
     if let Some(mb) = s.rss_mb() {

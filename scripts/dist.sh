@@ -4,23 +4,26 @@
 #
 #   scripts/dist.sh [--out DIR] [VSCE_TARGET]   build, package, checksum (target: this machine's)
 #   scripts/dist.sh --sums [--out DIR]          only rewrite DIR/SHA256SUMS
+#   scripts/dist.sh --build-only [VSCE_TARGET]   only step 1 (CI starts it early; the full run then reuses it)
 #
 # VSCE_TARGET is linux-x64, linux-arm64, darwin-x64, darwin-arm64 or win32-x64. DIR defaults to target/dist.
 #   1. cargo build --locked --profile dist --target TRIPLE   (stripped, LTO: Cargo.toml [profile.dist])
 #   2. DIR/bcdc-lsp-VSCE_TARGET[.exe]                        the server
 #   3. DIR/bcdc-lsp-VSCE_TARGET-VERSION.vsix                 the VS Code extension carrying it
-#   4. DIR/SHA256SUMS                                        sha256sum of every bcdc-lsp-* file in DIR
+#   4. DIR/bcdc-lsp-THIRD-PARTY-NOTICES.txt                  the licence notices of the crates in the server
+#   5. DIR/SHA256SUMS                                        sha256sum of every bcdc-lsp-* file in DIR
 # Linux builds are static (musl). When the musl target is not installed (`rustup target add ...`) and this
 # machine is that platform, the server is built for the host's own triple instead, and the script says so.
 # Packaging needs Node >= 22 (editors/vscode/package.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-OUT="$ROOT/target/dist" TARGET="" SUMS_ONLY=0
+OUT="$ROOT/target/dist" TARGET="" SUMS_ONLY=0 BUILD_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) OUT="$2"; shift 2 ;;
     --sums) SUMS_ONLY=1; shift ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --build-only) BUILD_ONLY=1; shift ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "dist.sh: unknown option $1" >&2; exit 2 ;;
     *) TARGET="$1"; shift ;;
   esac
@@ -64,8 +67,9 @@ EXE=""; [ "$TARGET" = win32-x64 ] && EXE=.exe
 # one version for the server and the extension
 VERSION="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -1)"
 EXT_VERSION="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$ROOT/editors/vscode/package.json" | head -1)"
-[ "$VERSION" = "$EXT_VERSION" ] \
-  || { say "Cargo.toml has version $VERSION, editors/vscode/package.json $EXT_VERSION: make them equal"; exit 1; }
+NVIM_VERSION="$(sed -n "s/^return '\(.*\)'$/\1/p" "$ROOT/editors/nvim/lua/bcdc/version.lua")"
+[ "$VERSION" = "$EXT_VERSION" ] && [ "$VERSION" = "$NVIM_VERSION" ] \
+  || { say "Cargo.toml has version $VERSION, editors/vscode/package.json $EXT_VERSION, editors/nvim/lua/bcdc/version.lua $NVIM_VERSION: make them equal"; exit 1; }
 
 HOST_TRIPLE="$(rustc -vV | sed -n 's/^host: //p')"
 if [ ! -d "$(rustc --print sysroot)/lib/rustlib/$TRIPLE" ]; then
@@ -94,6 +98,7 @@ t0=$(date +%s)
 (cd "$ROOT" && cargo build --locked --profile dist --target "$TRIPLE" --bin bcdc-lsp)
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/$TRIPLE/dist/bcdc-lsp$EXE"
 [ -f "$BIN" ] || { say "cargo produced no $BIN"; exit 1; }
+if [ "$BUILD_ONLY" = 1 ]; then say "built $BIN in $(( $(date +%s) - t0 )) s"; exit 0; fi
 ASSET="$OUT/bcdc-lsp-$TARGET$EXE"
 cp "$BIN" "$ASSET"
 chmod 755 "$ASSET"
@@ -107,6 +112,10 @@ VSIX="$OUT/bcdc-lsp-$TARGET-$VERSION.vsix"
 bash "$ROOT/editors/vscode/package.sh" --target "$TARGET" --server "$ASSET" "$VSIX" >/dev/null
 say "extension: $VSIX ($(wc -c < "$VSIX" | tr -d ' ') bytes)"
 
-# 3. checksums over everything in OUT
+# 3. the licence notices of the crates in the server (the .vsix carries them too; scripts/notices.sh,
+# checked against Cargo.lock by `cargo test --test notices`)
+cp "$ROOT/THIRD-PARTY-NOTICES.txt" "$OUT/bcdc-lsp-THIRD-PARTY-NOTICES.txt"
+
+# 4. checksums over everything in OUT
 write_sums
 echo "$VSIX"

@@ -452,6 +452,7 @@ fn ckan_drafts_are_audited() {
             ])
             .args(extra)
             .env("BCDC_API_KEY", &ckan.token)
+            .env("BCDC_API_KEY_HOST", "127.0.0.1")
             .env("XDG_CACHE_HOME", dir.path())
             .env("XDG_DATA_HOME", dir.path())
             .env("XDG_CONFIG_HOME", dir.path().join("no-config"))

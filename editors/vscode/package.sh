@@ -3,7 +3,8 @@
 #   bash editors/vscode/package.sh [--target VSCE_TARGET --server BIN] [OUT.vsix]
 # Without --target: the platform-neutral package, which uses bcdc-lsp from PATH (or bcdc.server.path).
 # With --target (linux-x64, linux-arm64, darwin-x64, darwin-arm64, win32-x64) and --server: a platform package
-# that carries BIN as server/bcdc-lsp[.exe] (scripts/dist.sh builds BIN and calls this).
+# that carries BIN as server/bcdc-lsp[.exe], with the notices of the crates in it (THIRD-PARTY-NOTICES.txt)
+# (scripts/dist.sh builds BIN and calls this).
 # Needs Node >= 22 (for @vscode/vsce): the node on PATH, or $TOOLS/node24 (see tests/harness/editors/install.sh).
 # Installs the locked npm dependencies when node_modules is missing or older than package-lock.json.
 # Prints only the path of the .vsix on stdout (the rest goes to stderr).
@@ -48,6 +49,8 @@ if [ -n "$SERVER" ]; then
   name=bcdc-lsp; case "$TARGET" in win32-*) name=bcdc-lsp.exe ;; esac
   cp "$SERVER" "server/$name"
   chmod 755 "server/$name"
+  # the licence notices of the crates the server is built from (scripts/notices.sh)
+  cp "$HERE/../../THIRD-PARTY-NOTICES.txt" server/
 fi
 # the bundle holds every runtime dependency, so node_modules stays out of the package
 npx --no-install vsce package --no-dependencies ${TARGET:+--target "$TARGET"} --out "$OUT" >&2

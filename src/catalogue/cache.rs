@@ -154,14 +154,19 @@ impl ReportArchive {
             .collect()
     }
 
-    /// Keeps `report` (its `checked_at` names the file) and forgets the oldest beyond
+    /// Keeps `report` (its `checked_at` and a counter name the file) and forgets the oldest beyond
     /// [`REPORTS_KEPT`].
     pub fn store(&self, report: &Value) {
         let Some(at) = report.get("checked_at").and_then(Value::as_str) else {
             return;
         };
         let name: String = at.chars().map(|c| if c == ':' { '-' } else { c }).collect();
-        write_json(&self.dir.join(format!("{name}.json")), report);
+        // two audits within one second keep both: a counter after the time keeps the order
+        let path = (0..)
+            .map(|n| self.dir.join(format!("{name}-{n:03}.json")))
+            .find(|p| !p.exists())
+            .expect("an unused name");
+        write_json(&path, report);
         let files = self.files();
         for old in files.iter().take(files.len().saturating_sub(REPORTS_KEPT)) {
             let _ = std::fs::remove_file(old);
@@ -258,5 +263,19 @@ mod tests {
         let kept = archive.load();
         assert_eq!(kept.len(), REPORTS_KEPT);
         assert_eq!(kept[0]["checked_at"], "2026-01-04T00:00:00Z");
+    }
+
+    #[test]
+    fn audits_within_one_second_are_all_kept_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = ReportArchive {
+            dir: dir.path().join("reports"),
+        };
+        for n in 0..3 {
+            archive.store(&serde_json::json!({"checked_at": "2026-12-04T23:29:13Z", "n": n}));
+        }
+        archive.store(&serde_json::json!({"checked_at": "2026-12-04T23:29:14Z", "n": 3}));
+        let order: Vec<_> = archive.load().iter().map(|r| r["n"].clone()).collect();
+        assert_eq!(order, [0, 1, 2, 3]);
     }
 }

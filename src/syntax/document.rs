@@ -10,7 +10,7 @@ use super::parse;
 use super::segment::{self, Kind, Span};
 use super::yaml::{Anchor, AnchorUse, Scope};
 use super::{Entry, Format, Node, SyntaxError, SyntaxErrorKind, Value, MAX_ALIAS_NODES};
-use ropey::Rope;
+use ropey::{Rope, RopeSlice};
 use std::borrow::Cow;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
@@ -288,14 +288,16 @@ impl Document {
             return;
         }
         self.dirty = false;
-        // tree-sitter reads contiguous text much faster than rope chunks
-        let text = self.text.to_string();
+        // Segments are read from the rope: copying the whole text would cost
+        // every keystroke time in proportion to the record.
         if self.format == Format::Yaml
-            && text.len() >= self.segment_min_bytes
-            && self.reparse_segmented(&text)
+            && self.text.len_bytes() >= self.segment_min_bytes
+            && self.reparse_segmented()
         {
             return;
         }
+        // tree-sitter reads contiguous text much faster than rope chunks
+        let text = self.text.to_string();
         let old = match std::mem::replace(&mut self.state, State::Unparsed) {
             State::Whole(tree) => tree,
             _ => None,
@@ -316,7 +318,8 @@ impl Document {
     /// Returns false (leaving the state unparsed) when the text is not
     /// shaped for segments or a segment uses YAML anchors or aliases,
     /// which need the whole document.
-    fn reparse_segmented(&mut self, text: &str) -> bool {
+    fn reparse_segmented(&mut self) -> bool {
+        let text = &self.text.clone(); // shares the chunks: the values are taken out of `self`
         let (old_spans, infos, changed) = match std::mem::replace(&mut self.state, State::Unparsed)
         {
             State::Segmented {
@@ -342,6 +345,25 @@ impl Document {
         // the old segments before and after the edited ones, and those replaced
         let after = spans.len() - fresh.end;
         let replaced = fresh.start..old_spans.len() - after;
+        let mut infos = infos;
+        if let Some(c) = changed.filter(|_| !old_spans.is_empty()) {
+            let delta = c.new_hi as isize - c.old_hi as isize;
+            let edit = Splice {
+                spans: &spans,
+                fresh: fresh.clone(),
+                old_spans: &old_spans,
+                replaced: replaced.clone(),
+                delta,
+            };
+            if self.splice(text, &edit, &mut infos) {
+                self.state = State::Segmented {
+                    spans,
+                    infos,
+                    changed: None,
+                };
+                return true;
+            }
+        }
         let old_hashes: Vec<u64> = infos.iter().map(|i| i.hash).collect();
         let mut old = self.take_pieces(&old_spans, infos);
         // a replaced segment's text may come back (an undo, a whole-text change)
@@ -365,7 +387,7 @@ impl Document {
             let (hash, reused) = match from {
                 Some(j) => (old_hashes[j], old[j].take().map(|p| (j, p))),
                 None => {
-                    let hash = hash_of(&text[span.range.clone()]);
+                    let hash = hash_of(text.byte_slice(span.range.clone()));
                     let j = by_content
                         .get_mut(&(span.kind, hash))
                         .and_then(VecDeque::pop_front);
@@ -449,6 +471,154 @@ impl Document {
         true
     }
 
+    /// The common edit — within the items of one list, or within top-level
+    /// entries, in a record without YAML anchors — done in place: the new
+    /// segments' values replace the old ones' in `root`, and only the values
+    /// after them move. (Taking every value out of `root` and putting it
+    /// back, as the general path does, costs each keystroke time in
+    /// proportion to the record.) Returns false, changing nothing, for any
+    /// other edit. The result is what the general path would build.
+    fn splice(&mut self, text: &Rope, edit: &Splice, infos: &mut Vec<SegmentInfo>) -> bool {
+        // The splitter reads again from the segment before the edited one:
+        // where that comes back as it was (same place, same text), its values
+        // stay.
+        let (mut fresh, mut replaced) = (edit.fresh.clone(), edit.replaced.clone());
+        while fresh.start < fresh.end
+            && replaced.start < replaced.end
+            && edit.spans[fresh.start] == edit.old_spans[replaced.start]
+            && hash_of(text.byte_slice(edit.spans[fresh.start].range.clone()))
+                == infos[replaced.start].hash
+        {
+            fresh.start += 1;
+            replaced.start += 1;
+        }
+        let fresh_spans = &edit.spans[fresh.clone()];
+        let old = &edit.old_spans[replaced.clone()];
+        let Some(kind) = fresh_spans.iter().chain(old).map(|s| s.kind).next() else {
+            return false;
+        };
+        if kind == Kind::ListHeader
+            || fresh_spans.iter().chain(old).any(|s| s.kind != kind)
+            || fresh_spans.len() >= PARALLEL_FROM
+            || infos.iter().any(|i| !i.anchors.is_none())
+        {
+            return false;
+        }
+        // where the replaced segments' values are in `root`: after how many
+        // top-level entries, and in which list after how many items
+        let mut entries_before = 0;
+        let mut list: Option<(usize, usize)> = None;
+        for (span, info) in edit.old_spans[..replaced.start].iter().zip(infos.iter()) {
+            match span.kind {
+                Kind::Entry => {
+                    entries_before += info.count;
+                    list = None;
+                }
+                Kind::ListHeader => {
+                    entries_before += info.count;
+                    list = (info.count > 0).then(|| (entries_before - 1, 0));
+                }
+                Kind::ListItem => {
+                    if let Some((_, items)) = &mut list {
+                        *items += info.count;
+                    }
+                }
+            }
+        }
+        let old_count: usize = infos[replaced.clone()].iter().map(|i| i.count).sum();
+        let mut pieces = Vec::with_capacity(fresh_spans.len());
+        let mut new_infos = Vec::with_capacity(fresh_spans.len());
+        for span in fresh_spans {
+            let p = parse_segment(text, span, &Scope::empty());
+            if !p.anchors.is_none() {
+                return false;
+            }
+            new_infos.push(SegmentInfo {
+                hash: hash_of(text.byte_slice(span.range.clone())),
+                count: p.piece.len(),
+                errors: p.errors,
+                fingerprints: p.fingerprints,
+                anchors: p.anchors,
+                header_value: None,
+            });
+            pieces.push(p.piece);
+        }
+        let new_count: usize = new_infos.iter().map(|i| i.count).sum();
+        let Some(Node {
+            value: Value::Map(entries),
+            ..
+        }) = self.root.as_mut()
+        else {
+            return false;
+        };
+        let delta = edit.delta;
+        match (kind, list) {
+            // (a list's first item also decides where the list starts)
+            (Kind::ListItem, Some((at, first))) if first > 0 => {
+                let fingerprints = self.item_fingerprints.iter_mut().find(|(i, _)| *i == at);
+                let (Some(Value::Seq(items)), Some((_, fingerprints))) = (
+                    entries.get_mut(at).map(|e| &mut e.value.value),
+                    fingerprints,
+                ) else {
+                    return false;
+                };
+                if items.len() < first + old_count || fingerprints.len() != items.len() {
+                    return false;
+                }
+                let new_items = pieces.into_iter().flat_map(|p| match p {
+                    Piece::Items(its) => its,
+                    Piece::Entries(_) => Vec::new(),
+                });
+                items.splice(first..first + old_count, new_items);
+                let new_fingerprints = new_infos.iter().flat_map(|i| i.fingerprints.iter());
+                fingerprints.splice(first..first + old_count, new_fingerprints.copied());
+                items[first + new_count..]
+                    .iter_mut()
+                    .for_each(|n| n.shift(delta));
+                let end = items.last().map(|n| n.range.end);
+                let list = &mut entries[at];
+                if let Some(end) = end {
+                    list.value.range.end = end;
+                }
+                shift_entries(&mut entries[at + 1..], delta);
+            }
+            (Kind::Entry, _) => {
+                let first = entries_before;
+                if entries.len() < first + old_count || entries.len() + new_count == old_count {
+                    return false;
+                }
+                let new_entries = pieces.into_iter().flat_map(|p| match p {
+                    Piece::Entries(es) => es,
+                    Piece::Items(_) => Vec::new(),
+                });
+                entries.splice(first..first + old_count, new_entries);
+                shift_entries(&mut entries[first + new_count..], delta);
+                for (i, _) in &mut self.item_fingerprints {
+                    if *i >= first + old_count {
+                        *i = *i + new_count - old_count;
+                    }
+                }
+            }
+            _ => return false,
+        }
+        // a list header's own value, kept for the general path, moves with it
+        for info in &mut infos[replaced.end..] {
+            if let Some(value) = &mut info.header_value {
+                value.shift(delta);
+            }
+        }
+        infos.splice(replaced.clone(), new_infos);
+        if let Some(root) = self.root.as_mut() {
+            if let Value::Map(entries) = &root.value {
+                if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
+                    root.range = first.key_range.start..last.range().end;
+                }
+                self.errors = segment_errors(edit.spans, infos, entries);
+            }
+        }
+        true
+    }
+
     /// Takes the values of the last segmented parse out of `root`, one per
     /// old segment.
     fn take_pieces(&mut self, spans: &[Span], infos: Vec<SegmentInfo>) -> Vec<Option<Parsed>> {
@@ -500,7 +670,7 @@ impl Document {
     /// Builds `root` and `errors` from the segments' values in order.
     fn assemble(
         &mut self,
-        text: &str,
+        text: &Rope,
         spans: &[Span],
         pieces: Vec<Piece>,
         infos: &mut [SegmentInfo],
@@ -520,9 +690,10 @@ impl Document {
                         (span.kind, es.last_mut(), first_item)
                     {
                         // the list starts at its first `-`
-                        let item_text = &text[item.range.clone()];
+                        let item_text = text.byte_slice(item.range.clone());
+                        let indent = item_text.chars().take_while(|c| c.is_whitespace());
                         let first_dash =
-                            item.range.start + item_text.len() - item_text.trim_start().len();
+                            item.range.start + indent.map(char::len_utf8).sum::<usize>();
                         info.header_value = Some(std::mem::replace(
                             &mut last.value,
                             Node {
@@ -551,25 +722,7 @@ impl Document {
                 }
             }
         }
-        let mut errors: Vec<SyntaxError> = infos
-            .iter()
-            .zip(spans)
-            .flat_map(|(info, span)| {
-                let start = span.range.start;
-                info.errors.iter().map(move |e| SyntaxError {
-                    range: e.range.start + start..e.range.end + start,
-                    ..e.clone()
-                })
-            })
-            .collect();
-        // duplicate keys across segments (those within one were found there)
-        for (i, e) in entries.iter().enumerate() {
-            if entries[..i].iter().any(|prev| prev.key == e.key) {
-                errors.push(SyntaxError::duplicate_key(e));
-            }
-        }
-        sort_errors(&mut errors);
-        self.errors = errors;
+        self.errors = segment_errors(spans, infos, &entries);
         self.item_fingerprints = fingerprints;
         self.root = match (entries.first(), entries.last()) {
             (Some(first), Some(last)) => Some(Node {
@@ -578,6 +731,47 @@ impl Document {
             }),
             _ => None,
         };
+    }
+}
+
+/// The syntax errors of a segmented document: each segment's, and keys
+/// repeated across segments (those within one were found there).
+fn segment_errors(spans: &[Span], infos: &[SegmentInfo], entries: &[Entry]) -> Vec<SyntaxError> {
+    let mut errors: Vec<SyntaxError> = infos
+        .iter()
+        .zip(spans)
+        .flat_map(|(info, span)| {
+            let start = span.range.start;
+            info.errors.iter().map(move |e| SyntaxError {
+                range: e.range.start + start..e.range.end + start,
+                ..e.clone()
+            })
+        })
+        .collect();
+    for (i, e) in entries.iter().enumerate() {
+        if entries[..i].iter().any(|prev| prev.key == e.key) {
+            errors.push(SyntaxError::duplicate_key(e));
+        }
+    }
+    sort_errors(&mut errors);
+    errors
+}
+
+/// An edit after which `spans[fresh]` replace `old_spans[replaced]`, and
+/// the segments after them moved by `delta` bytes.
+struct Splice<'a> {
+    spans: &'a [Span],
+    fresh: Range<usize>,
+    old_spans: &'a [Span],
+    replaced: Range<usize>,
+    delta: isize,
+}
+
+fn shift_entries(entries: &mut [Entry], delta: isize) {
+    for e in entries {
+        e.key_range = e.key_range.start.wrapping_add_signed(delta)
+            ..e.key_range.end.wrapping_add_signed(delta);
+        e.value.shift(delta);
     }
 }
 
@@ -591,13 +785,7 @@ impl Piece {
 
     fn shift(&mut self, delta: isize) {
         match self {
-            Piece::Entries(entries) => {
-                for e in entries {
-                    e.key_range = e.key_range.start.wrapping_add_signed(delta)
-                        ..e.key_range.end.wrapping_add_signed(delta);
-                    e.value.shift(delta);
-                }
-            }
+            Piece::Entries(entries) => shift_entries(entries, delta),
             Piece::Items(items) => items.iter_mut().for_each(|n| n.shift(delta)),
         }
     }
@@ -608,7 +796,7 @@ const PARALLEL_FROM: usize = 64;
 
 /// Parses the segments at `indices` (with no anchors before them) on
 /// several threads: segments are independent.
-fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, Parsed)> {
+fn parse_segments(text: &Rope, spans: &[Span], indices: &[usize]) -> Vec<(usize, Parsed)> {
     let parse = |chunk: &[usize]| -> Vec<_> {
         chunk
             .iter()
@@ -639,9 +827,11 @@ fn parse_segments(text: &str, spans: &[Span], indices: &[usize]) -> Vec<(usize, 
 
 /// Parses one segment on its own, with the anchors of `scope` before it;
 /// its values get absolute ranges, its errors stay relative.
-fn parse_segment(text: &str, span: &Span, scope: &Scope) -> Parsed {
+fn parse_segment(text: &Rope, span: &Span, scope: &Scope) -> Parsed {
     let (kind, start) = (span.kind, span.range.start);
-    let text = &text[span.range.clone()];
+    // tree-sitter reads contiguous text much faster than rope chunks
+    let text: Cow<str> = text.byte_slice(span.range.clone()).into();
+    let text = &*text;
     let parse::Parsed {
         root,
         mut errors,
@@ -694,7 +884,9 @@ fn parse_segment(text: &str, span: &Span, scope: &Scope) -> Parsed {
     }
 }
 
-fn hash_of(text: &str) -> u64 {
+/// The same for the same text, however the rope's chunks split it.
+fn hash_of(text: RopeSlice) -> u64 {
+    let text: Cow<str> = text.into();
     let mut h = DefaultHasher::new();
     h.write(text.as_bytes());
     h.finish()

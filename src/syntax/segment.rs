@@ -9,6 +9,8 @@
 //! Anything else — tabs in indentation, a second document, a top level that
 //! is not a block mapping — is left to the whole-document parser.
 
+use ropey::Rope;
+use std::borrow::Cow;
 use std::ops::Range;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -41,12 +43,12 @@ pub(super) enum List {
 
 /// The segments of `text`, in order and covering it, or `None` when it is
 /// not shaped for segmenting.
-pub(super) fn split(text: &str) -> Option<Vec<Span>> {
+pub(super) fn split(text: &Rope) -> Option<Vec<Span>> {
     let mut spans = Vec::new();
     if !run(text, 0, List::Outside, &mut spans, |_, _| false) {
         return None;
     }
-    set_ends(&mut spans, text.len());
+    set_ends(&mut spans, text.len_bytes());
     Some(spans)
 }
 
@@ -57,7 +59,7 @@ pub(super) fn split(text: &str) -> Option<Vec<Span>> {
 /// says which of the returned segments were (the others are `old`'s,
 /// moved). `None` when the text is not shaped for segmenting.
 pub(super) fn resplit(
-    text: &str,
+    text: &Rope,
     old: &[Span],
     lo: usize,
     hi: usize,
@@ -105,7 +107,7 @@ pub(super) fn resplit(
         range: moved(s)..s.range.end.wrapping_add_signed(delta),
         ..s.clone()
     }));
-    set_ends(&mut spans, text.len());
+    set_ends(&mut spans, text.len_bytes());
     Some((spans, fresh))
 }
 
@@ -114,7 +116,7 @@ pub(super) fn resplit(
 /// until `stop(line start, state)` says so or the text ends. Returns false
 /// when the text is not shaped for segmenting. Ranges are only starts.
 fn run(
-    text: &str,
+    text: &Rope,
     from: usize,
     mut list: List,
     spans: &mut Vec<Span>,
@@ -122,7 +124,7 @@ fn run(
 ) -> bool {
     let mut started = !spans.is_empty() || from > 0;
     let mut offset = from;
-    for line in text[from..].split_inclusive('\n') {
+    for line in lines_from(text, from) {
         let start = offset;
         offset += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
@@ -205,6 +207,40 @@ fn run(
     !spans.is_empty()
 }
 
+/// The lines of `text` from byte `from` on, each with its `\n` (as
+/// `str::split_inclusive('\n')` gives them; a rope's own lines also end at
+/// a `\r`), borrowed when a line lies in one chunk of the rope.
+fn lines_from(text: &Rope, from: usize) -> impl Iterator<Item = Cow<'_, str>> {
+    let (mut chunks, chunk_start, _, _) = text.chunks_at_byte(from);
+    let mut rest = chunks.next().map_or("", |c| &c[from - chunk_start..]);
+    let mut partial: Option<String> = None;
+    std::iter::from_fn(move || loop {
+        if rest.is_empty() {
+            match chunks.next() {
+                Some(chunk) => rest = chunk,
+                None => return partial.take().map(Cow::Owned),
+            }
+        }
+        match rest.find('\n') {
+            Some(i) => {
+                let (line, after) = rest.split_at(i + 1);
+                rest = after;
+                return Some(match partial.take() {
+                    Some(mut start) => {
+                        start.push_str(line);
+                        Cow::Owned(start)
+                    }
+                    None => Cow::Borrowed(line),
+                });
+            }
+            None => {
+                partial.get_or_insert_with(String::new).push_str(rest);
+                rest = "";
+            }
+        }
+    })
+}
+
 /// Each segment runs to the next one's start; the first from the top.
 fn set_ends(spans: &mut [Span], len: usize) {
     if let Some(first) = spans.first_mut() {
@@ -250,7 +286,7 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(Kind, &str)> {
-        split(text)
+        split(&Rope::from_str(text))
             .unwrap()
             .into_iter()
             .map(|s| (s.kind, &text[s.range]))
@@ -289,6 +325,7 @@ mod tests {
 
     #[test]
     fn other_shapes_are_not_segmented() {
+        let split = |text: &str| split(&Rope::from_str(text));
         assert!(split("- a\n- b\n").is_none());
         assert!(split("a: 1\n---\nb: 2\n").is_none());
         assert!(split("{a: 1}\n").is_none());

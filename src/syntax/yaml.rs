@@ -48,6 +48,13 @@ pub(crate) struct AnchorUse {
     pub limited: bool,
 }
 
+impl AnchorUse {
+    /// Defined, used and spent nothing: the text has no anchors or aliases.
+    pub fn is_none(&self) -> bool {
+        self.defined.is_empty() && self.used.is_empty() && self.spent == 0 && !self.limited
+    }
+}
+
 /// The first document's value, and what it did with anchors.
 pub(super) fn convert(
     tree: &Tree,

@@ -24,9 +24,17 @@ struct Created {
     organizations: Vec<String>,
 }
 
+/// Whether a test that needs something missing must fail rather than skip: in CI
+/// (`CI=true`, as `.ci/run` runs) or when `BCDC_REQUIRE_CKAN=1`, every test runs.
+pub fn must_not_skip() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+        || std::env::var("BCDC_REQUIRE_CKAN").is_ok_and(|v| v == "1")
+}
+
 impl Ckan {
     /// The local CKAN, or `None` (saying that `test` is skipped) when the variables are
-    /// not set.
+    /// not set. Where every test must run (see [`must_not_skip`]) a missing CKAN fails the
+    /// test instead.
     pub fn from_env(test: &str) -> Option<Ckan> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         match (
@@ -41,6 +49,12 @@ impl Ckan {
                 created: Mutex::new(Created::default()),
             }),
             _ => {
+                assert!(
+                    !must_not_skip(),
+                    "{test} needs the local CKAN, and here no test may skip (CI=true or \
+                     BCDC_REQUIRE_CKAN=1): set BCDC_TEST_CKAN_URL, BCDC_TEST_CKAN_TOKEN and \
+                     BCDC_TEST_CKAN_ORG (source tests/harness/ckan/env.sh after start.sh)"
+                );
                 // Straight to stderr so that the skip shows even with captured output.
                 let _ = writeln!(
                     std::io::stderr(),

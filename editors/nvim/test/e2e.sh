@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the Neovim plugin: real headless Neovim 0.11, the plugin loaded as a user
 # loads it, the real bcdc-lsp, and a real local CKAN for publishing. Exit 0 = every step passed
-# (without the three BCDC_TEST_CKAN_* variables the catalogue steps are skipped, and it says so).
+# (without the three BCDC_TEST_CKAN_* variables the catalogue steps are skipped, and it says so;
+# with CI=true or BCDC_REQUIRE_CKAN=1 nothing may be skipped: a missing CKAN or lazy.nvim fails).
 #
 #   BCDC_LSP=/abs/path/to/bcdc-lsp \
 #   BCDC_TEST_CKAN_URL=http://127.0.0.1:5000 BCDC_TEST_CKAN_TOKEN=... BCDC_TEST_CKAN_ORG=lsp-test-org \
@@ -33,7 +34,11 @@ version="$("$NVIM" --version | head -1)"
 [[ "${BCDC_LSP:-}" = /* && -x "${BCDC_LSP:-}" ]] || fail "BCDC_LSP must be the absolute path of the bcdc-lsp binary (got '${BCDC_LSP:-}')"
 command -v python3 >/dev/null || fail "python3 is needed (it runs the stand-in second YAML server)"
 command -v curl >/dev/null || fail "curl is needed (it checks the published record on CKAN)"
+# In CI (CI=true, or BCDC_REQUIRE_CKAN=1 as .ci/run sets) every step must run: nothing is skipped.
+REQUIRE_ALL=0
+if [ "${CI:-}" = true ] || [ "${BCDC_REQUIRE_CKAN:-}" = 1 ]; then REQUIRE_ALL=1; fi
 if [ -z "${BCDC_TEST_CKAN_URL:-}" ] || [ -z "${BCDC_TEST_CKAN_TOKEN:-}" ] || [ -z "${BCDC_TEST_CKAN_ORG:-}" ]; then
+  [ "$REQUIRE_ALL" = 0 ] || fail "BCDC_TEST_CKAN_URL/TOKEN/ORG are not all set, and here no step may be skipped (source tests/harness/ckan/env.sh after start.sh)"
   echo "e2e: BCDC_TEST_CKAN_URL/TOKEN/ORG not all set: the catalogue steps (publish, pull) are skipped" >&2
 fi
 # The server also reads $BCDC_API_KEY itself: without it, the key can only arrive through the plugin.
@@ -109,6 +114,7 @@ if [ -f "$LAZY_NVIM_DIR/lua/lazy/init.lua" ]; then
     E2E_LAZY_TRIGGER=$trigger run_nvim "lazy.nvim ($trigger)" "$(date +%s%N)" -u "$HERE/lazy.lua"
   done
 else
+  [ "$REQUIRE_ALL" = 0 ] || fail "LAZY_NVIM_DIR ('$LAZY_NVIM_DIR') is not a lazy.nvim folder, and here no step may be skipped"
   echo "e2e: SKIP lazy.nvim spec: LAZY_NVIM_DIR ('$LAZY_NVIM_DIR') is not a lazy.nvim folder;" \
     "tests/harness/editors/install.sh puts one in \$TOOLS/lazy.nvim, or point LAZY_NVIM_DIR at a clone"
 fi

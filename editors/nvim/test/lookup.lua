@@ -3,8 +3,8 @@
 -- The plugin is installed as a native package (pack/bcdc/start/bcdc under $XDG_DATA_HOME), set up
 -- with require('bcdc').setup{} and no cmd, and $PATH has no bcdc-lsp. Then, in lookup order from
 -- the last place to the first: nothing found; :BcdcInstall against a release server on 127.0.0.1
--- (unreachable, checksum mismatch, asset not listed, then a good install, then a failed update that
--- keeps the good binary); bcdc-lsp on $PATH; the configured cmd; vim.lsp.config's cmd. Each time
+-- (unreachable, checksum mismatch, asset not listed, another version's server, then a good install
+-- of the plugin's version, then a failed update that keeps the good binary); bcdc-lsp on $PATH; the configured cmd; vim.lsp.config's cmd. Each time
 -- :checkhealth bcdc must name the binary used and why the earlier places were skipped, and the
 -- server that really starts (its process) must be that binary.
 -- Env: BCDC_LSP (the binary the release server serves), E2E_WS (workspace with invalid.bcdc.yaml).
@@ -55,9 +55,18 @@ local function release(dir, sums)
 end
 local real_sum = sha256(server_bin)
 local other_sum = ('0'):rep(64)
-release('good', { other_sum .. '  bcdc-lsp-darwin-arm64', real_sum .. '  ' .. asset, other_sum .. '  bcdc-lsp-win32-x64.exe' })
+-- the good release is where install.base_url's `{version}` points: the plugin's version
+local plugin_version = require('bcdc.version')
+release('good/v' .. plugin_version,
+  { other_sum .. '  bcdc-lsp-darwin-arm64', real_sum .. '  ' .. asset, other_sum .. '  bcdc-lsp-win32-x64.exe' })
 release('bad', { other_sum .. '  ' .. asset })
 release('unlisted', { other_sum .. '  bcdc-lsp-darwin-arm64' })
+-- another release's server: a stand-in that answers --version with another version
+local other_server = ws .. '/release/other/' .. asset
+vim.fn.mkdir(ws .. '/release/other', 'p')
+vim.fn.writefile({ '#!/bin/sh', 'echo "bcdc-lsp 0.0.1"' }, other_server)
+vim.uv.fs_chmod(other_server, tonumber('755', 8))
+vim.fn.writefile({ sha256(other_server) .. '  ' .. asset }, ws .. '/release/other/SHA256SUMS')
 
 local http, port
 local function start_release_server()
@@ -199,8 +208,15 @@ local function run()
   step('install_not_listed', msg:find('lists no ' .. asset, 1, true) ~= nil and #install_dir_files() == 0,
     { message = msg, files = install_dir_files() })
 
-  -- 5. A good release installs, and the open record gets its server at once, from the installed binary.
-  msg = bcdc_install(base .. '/good')
+  -- 5. Another version's server is refused: the plugin installs the server it is made for.
+  msg = bcdc_install(base .. '/other')
+  step('install_other_version', msg:find('is bcdc-lsp 0.0.1, but this plugin works with bcdc-lsp ' .. plugin_version, 1, true)
+    and msg:find('nothing was installed', 1, true) and #install_dir_files() == 0,
+    { message = msg, files = install_dir_files() })
+
+  -- 6. The release of the plugin's version (`{version}` in base_url) installs, and the open record
+  -- gets its server at once, from the installed binary.
+  msg = bcdc_install(base .. '/good/v{version}')
   local client = wait_attached(buf)
   step('install_ok', msg:find('installed bcdc-lsp ', 1, true) and msg:find(installed, 1, true)
     and sha256(installed) == real_sum and vim.fn.executable(installed) == 1
@@ -211,12 +227,12 @@ local function run()
     'OK server: ' .. installed .. ' (installed by :BcdcInstall)', 'OK version: bcdc-lsp ' })
   step('health_installed', ok and not report:find('ERROR', 1, true), { missing = missing, health = lines })
 
-  -- 6. A failed update keeps the installed binary as it was.
+  -- 7. A failed update keeps the installed binary as it was.
   msg = bcdc_install(base .. '/bad')
   step('failed_update_keeps_binary', msg:find('checksum mismatch', 1, true) and sha256(installed) == real_sum
     and vim.deep_equal(install_dir_files(), { 'bcdc-lsp' }), { message = msg, files = install_dir_files() })
 
-  -- 7. bcdc-lsp on $PATH comes before the installed one.
+  -- 8. bcdc-lsp on $PATH comes before the installed one.
   local bin = ws .. '/bin'
   vim.fn.mkdir(bin, 'p')
   vim.uv.fs_symlink(server_bin, bin .. '/bcdc-lsp')
@@ -229,7 +245,7 @@ local function run()
   step('path_wins', ok and not report:find('skipped: no bcdc-lsp on $PATH', 1, true) and client ~= nil
     and serving(bin .. '/bcdc-lsp'), { missing = missing, health = lines, children = children() })
 
-  -- 8. The configured cmd comes first of all.
+  -- 9. The configured cmd comes first of all.
   require('bcdc').setup({ cmd = { server_bin, 'serve' } })
   restart()
   client = wait_attached(buf)
@@ -239,7 +255,7 @@ local function run()
   step('cmd_wins', ok and not report:find('skipped:', 1, true) and client ~= nil and serving(server_bin),
     { missing = missing, health = lines, children = children() })
 
-  -- 9. vim.lsp.config('bcdc', { cmd = ... }) replaces the lookup, and checkhealth says so.
+  -- 10. vim.lsp.config('bcdc', { cmd = ... }) replaces the lookup, and checkhealth says so.
   vim.lsp.config('bcdc', { cmd = { server_bin, 'serve' } })
   lines, report = health()
   step('lsp_config_cmd', report:find('(cmd set with vim.lsp.config: ' .. server_bin .. ' serve)', 1, true) ~= nil,

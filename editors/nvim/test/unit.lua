@@ -119,7 +119,13 @@ set_fails({ install = { base_url = 42 } }, 'install must be')
 config.set({ install = { base_url = 'http://127.0.0.1:8000/' } })
 check('install.base_url on loopback', config.get().install.base_url == 'http://127.0.0.1:8000/')
 config.set({})
-check('install.base_url default', config.get().install.base_url == config.release_url and config.release_url:find('/releases/latest/download$') ~= nil)
+check('install.base_url default', config.get().install.base_url == config.release_url
+  and vim.endswith(config.release_url, '/releases/download/v{version}'))
+local install = require('bcdc.install')
+local version = require('bcdc.version')
+check('the default release is the plugin\'s version', install.release_dir(config.release_url)
+  == 'https://github.com/bcgov/bcdc-lsp/releases/download/v' .. version and version:match('^%d+%.%d+%.%d+') ~= nil)
+check('a base_url without {version} is used as is', install.release_dir('http://127.0.0.1:8000/x//') == 'http://127.0.0.1:8000/x')
 
 -- The lookup order, on a controlled $PATH and data directory.
 local binary = require('bcdc.binary')

@@ -8,15 +8,17 @@ M.catalogues = {
   prod = 'https://catalogue.data.gov.bc.ca',
 }
 
---- Where :BcdcInstall downloads release assets from (see :help bcdc-install). The one place that
---- names the project's repository.
-M.release_url = 'https://github.com/bcgov/bcdc-lsp/releases/latest/download'
+--- Where :BcdcInstall downloads release assets from (see :help bcdc-install): the release of the
+--- server version this plugin is made for, `{version}` standing for it (bcdc.version). The one
+--- place that names the project's repository.
+M.release_url = 'https://github.com/bcgov/bcdc-lsp/releases/download/v{version}'
 
 local defaults = {
   -- The server command; unset, the plugin runs `bcdc-lsp` from $PATH, else the one :BcdcInstall put
   -- in its data directory (see bcdc.binary).
   cmd = nil,
-  -- :BcdcInstall: base_url holds bcdc-lsp-<target> and SHA256SUMS.
+  -- :BcdcInstall: base_url holds bcdc-lsp-<target> and SHA256SUMS; `{version}` in it stands for
+  -- the server version the plugin is made for.
   install = { base_url = M.release_url },
   catalogue = 'test',
   -- Where the API key comes from: { env = 'NAME' } or { cmd = {...} | 'shell command' }.

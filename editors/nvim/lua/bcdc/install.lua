@@ -2,8 +2,10 @@
 -- release's SHA256SUMS, checks that it runs, and only then renames it into place: a failed, damaged
 -- or tampered download never replaces a working server. Release assets (see :help bcdc-install):
 -- `bcdc-lsp-<target>` (`.exe` on Windows) and `SHA256SUMS` in `sha256sum` format, under one URL.
+-- It installs the server version this plugin is made for (bcdc.version), nothing newer or older.
 local binary = require('bcdc.binary')
 local config = require('bcdc.config')
+local plugin_version = require('bcdc.version')
 
 local M = {}
 
@@ -23,6 +25,12 @@ function M.target(uname)
   end
   local build = 'build bcdc-lsp with `cargo install --locked` and put it on $PATH'
   return nil, ('no release binary for %s %s: %s'):format(uname.sysname, uname.machine, build)
+end
+
+--- @param base_url string the install.base_url option
+--- @return string the folder of the release assets: `{version}` replaced by the plugin's version
+function M.release_dir(base_url)
+  return (base_url:gsub('{version}', plugin_version):gsub('/+$', ''))
 end
 
 --- @return string the release asset of `target`
@@ -156,7 +164,7 @@ local function install(base_url)
   if vim.fn.executable('curl') == 0 then
     return false, ':BcdcInstall needs curl on $PATH'
   end
-  base_url = base_url:gsub('/+$', '')
+  base_url = M.release_dir(base_url)
   local asset = M.asset(target)
   local nothing = '; nothing was installed'
 
@@ -198,6 +206,10 @@ local function install(base_url)
   local got, version_err = version(part)
   if not got then
     return fail('the downloaded server does not run here: ' .. version_err)
+  end
+  if got[1] ~= 'bcdc-lsp ' .. plugin_version then
+    return fail(('%s/%s is %s, but this plugin works with bcdc-lsp %s (is install.base_url another release?)')
+      :format(base_url, asset, got[1], plugin_version))
   end
   local renamed, rename_err = vim.uv.fs_rename(part, final)
   if not renamed then

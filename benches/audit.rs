@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use bcdc_lsp::audit::{audit_records, html, human, json, report::rfc3339_utc, Report};
 use bcdc_lsp::catalogue::cache::RecordCache;
-use bcdc_lsp::catalogue::pull::pulled;
 use bcdc_lsp::catalogue::search::{fetch_all, Fetched, Retry, Scope};
 use bcdc_lsp::catalogue::{Catalogue, CatalogueClient};
+use bcdc_lsp::record::pulled::pulled;
 use bcdc_lsp::schema::Schema;
 use bcdc_lsp::syntax::{Document, Format};
 use serde_json::{json, Value};

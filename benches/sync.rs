@@ -9,9 +9,9 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bcdc_lsp::catalogue::pull::pulled;
 use bcdc_lsp::catalogue::state_file;
 use bcdc_lsp::catalogue::Catalogue;
+use bcdc_lsp::record::pulled::pulled;
 use bcdc_lsp::schema::Schema;
 use bcdc_lsp::syntax::{Document, Format};
 use serde_json::{json, Map, Value};

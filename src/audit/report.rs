@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::catalogue::host::Catalogue;
-use crate::catalogue::pull::pulled;
 use crate::catalogue::search::Unfetched;
 use crate::check::{check, unknown_keys, Severity};
+use crate::record::pulled::pulled;
 use crate::schema::{Enforcement, Schema};
 use crate::syntax::{Document, Format};
 

@@ -18,7 +18,6 @@
 pub mod cache;
 pub mod client;
 pub mod credentials;
-pub mod emit;
 pub mod error;
 pub mod host;
 pub mod links;
@@ -39,6 +38,7 @@ pub use crate::record::{compare, convert as record};
 pub use crate::record::plan::{
     plan_patch, plan_sync, Basis, Conflict, FieldChange, PatchPlan, Resolve, Written,
 };
+pub use crate::record::pulled::Pulled;
 pub use crate::record::state::SyncState;
 pub use client::{CatalogueClient, ClientOptions, License, Organization};
 pub use credentials::{ApiKey, Credentials, KeySource};
@@ -50,7 +50,7 @@ pub use portal::portal_schema;
 pub use publish::{
     apply_edits, id_edits, prepare_publish, publish, PublishPlan, Published, TextEdit,
 };
-pub use pull::{pull, Pulled};
+pub use pull::pull;
 pub use workflow::{catalogue_problems, form_only_problems, Problem, WorkflowError};
 
 /// The client for a `catalogue` setting (`test`, `prod` or a URL), with the key found by

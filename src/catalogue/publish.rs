@@ -11,11 +11,11 @@ use std::ops::Range;
 use serde_json::{Map, Value};
 
 use super::client::CatalogueClient;
-use super::emit::yaml_inline_string;
 use super::error::CatalogueError;
 use super::workflow::{record_root, require_valid, string_field, WorkflowError};
 use crate::record::compare::match_resources;
 use crate::record::convert::{api_body, package_resources, same_organization};
+use crate::record::emit::yaml_inline_string;
 use crate::schema::Schema;
 use crate::syntax::{Document, Format, Node};
 

@@ -9,13 +9,12 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use serde_json::{Map, Value};
 
-use crate::catalogue::emit::record_text;
 use crate::catalogue::state_file::{self, write_atomically, Known};
 use crate::catalogue::workflow::string_field;
 use crate::catalogue::{
-    self, patch, publish, pull, CatalogueClient, FieldChange, LockFile, PatchPlan, Resolve,
-    WorkflowError,
+    self, patch, publish, CatalogueClient, FieldChange, LockFile, PatchPlan, Resolve, WorkflowError,
 };
+use crate::record::emit::record_text;
 use crate::record::merge;
 use crate::schema::Schema;
 use crate::syntax::{Document, Format};
@@ -430,7 +429,7 @@ async fn run_pull(args: PullArgs, target: &Target) -> ExitCode {
         Ok(package) => package,
         Err(e) => return fail(1, &e.to_string()),
     };
-    let pulled = pull::pulled(&package, format, schema, client.catalogue());
+    let pulled = crate::record::pulled::pulled(&package, format, schema, client.catalogue());
     match &args.output {
         None => {
             print!("{}", pulled.text);

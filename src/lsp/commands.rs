@@ -451,7 +451,7 @@ async fn pull(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value,
         .package_show(name)
         .await
         .map_err(|e| e.to_string())?;
-    let pulled = catalogue::pull::pulled(&package, format, &schema, catalogue.catalogue());
+    let pulled = crate::record::pulled::pulled(&package, format, &schema, catalogue.catalogue());
     let create = DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
         uri: target.clone(),
         options: Some(CreateFileOptions {

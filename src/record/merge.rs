@@ -6,9 +6,9 @@
 use serde_json::{Map, Value};
 
 use super::convert::{package_resources, record_from_package, resource_record};
+use super::emit::record_text;
 use super::plan::PatchPlan;
 use super::state::{pair_resources, Key, SyncState};
-use crate::catalogue::emit::record_text;
 use crate::schema::Schema;
 use crate::syntax::{Document, Format};
 

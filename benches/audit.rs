@@ -16,32 +16,9 @@ use bcdc_lsp::syntax::{Document, Format};
 use serde_json::{json, Value};
 use tokio::task::JoinSet;
 
-struct Ckan {
-    url: String,
-    token: String,
-    http: reqwest::Client,
-}
-
-impl Ckan {
-    async fn call(&self, action: &str, body: Value) -> Result<Value, String> {
-        let reply: Value = self
-            .http
-            .post(format!("{}/api/3/action/{action}", self.url))
-            .header("Authorization", &self.token)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
-        if reply["success"] == true {
-            Ok(reply["result"].clone())
-        } else {
-            Err(reply.to_string())
-        }
-    }
-}
+#[path = "support/ckan.rs"]
+mod ckan;
+use ckan::Ckan;
 
 /// Purges what the bench made, whatever happens (a thread of its own: drop cannot await).
 struct Seeded {

@@ -6,7 +6,7 @@
 #   scripts/dist.sh --sums [--out DIR]          only rewrite DIR/SHA256SUMS
 #   scripts/dist.sh --build-only [VSCE_TARGET]   only step 1 (CI starts it early; the full run then reuses it)
 #
-# VSCE_TARGET is linux-x64, linux-arm64, darwin-x64, darwin-arm64 or win32-x64. DIR defaults to target/dist.
+# VSCE_TARGET is linux-x64, linux-arm64, darwin-x64, darwin-arm64 or win32-x64. DIR defaults to target/release-assets.
 #   1. cargo build --locked --profile dist --target TRIPLE   (stripped, LTO: Cargo.toml [profile.dist])
 #   2. DIR/bcdc-lsp-VSCE_TARGET[.exe]                        the server
 #   3. DIR/bcdc-lsp-VSCE_TARGET-VERSION.vsix                 the VS Code extension carrying it
@@ -17,7 +17,9 @@
 # Packaging needs Node >= 22 (editors/vscode/package.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-OUT="$ROOT/target/dist" TARGET="" SUMS_ONLY=0 BUILD_ONLY=0
+# not target/dist: cargo writes the dist profile's build scripts and proc macros there, and CI empties
+# the asset folder while its early build may still be running
+OUT="$ROOT/target/release-assets" TARGET="" SUMS_ONLY=0 BUILD_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) OUT="$2"; shift 2 ;;

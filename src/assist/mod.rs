@@ -14,6 +14,7 @@ pub mod context;
 pub mod fixes;
 pub mod hover;
 pub mod inlay;
+pub mod lens;
 pub mod outline;
 mod style;
 
@@ -52,6 +53,28 @@ pub enum CatalogueState {
 pub struct Edit {
     pub range: Range<usize>,
     pub new_text: String,
+}
+
+/// The one replacement that turns `old` into `new`: what lies between their common
+/// start and their common end (on character boundaries).
+pub fn minimal_edit(old: &str, new: &str) -> Edit {
+    let start = old
+        .char_indices()
+        .zip(new.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(old.len().min(new.len()), |((i, _), _)| i);
+    let (old_rest, new_rest) = (&old[start..], &new[start..]);
+    let end = old_rest
+        .chars()
+        .rev()
+        .zip(new_rest.chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum::<usize>();
+    Edit {
+        range: start..old.len() - end,
+        new_text: new_rest[..new_rest.len() - end].to_string(),
+    }
 }
 
 /// The fields that hold comma-separated keywords (`tag_string`).

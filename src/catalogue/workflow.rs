@@ -101,12 +101,20 @@ pub fn form_only_problems(doc: &Document, schema: &Schema) -> Vec<Problem> {
     errors(doc, schema, Enforcement::FormOnly)
 }
 
-fn errors(doc: &Document, schema: &Schema, enforcement: Enforcement) -> Vec<Problem> {
+/// Whether a finding stops publish and update: an error the catalogue's API refuses.
+pub fn blocks_sending(d: &check::Diagnostic) -> bool {
+    d.severity == Severity::Error && class(d) == Enforcement::Refused
+}
+
+fn class(d: &check::Diagnostic) -> Enforcement {
     // a credential in the file is never sent, although the catalogue would drop it
-    let class = |d: &check::Diagnostic| match d.code {
+    match d.code {
         Code::SecretInRecord => Enforcement::Refused,
         _ => d.enforcement,
-    };
+    }
+}
+
+fn errors(doc: &Document, schema: &Schema, enforcement: Enforcement) -> Vec<Problem> {
     check::check(doc, schema)
         .into_iter()
         .filter(|d| d.severity == Severity::Error && class(d) == enforcement)

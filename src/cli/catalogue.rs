@@ -9,13 +9,13 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use serde_json::{Map, Value};
 
+use crate::catalogue::pull::PullError;
 use crate::catalogue::state_file::{self, write_atomically, Known};
 use crate::catalogue::workflow::string_field;
 use crate::catalogue::{
     self, patch, publish, CatalogueClient, FieldChange, LockFile, PatchPlan, Resolve, WorkflowError,
 };
 use crate::record::emit::record_text;
-use crate::record::merge;
 use crate::schema::Schema;
 use crate::syntax::{Document, Format};
 
@@ -470,91 +470,34 @@ async fn pull_into(args: &PullArgs, path: &Path, target: &Target) -> ExitCode {
         Ok(ready) => ready,
         Err(code) => return code,
     };
-    let schema = &schema;
-    let Some(root) = file.doc.root() else {
-        return fail(1, &format!("{} holds no record", path.display()));
-    };
-    let Some(id) = string_field(root, "id") else {
-        return fail(
-            1,
-            &format!(
-                "{} has no id: it is not on the catalogue yet",
-                path.display()
-            ),
-        );
-    };
-    let base_url = client.catalogue().base_url().to_string();
-    let known = Known::read(&file.path, &base_url, Some(id));
-    let resolve = args.side.resolve();
-    let package = match client.package_show(id).await {
-        Ok(package) => package,
-        Err(e) => return workflow_failed(&file, &WorkflowError::from_catalogue(e, &file.doc)),
-    };
-    // Without a state, what differs is the catalogue's unless the file is newer.
-    let plan = crate::record::plan::plan_sync(root, &package, known.basis(resolve), schema);
-    if plan.blocked(resolve) {
-        return fail(
-            1,
-            &format!("{}: {}", path.display(), plan.conflict_message()),
-        );
-    }
-    let Value::Object(file_record) = root.to_json() else {
-        return fail(1, &format!("{} holds no record", path.display()));
-    };
-    let merged = merge::merged_record(&file_record, &package, &plan, known.state.as_ref(), schema);
-    let new_text = match merge::merged_text(&file.doc, &merged) {
-        Ok(text) => text,
-        Err(reason) => {
-            return fail(
-                1,
-                &format!("{}: {reason}; nothing was changed", path.display()),
-            )
-        }
-    };
-    // The file first: killed before the state is written, the next update finds the
-    // catalogue's values in the file and on the catalogue alike, and sends nothing; the other
-    // order could send the file's old values back as if they were edits.
-    if new_text != file.text {
-        if let Err(reason) = write_if_unchanged(&file, &new_text) {
-            return fail(1, &format!("not pulled: {reason}"));
-        }
-    }
-    let written = Document::parse(&new_text, file.doc.format());
-    let saved = state_file::save_synced(
-        &file.path,
-        &base_url,
-        &written,
-        &package,
-        known.state.as_ref(),
-        &[],
-        &plan.local,
-        schema,
-    );
-    if let Err(e) = saved {
-        return fail(
-            2,
-            &format!("cannot write the state of {}: {e}", path.display()),
-        );
-    }
-    let taken: Vec<&str> = plan.theirs.iter().map(|c| c.field.as_str()).collect();
-    let kept: Vec<&str> = plan.fields();
+    let pulled =
+        match catalogue::pull::pull_into(&client, path, &file.text, args.side.resolve(), &schema)
+            .await
+        {
+            Ok(pulled) => pulled,
+            Err(PullError::Stopped(why)) => return fail(1, &why),
+            Err(PullError::State(why)) => return fail(2, &why),
+            Err(PullError::Catalogue(e)) => {
+                return workflow_failed(&file, &WorkflowError::from_catalogue(e, &file.doc))
+            }
+        };
     let label = client.catalogue().label();
-    match (taken.is_empty(), kept.is_empty()) {
-        (true, true) => eprintln!("{} is the same as on {label}", path.display()),
-        _ => eprintln!(
+    let list = |fields: &[String], none: &str| {
+        if fields.is_empty() {
+            none.to_string()
+        } else {
+            fields.join(", ")
+        }
+    };
+    if pulled.taken.is_empty() && pulled.kept.is_empty() {
+        eprintln!("{} is the same as on {label}", path.display());
+    } else {
+        eprintln!(
             "pulled from {label} into {}: {}; the file's own changes kept: {}",
             path.display(),
-            if taken.is_empty() {
-                "nothing".to_string()
-            } else {
-                taken.join(", ")
-            },
-            if kept.is_empty() {
-                "none".to_string()
-            } else {
-                kept.join(", ")
-            }
-        ),
+            list(&pulled.taken, "nothing"),
+            list(&pulled.kept, "none")
+        );
     }
     ExitCode::SUCCESS
 }
@@ -745,18 +688,7 @@ fn line_diff<'a>(before: &'a [String], after: &'a [String]) -> Vec<(char, &'a st
 /// edited it meanwhile), through a temporary file in the same folder and a rename, so that
 /// the file is either wholly old or wholly new.
 pub(super) fn write_if_unchanged(file: &RecordFile, new_text: &str) -> Result<(), String> {
-    match std::fs::read(&file.path) {
-        Ok(now) if now == file.text.as_bytes() => {}
-        Ok(_) => return Err(format!("{} changed meanwhile", file.path.display())),
-        Err(e) => {
-            return Err(format!(
-                "{} cannot be read again ({e})",
-                file.path.display()
-            ))
-        }
-    }
-    write_atomically(&file.path, new_text)
-        .map_err(|e| format!("{} could not be written ({e})", file.path.display()))
+    catalogue::pull::write_if_unchanged(&file.path, &file.text, new_text)
 }
 
 #[cfg(test)]

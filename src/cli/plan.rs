@@ -34,7 +34,7 @@ use crate::catalogue::{
 };
 use crate::check;
 use crate::record::convert::api_body;
-use crate::record::plan::plan_sync;
+use crate::record::plan::{plan_sync, Standing};
 use crate::schema::Schema;
 
 #[derive(Args, Debug)]
@@ -351,22 +351,11 @@ async fn plan_one(
             reason: "the file holds no record".into(),
         };
     };
-    let plan = plan_sync(root, &package, known.basis(resolve), schema);
-    if plan.blocked(resolve) {
-        Action::Conflict {
-            conflicts: plan.conflicts,
-        }
-    } else if !plan.is_empty() {
-        Action::Update {
-            changes: plan.changes,
-            theirs: plan.theirs,
-        }
-    } else if !plan.theirs.is_empty() {
-        Action::Pull {
-            theirs: plan.theirs,
-        }
-    } else {
-        Action::Unchanged
+    match plan_sync(root, &package, known.basis(resolve), schema).standing(resolve) {
+        Standing::Conflict { conflicts } => Action::Conflict { conflicts },
+        Standing::Update { changes, theirs } => Action::Update { changes, theirs },
+        Standing::Pull { theirs } => Action::Pull { theirs },
+        Standing::Unchanged => Action::Unchanged,
     }
 }
 

@@ -7,11 +7,12 @@
 
 use super::convert;
 use super::documents::CatalogueMark;
+use super::lens;
 use super::schemas;
 use super::state::Shared;
 use crate::assist::CatalogueState;
 use crate::catalogue::state_file::{self, Known};
-use crate::catalogue::workflow::{locate, string_field};
+use crate::catalogue::workflow::string_field;
 use crate::catalogue::{self, CatalogueClient, Problem, Resolve, WorkflowError};
 use crate::record::state::Key;
 use crate::syntax::{Document, Format};
@@ -23,7 +24,11 @@ use tower_lsp_server::Client;
 pub const PUBLISH: &str = "bcdc.publish";
 pub const PATCH: &str = "bcdc.patch";
 pub const PULL: &str = "bcdc.pull";
-pub const ALL: [&str; 3] = [PUBLISH, PATCH, PULL];
+/// `[uri]`: the catalogue's changes written into an open record's file (saved first).
+pub const PULL_CHANGES: &str = "bcdc.pullChanges";
+/// `[uri]`: the fields that differ from the catalogue, as two texts for a diff view.
+pub const DIFF: &str = "bcdc.diff";
+pub const ALL: [&str; 5] = [PUBLISH, PATCH, PULL, PULL_CHANGES, DIFF];
 
 /// The result every command returns (and shows).
 fn outcome(ok: bool, message: &str, extra: Value) -> Value {
@@ -37,7 +42,7 @@ fn outcome(ok: bool, message: &str, extra: Value) -> Value {
 pub async fn execute(client: &Client, shared: &Shared, command: &str, args: &[Value]) -> Value {
     let result = match command {
         // sends the record and the key: not from a folder the editor does not trust yet
-        PUBLISH | PATCH | PULL if shared.settings().restricted => Err(
+        PUBLISH | PATCH | PULL | PULL_CHANGES if shared.settings().restricted => Err(
             "publish, update and pull wait until you trust this folder (the editor runs in \
              restricted mode)"
                 .to_string(),
@@ -45,6 +50,8 @@ pub async fn execute(client: &Client, shared: &Shared, command: &str, args: &[Va
         PUBLISH => publish(client, shared, args).await,
         PATCH => patch(client, shared, args).await,
         PULL => pull(client, shared, args).await,
+        PULL_CHANGES => pull_changes(shared, args).await,
+        DIFF => diff(shared, args).await,
         other => Err(format!("unknown command {other}")),
     };
     let value = match result {
@@ -52,6 +59,14 @@ pub async fn execute(client: &Client, shared: &Shared, command: &str, args: &[Va
         Err(message) => outcome(false, &message, json!({})),
     };
     let ok = value["ok"].as_bool().unwrap_or(false);
+    if let (Some(uri), true) = (uri_arg(args, 0).ok(), command != PULL) {
+        // the record's standing changed with what the command found or did
+        lens::changed(shared, client, &uri).await;
+    }
+    if command == DIFF && ok {
+        // the editor shows the diff itself
+        return value;
+    }
     let message = value["message"].as_str().unwrap_or_default().to_string();
     let typ = if ok {
         MessageType::INFO
@@ -73,7 +88,10 @@ fn uri_arg(args: &[Value], i: usize) -> Result<Uri, String> {
 /// The client for a record's catalogue: its project file's host, else the
 /// editor's catalogue setting. The editor's key is for the editor's catalogue
 /// only; another host's key comes from the config file (see credentials.rs).
-fn connect(shared: &Shared, portal: Option<schemas::Portal>) -> Result<CatalogueClient, String> {
+pub(super) fn connect(
+    shared: &Shared,
+    portal: Option<schemas::Portal>,
+) -> Result<CatalogueClient, String> {
     let settings = shared.settings();
     match portal {
         Some(p) if !schemas::same_catalogue(&p.host, settings.catalogue()) => {
@@ -115,6 +133,7 @@ fn mark_problems(shared: &Shared, uri: &Uri, problems: &[Problem]) {
                 pointer: p.pointer.clone(),
                 message: p.message.clone(),
                 text: open.doc.slice(p.range.clone()).into_owned(),
+                conflict: None,
             })
             .collect();
     });
@@ -204,8 +223,8 @@ async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Val
             published.id
         );
     }
+    let base_url = catalogue.catalogue().base_url();
     if let Some(path) = uri.to_file_path() {
-        let base_url = catalogue.catalogue().base_url();
         let _ = state_file::save_synced(
             &path,
             base_url,
@@ -217,6 +236,10 @@ async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Val
             &schema,
         );
     }
+    let known = lens::read_known(&uri, base_url, &published.id);
+    shared.docs.with(&uri, |open| {
+        open.remote.set(published.package.clone(), known)
+    });
     mark_problems(shared, &uri, &[]);
     Ok(outcome(
         true,
@@ -315,39 +338,16 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
     let theirs: Vec<&str> = plan.theirs.iter().map(|c| c.field.as_str()).collect();
     let conflicts: Vec<&str> = plan.conflicts.iter().map(|c| c.field.as_str()).collect();
     let details = json!({"theirs": theirs, "conflicts": conflicts});
+    let known_now = || id.and_then(|id| lens::read_known(&uri, &base_url, id));
+    shared
+        .docs
+        .with(&uri, |open| open.remote.set(package.clone(), known_now()));
     if plan.blocked(resolve) {
         // Each conflicting field gets a diagnostic until it is edited or an update succeeds.
-        let problems: Vec<Problem> = plan
-            .conflicts
-            .iter()
-            .map(|c| {
-                let range = locate(&doc, &c.pointer);
-                let theirs = c.theirs.as_ref().map_or("no value".to_string(), |v| {
-                    let text = match v {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    let short: String = text.chars().take(60).collect();
-                    if short.len() < text.len() {
-                        format!("{short}…")
-                    } else {
-                        short
-                    }
-                });
-                Problem {
-                    line: doc.text().byte_to_line(range.start) + 1,
-                    range,
-                    pointer: c.pointer.clone(),
-                    message: format!(
-                        "{} changed on {label} too since the last synchronisation (it has: \
-                         {theirs}); update with side \"mine\" to send yours, or pull with \
-                         --theirs to take theirs",
-                        c.field
-                    ),
-                }
-            })
-            .collect();
-        mark_problems(shared, &uri, &problems);
+        shared.docs.with(&uri, |open| {
+            lens::mark_conflicts(open, &plan.conflicts, &label);
+        });
+        shared.reanalyse(&uri);
         return Ok(outcome(false, &plan.conflict_message(), details));
     }
     let save = |package: &serde_json::Map<String, Value>, pending: &[Key]| {
@@ -374,6 +374,10 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
     };
     if plan.is_empty() {
         save(&package, &plan.pending);
+        shared.docs.with(&uri, |open| {
+            open.remote.set(package.clone(), known_now());
+            lens::mark_conflicts(open, &[], &label);
+        });
         mark_problems(shared, &uri, &[]);
         return Ok(outcome(
             true,
@@ -413,6 +417,10 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
             .await
             .map_err(|e| failure(shared, &uri, &e))?;
     save(&stored, &patched.pending);
+    shared.docs.with(&uri, |open| {
+        open.remote.set(stored.clone(), known_now());
+        lens::mark_conflicts(open, &[], &label);
+    });
     mark_problems(shared, &uri, &[]);
     // the catalogue now has the file's state
     let state = doc
@@ -504,35 +512,123 @@ async fn pull(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value,
     ))
 }
 
-/// Asks the catalogue, in the background, for the `publish_state` of an open
-/// record with an id. When it cannot be asked (unreachable, refused, not
-/// configured), completion offers every state and says why.
-pub async fn fetch_catalogue_state(shared: std::sync::Arc<Shared>, uri: Uri) {
-    // only once the record's schema is there, which says whether it is a record
-    let Some(schema) = schemas::schema_for(&shared, &uri) else {
-        return;
-    };
-    let id = shared
+/// `[uri]`: the catalogue's changes since the last synchronisation written into the open
+/// record's file, its own edits kept, as `pull FILE` does. The file is written on disk,
+/// so the editor's copy must be saved first (the editor then reloads it): writing into
+/// the editor's unsaved text would leave the state describing a file that is not on disk.
+async fn pull_changes(shared: &Shared, args: &[Value]) -> Result<Value, String> {
+    let uri = uri_arg(args, 0)?;
+    let path = uri
+        .to_file_path()
+        .map(|p| p.into_owned())
+        .ok_or("save the record as a file first")?;
+    let catalogue = connect(shared, schemas::portal_of(shared, &uri))?;
+    let schema = schema_of(shared, &uri)?;
+    let _guard = shared
+        .locks
+        .try_lock(uri.as_str())
+        .map_err(|e| e.to_string())?;
+    let _lock = catalogue::LockFile::acquire(&path).map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let editor = shared.docs.with(&uri, |open| {
+        open.doc.slice(0..open.doc.text().len_bytes()).into_owned()
+    });
+    if editor.is_some_and(|t| t != text) {
+        return Err(
+            "save the file first: the catalogue's changes are written into the file on \
+                    disk"
+                .into(),
+        );
+    }
+    let pulled = catalogue::pull::pull_into(&catalogue, &path, &text, Resolve::Stop, &schema)
+        .await
+        .map_err(|e| match e {
+            catalogue::pull::PullError::Stopped(why) | catalogue::pull::PullError::State(why) => {
+                why
+            }
+            catalogue::pull::PullError::Catalogue(e) => e.to_string(),
+        })?;
+    let base_url = catalogue.catalogue().base_url();
+    let id = pulled
+        .package
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let known = lens::read_known(&uri, base_url, id);
+    shared
         .docs
-        .with_record(&uri, &schema, |open| open.record_id())
-        .flatten();
-    let Some(id) = id else {
-        return;
+        .with(&uri, |open| open.remote.set(pulled.package.clone(), known));
+    let label = catalogue.catalogue().label();
+    let message = if pulled.taken.is_empty() {
+        format!("nothing new on {label}")
+    } else {
+        format!(
+            "pulled from {label}: {}{}",
+            pulled.taken.join(", "),
+            if pulled.kept.is_empty() {
+                String::new()
+            } else {
+                format!("; your own changes kept: {}", pulled.kept.join(", "))
+            }
+        )
     };
-    let reply = match connect(&shared, schemas::portal_of(&shared, &uri)) {
-        Ok(catalogue) => Some(catalogue.package_show(&id).await),
-        Err(_) => None,
+    // the editor's copy follows the file: VS Code reloads a file with no unsaved changes
+    // by itself, the Neovim plugin runs :checktime
+    Ok(outcome(
+        true,
+        &message,
+        json!({"taken": pulled.taken, "kept": pulled.kept, "text": pulled.text}),
+    ))
+}
+
+/// `[uri]`: the fields of the open record that differ from the catalogue's copy (asked
+/// now), as two texts in the file's format for the editor's diff view: `catalogue`
+/// (left) and `file` (right).
+async fn diff(shared: &Shared, args: &[Value]) -> Result<Value, String> {
+    let uri = uri_arg(args, 0)?;
+    let doc = snapshot(shared, &uri)?;
+    let schema = schema_of(shared, &uri)?;
+    let root = doc.root().ok_or("the file holds no record")?;
+    let id = string_field(root, "id").ok_or("not published yet: there is nothing to compare")?;
+    let catalogue = connect(shared, schemas::portal_of(shared, &uri))?;
+    let package = catalogue
+        .package_show(id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let base_url = catalogue.catalogue().base_url();
+    let known = lens::read_known(&uri, base_url, id);
+    let none = Known {
+        state: None,
+        written: None,
     };
-    let state = match reply {
-        Some(Ok(package)) => match package.get("publish_state").and_then(Value::as_str) {
-            Some(state) => CatalogueState::Known(state.to_string()),
-            None => CatalogueState::Unknown,
-        },
-        // not on this catalogue: the file's state is all there is
-        Some(Err(catalogue::CatalogueError::NotFound { .. })) => CatalogueState::Unknown,
-        Some(Err(_)) | None => CatalogueState::Unreachable,
+    let plan = crate::record::plan::plan_sync(
+        root,
+        &package,
+        known.as_ref().unwrap_or(&none).basis(Resolve::Stop),
+        &schema,
+    );
+    let sides = crate::record::diff::side_by_side(&plan, doc.format());
+    shared
+        .docs
+        .with(&uri, |open| open.remote.set(package.clone(), known));
+    let label = catalogue.catalogue().label();
+    let name = uri.as_str().rsplit('/').next().unwrap_or_default();
+    let message = match sides.fields {
+        0 => format!("the record is the same on {label}"),
+        1 => format!("1 field differs from {label}"),
+        n => format!("{n} fields differ from {label}"),
     };
-    shared.docs.with(&uri, |open| open.catalogue_state = state);
+    Ok(outcome(
+        true,
+        &message,
+        json!({
+            "title": format!("{name}: {label} ↔ file"),
+            "catalogue": sides.catalogue,
+            "file": sides.file,
+            "fields": sides.fields,
+        }),
+    ))
 }
 
 /// "Publish to BC Data Catalogue (test)" or "Update … on …", by whether the

@@ -63,10 +63,15 @@ pub fn catalogue_diagnostic(
     mark: &CatalogueMark,
     enc: Encoding,
 ) -> lsp::Diagnostic {
+    // a conflict is a choice to make, not an error of the record
+    let (severity, code) = match mark.conflict {
+        Some(_) => (lsp::DiagnosticSeverity::WARNING, "conflict"),
+        None => (lsp::DiagnosticSeverity::ERROR, "catalogue"),
+    };
     lsp::Diagnostic {
         range: range(doc.text(), &locate(doc, &mark.pointer), enc),
-        severity: Some(lsp::DiagnosticSeverity::ERROR),
-        code: Some(lsp::NumberOrString::String("catalogue".to_string())),
+        severity: Some(severity),
+        code: Some(lsp::NumberOrString::String(code.to_string())),
         source: Some("catalogue".to_string()),
         message: mark.message.clone(),
         data: Some(serde_json::json!({ "pointer": mark.pointer })),

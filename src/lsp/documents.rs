@@ -15,6 +15,14 @@ pub struct CatalogueMark {
     pub message: String,
     /// The field's text when the catalogue reported it.
     pub text: String,
+    /// Set when the mark is a field changed on both sides since the last synchronisation.
+    pub conflict: Option<ConflictMark>,
+}
+
+/// What a conflict's quick fixes need: the field's state key and its name in the plan.
+pub struct ConflictMark {
+    pub key: crate::record::state::Key,
+    pub field: String,
 }
 
 /// The language id the VS Code extension gives YAML record files, so that
@@ -32,6 +40,8 @@ pub struct OpenDoc {
     /// The record's `publish_state` on the catalogue (for a record with an
     /// id, once asked): the state machine's moves start from it.
     pub catalogue_state: CatalogueState,
+    /// The record's copy on the catalogue and its synchronisation state (see lsp::lens).
+    pub remote: super::lens::CatalogueCopy,
     pub version: i32,
     pub doc: Document,
     /// Results of the last checks, reused by the next one.
@@ -59,6 +69,7 @@ impl OpenDoc {
             check_cache: check::Cache::default(),
             catalogue: Vec::new(),
             catalogue_state: CatalogueState::Unknown,
+            remote: Default::default(),
             uri,
             project: None,
             version,

@@ -29,6 +29,8 @@ pub struct State {
     retrigger: AtomicBool,
     /// The client takes `workspace/inlayHint/refresh`.
     inlay_refresh: AtomicBool,
+    /// The client takes `workspace/codeLens/refresh`.
+    pub lens_refresh: AtomicBool,
 }
 
 impl State {
@@ -55,6 +57,14 @@ impl State {
             .and_then(|i| i.refresh_support)
             .unwrap_or(false);
         self.inlay_refresh.store(inlay_refresh, Ordering::Relaxed);
+        let lens_refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.code_lens.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false);
+        self.lens_refresh.store(lens_refresh, Ordering::Relaxed);
     }
 }
 

@@ -12,6 +12,7 @@ mod commands;
 mod convert;
 mod documents;
 mod editing;
+mod lens;
 mod publisher;
 mod schemas;
 mod server;

@@ -214,7 +214,7 @@ async fn load(shared: Arc<Shared>, client: Client, portal: Portal) {
             shared.reanalyse(&uri);
             if !failed {
                 // asked on open, but only a known schema says the document is a record
-                tokio::spawn(super::commands::fetch_catalogue_state(shared.clone(), uri));
+                tokio::spawn(super::lens::refresh(shared.clone(), client.clone(), uri));
             }
         }
     }

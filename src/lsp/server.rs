@@ -6,6 +6,7 @@ use super::commands;
 use super::convert;
 use super::documents::OpenDoc;
 use super::editing;
+use super::lens;
 use super::publisher::{self, Job};
 use super::schemas;
 use super::settings::Settings;
@@ -116,10 +117,15 @@ impl LanguageServer for Backend {
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 inlay_hint_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 text_document_sync: Some(TextDocumentSyncCapability::Options(
                     TextDocumentSyncOptions {
                         open_close: Some(true),
                         change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        // a save re-reads the synchronisation state (the code lens)
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                         ..Default::default()
                     },
                 )),
@@ -139,6 +145,7 @@ impl LanguageServer for Backend {
             self.client.clone(),
         ));
         tokio::spawn(choices::load_workspace_keywords(self.shared.clone()));
+        tokio::spawn(lens::keep_fresh(self.shared.clone(), self.client.clone()));
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -161,7 +168,19 @@ impl LanguageServer for Backend {
                 )
                 .await;
         }
-        tokio::spawn(commands::fetch_catalogue_state(self.shared.clone(), d.uri));
+        tokio::spawn(lens::refresh(
+            self.shared.clone(),
+            self.client.clone(),
+            d.uri,
+        ));
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        tokio::spawn(lens::saved(
+            self.shared.clone(),
+            self.client.clone(),
+            params.text_document.uri,
+        ));
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -221,6 +240,7 @@ impl LanguageServer for Backend {
         };
         let mut actions: Vec<_> = editing::quick_fixes(&self.shared, &params)
             .into_iter()
+            .chain(lens::conflict_fixes(&self.shared, &params))
             .filter(|a| match a {
                 CodeActionOrCommand::CodeAction(a) => a.kind.as_ref().is_none_or(&wants),
                 CodeActionOrCommand::Command(_) => true,
@@ -248,6 +268,13 @@ impl LanguageServer for Backend {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         Ok(editing::document_symbols(&self.shared, params))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        Ok(Some(lens::code_lenses(
+            &self.shared,
+            &params.text_document.uri,
+        )))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {

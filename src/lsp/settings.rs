@@ -15,6 +15,9 @@ pub struct Settings {
     /// The editor has not trusted the folder yet (VS Code's Restricted Mode): no key
     /// is used, nothing is published, updated or pulled.
     pub restricted: bool,
+    /// How often the catalogue is asked again about an open record (seconds, at least 1;
+    /// `catalogueRefreshSeconds`).
+    pub refresh_seconds: Option<u64>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -25,6 +28,7 @@ impl std::fmt::Debug for Settings {
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("schema_path", &self.schema_path)
             .field("restricted", &self.restricted)
+            .field("refresh_seconds", &self.refresh_seconds)
             .finish()
     }
 }
@@ -34,9 +38,15 @@ impl Settings {
     /// `bcdc` section, or our keys at the top level.
     pub fn from_notification(value: &Value) -> Option<Settings> {
         let ours = value.get("bcdc").is_some()
-            || ["catalogue", "apiKey", "schemaPath", "restricted"]
-                .iter()
-                .any(|k| value.get(k).is_some());
+            || [
+                "catalogue",
+                "apiKey",
+                "schemaPath",
+                "restricted",
+                "catalogueRefreshSeconds",
+            ]
+            .iter()
+            .any(|k| value.get(k).is_some());
         ours.then(|| Settings::from_json(value))
     }
 
@@ -57,7 +67,17 @@ impl Settings {
             api_key: text("apiKey"),
             schema_path: text("schemaPath"),
             restricted: inner.get("restricted").and_then(Value::as_bool) == Some(true),
+            refresh_seconds: inner
+                .get("catalogueRefreshSeconds")
+                .and_then(Value::as_u64)
+                .map(|s| s.max(1)),
         }
+    }
+
+    /// How often the catalogue is asked again about an open record.
+    pub fn refresh(&self) -> std::time::Duration {
+        self.refresh_seconds
+            .map_or(super::lens::DEFAULT_REFRESH, std::time::Duration::from_secs)
     }
 
     /// The catalogue setting (`test` when unset).

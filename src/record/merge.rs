@@ -7,24 +7,23 @@ use serde_json::{Map, Value};
 
 use super::convert::{package_resources, record_from_package, resource_record};
 use super::emit::record_text;
-use super::plan::PatchPlan;
 use super::state::{pair_resources, Key, SyncState};
 use crate::schema::Schema;
 use crate::syntax::{Document, Format};
 
-/// The file's record (file form) with the catalogue's value of every key in
-/// `plan.pending` (a plan made with `state`).
+/// The file's record (file form) with the catalogue's value of every key in `pending`
+/// (a plan's, made with `state`).
 pub fn merged_record(
     file: &Map<String, Value>,
     package: &Map<String, Value>,
-    plan: &PatchPlan,
+    pending: &[Key],
     state: Option<&SyncState>,
     schema: &Schema,
 ) -> Map<String, Value> {
     let stored = record_from_package(package, schema);
     let mut merged = file.clone();
     let mut resources = false;
-    for key in &plan.pending {
+    for key in pending {
         match key {
             Key::Field(k) => match stored.get(k) {
                 Some(v) => {
@@ -38,7 +37,7 @@ pub fn merged_record(
         }
     }
     if resources {
-        let list = merged_resources(file, package, &plan.pending, state, schema);
+        let list = merged_resources(file, package, pending, state, schema);
         merged.insert("resources".into(), Value::Array(list));
     }
     merged
@@ -167,6 +166,22 @@ pub fn merged_text(doc: &Document, merged: &Map<String, Value>) -> Result<String
     } else {
         Err("the catalogue's changes cannot be written into this file's layout".into())
     }
+}
+
+/// The file's text with the catalogue's value of one field written into it (the editor's
+/// "take the catalogue's value" on a conflict), the rest kept as [`merged_text`] keeps it.
+pub fn take_theirs(
+    doc: &Document,
+    package: &Map<String, Value>,
+    key: &Key,
+    state: Option<&SyncState>,
+    schema: &Schema,
+) -> Result<String, String> {
+    let Some(Value::Object(file)) = doc.root().map(|r| r.to_json()) else {
+        return Err("the file holds no record".into());
+    };
+    let merged = merged_record(&file, package, std::slice::from_ref(key), state, schema);
+    merged_text(doc, &merged)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod convert;
+pub mod diff;
 pub mod emit;
 pub mod merge;
 pub mod plan;

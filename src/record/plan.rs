@@ -132,6 +132,8 @@ pub struct Conflict {
     /// True when the file has no synchronisation state, so "both sides" is a guess from
     /// the dates.
     pub no_state: bool,
+    /// The state key a pull of the catalogue's side writes into the file.
+    pub key: Key,
 }
 
 /// What `package_patch` will send, and what it leaves alone.
@@ -188,6 +190,47 @@ impl PatchPlan {
              catalogue's, --theirs keeps the catalogue's (then `pull` the file to take them)",
         );
         text
+    }
+}
+
+/// Where a record already on the catalogue stands, from one plan: what `plan` reports
+/// for it and what the editor's code lens shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Standing {
+    /// Fields to send (`theirs`: changed only on the catalogue, left there).
+    Update {
+        changes: Vec<FieldChange>,
+        theirs: Vec<FieldChange>,
+    },
+    Unchanged,
+    /// Changed only on the catalogue: a pull brings it into the file.
+    Pull {
+        theirs: Vec<FieldChange>,
+    },
+    /// Changed on both sides, and no side chosen.
+    Conflict {
+        conflicts: Vec<Conflict>,
+    },
+}
+
+impl PatchPlan {
+    pub fn standing(self, resolve: Resolve) -> Standing {
+        if self.blocked(resolve) {
+            Standing::Conflict {
+                conflicts: self.conflicts,
+            }
+        } else if !self.is_empty() {
+            Standing::Update {
+                changes: self.changes,
+                theirs: self.theirs,
+            }
+        } else if !self.theirs.is_empty() {
+            Standing::Pull {
+                theirs: self.theirs,
+            }
+        } else {
+            Standing::Unchanged
+        }
     }
 }
 
@@ -329,6 +372,7 @@ pub fn plan_sync(
                     mine: Some(mine),
                     theirs: stored.get(key).cloned(),
                     no_state,
+                    key: Key::Field(key.clone()),
                 });
                 match basis.resolve {
                     Resolve::Mine => {
@@ -464,6 +508,7 @@ fn resources_sync(
                     mine: Some(item.clone()),
                     theirs: None,
                     no_state: false,
+                    key: Key::Resource(rid.clone()),
                 });
                 if basis.resolve == Resolve::Mine {
                     changed = true;
@@ -560,6 +605,7 @@ fn resources_sync(
                         mine: Some(mine.clone()).filter(|v| !v.is_null()),
                         theirs: Some(theirs).filter(|v| !v.is_null()),
                         no_state,
+                        key: Key::ResourceField(rid.clone(), key.clone()),
                     });
                     if basis.resolve == Resolve::Mine {
                         take_mine(&mut merged, &mut shown, &mut plan.local);
@@ -596,6 +642,7 @@ fn resources_sync(
                         mine: None,
                         theirs: Some(Value::Object(shown.clone())),
                         no_state: false,
+                        key: Key::Resource(rid.clone()),
                     });
                 }
                 edited && basis.resolve != Resolve::Mine
@@ -617,6 +664,7 @@ fn resources_sync(
                     mine: None,
                     theirs: Some(Value::Object(shown.clone())),
                     no_state: true,
+                    key: Key::Resource(rid.clone()),
                 });
                 basis.resolve != Resolve::Mine
             }

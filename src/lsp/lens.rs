@@ -1,0 +1,442 @@
+//! Where an open record stands against the catalogue: the code lens on its first line,
+//! the conflict diagnostics and their quick fixes.
+//!
+//! The server keeps each record's catalogue copy, fetched when the record is opened, when
+//! it is saved (at most every few minutes: [`DEFAULT_REFRESH`]), in the background at the
+//! same pace while it stays open, and after each publish, update or pull (which bring a
+//! fresh copy anyway); and the file's synchronisation state, read again on every save.
+//! The standing is planned from both and the text in the editor (what Update would send),
+//! once per edit and copy. Thin: the plan is `record::plan`, the lenses `assist::lens`.
+
+use super::commands::{self, connect};
+use super::convert;
+use super::documents::{CatalogueMark, ConflictMark, OpenDoc};
+use super::schemas;
+use super::state::Shared;
+use crate::assist::lens::{self as lens_core, LensCommand, Remote};
+use crate::assist::CatalogueState;
+use crate::catalogue::state_file::Known;
+use crate::catalogue::workflow::{blocks_sending, locate};
+use crate::catalogue::CatalogueError;
+use crate::record::merge;
+use crate::record::plan::{plan_sync, Conflict, Resolve, Standing};
+use crate::schema::Schema;
+use serde_json::{json, Map, Value};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::Client;
+
+/// How often the catalogue is asked again about an open record.
+pub const DEFAULT_REFRESH: Duration = Duration::from_secs(180);
+
+/// What the server holds of a record's copy on the catalogue.
+#[derive(Default)]
+pub enum Copy {
+    #[default]
+    NotAsked,
+    Checking,
+    Unreachable,
+    NotFound,
+    Fetched(Arc<Map<String, Value>>),
+}
+
+/// A record's catalogue copy and synchronisation state, and the standing last planned.
+#[derive(Default)]
+pub struct CatalogueCopy {
+    pub copy: Copy,
+    /// When the copy was last asked for (successfully or not).
+    pub asked: Option<Instant>,
+    /// The synchronisation state and the file's time on disk (none for an unsaved buffer).
+    known: Option<Known>,
+    /// Bumped with every new copy or state, so that the plan is made again.
+    generation: u64,
+    /// The standing for (document version, generation).
+    planned: Option<(i32, u64, Option<Standing>)>,
+}
+
+impl CatalogueCopy {
+    /// Takes a copy the catalogue just returned (a fetch, a publish, an update).
+    pub fn set(&mut self, package: Map<String, Value>, known: Option<Known>) {
+        self.copy = Copy::Fetched(Arc::new(package));
+        self.asked = Some(Instant::now());
+        self.known = known;
+        self.generation += 1;
+    }
+
+    fn set_state(&mut self, known: Option<Known>) {
+        self.known = known;
+        self.generation += 1;
+    }
+
+    fn stale(&self, every: Duration) -> bool {
+        self.asked.is_none_or(|at| at.elapsed() >= every)
+    }
+
+    /// The fetched copy, if it is of the record `id` (the file's id may have changed).
+    fn package_of(&self, id: &str) -> Option<&Map<String, Value>> {
+        match &self.copy {
+            Copy::Fetched(p) if p.get("id").and_then(Value::as_str) == Some(id) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// The synchronisation state of the file behind `uri`, for the record `id` on `base_url`.
+pub fn read_known(uri: &Uri, base_url: &str, id: &str) -> Option<Known> {
+    let path = uri.to_file_path()?;
+    Some(Known::read(&path, base_url, Some(id)))
+}
+
+/// The standing of an open record with a fetched copy (planned again only when the text,
+/// the copy or the state changed).
+fn standing<'a>(open: &'a mut OpenDoc, schema: &Schema) -> Option<&'a Standing> {
+    let generation = open.remote.generation;
+    let fresh =
+        matches!(open.remote.planned, Some((v, g, _)) if v == open.version && g == generation);
+    if !fresh {
+        let id = open.record_id().unwrap_or_default();
+        let planned = match (open.remote.package_of(&id), open.doc.root()) {
+            (Some(package), Some(root)) => {
+                let none = Known {
+                    state: None,
+                    written: None,
+                };
+                let known = open.remote.known.as_ref().unwrap_or(&none);
+                let plan = plan_sync(root, package, known.basis(Resolve::Stop), schema);
+                Some(plan.standing(Resolve::Stop))
+            }
+            _ => None,
+        };
+        open.remote.planned = Some((open.version, generation, planned));
+    }
+    open.remote
+        .planned
+        .as_ref()
+        .and_then(|(_, _, s)| s.as_ref())
+}
+
+/// Replaces the record's conflict diagnostics with `conflicts`; true if they changed.
+pub fn mark_conflicts(open: &mut OpenDoc, conflicts: &[Conflict], catalogue: &str) -> bool {
+    let doc = &open.doc;
+    let marks: Vec<CatalogueMark> = conflicts
+        .iter()
+        .map(|c| {
+            let theirs = c.theirs.as_ref().map_or("no value".to_string(), |v| {
+                let text = match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let short: String = text.chars().take(60).collect();
+                if short.len() < text.len() {
+                    format!("“{short}…”")
+                } else {
+                    format!("“{short}”")
+                }
+            });
+            let since = if c.no_state {
+                "after this file was last saved, and differs from it"
+            } else {
+                "too since the last synchronisation"
+            };
+            CatalogueMark {
+                pointer: c.pointer.clone(),
+                message: format!(
+                    "`{}` was changed on {catalogue} {since} (it has {theirs} there): take the \
+                     catalogue's value, or keep yours and update",
+                    c.field
+                ),
+                text: doc.slice(locate(doc, &c.pointer)).into_owned(),
+                conflict: Some(ConflictMark {
+                    key: c.key.clone(),
+                    field: c.field.clone(),
+                }),
+            }
+        })
+        .collect();
+    let before: Vec<(&str, &str)> = open
+        .catalogue
+        .iter()
+        .filter(|m| m.conflict.is_some())
+        .map(|m| (m.pointer.as_str(), m.message.as_str()))
+        .collect();
+    let after: Vec<(&str, &str)> = marks
+        .iter()
+        .map(|m| (m.pointer.as_str(), m.message.as_str()))
+        .collect();
+    if before == after {
+        return false;
+    }
+    open.catalogue.retain(|m| m.conflict.is_none());
+    open.catalogue.extend(marks);
+    true
+}
+
+/// The lenses of an open record (none for documents that are not records).
+pub fn code_lenses(shared: &Shared, uri: &Uri) -> Vec<CodeLens> {
+    let Some(schema) = schemas::schema_for(shared, uri) else {
+        return Vec::new();
+    };
+    let catalogue =
+        schemas::portal_of(shared, uri).map_or_else(|| shared.catalogue_name(), |p| p.host);
+    let answer = shared.docs.with_record(uri, &schema, |open| {
+        let blocking = open
+            .diagnostics
+            .iter()
+            .filter(|d| blocks_sending(d))
+            .count();
+        let remote = if open.record_id().is_none() {
+            Remote::NotPublished
+        } else if matches!(open.remote.copy, Copy::Fetched(_)) {
+            standing(open, &schema)
+                .cloned()
+                .map_or(Remote::Checking, Remote::Known)
+        } else {
+            match open.remote.copy {
+                Copy::Unreachable => Remote::Unreachable,
+                Copy::NotFound => Remote::NotFound,
+                _ => Remote::Checking,
+            }
+        };
+        let conflicts = match &remote {
+            Remote::Known(Standing::Conflict { conflicts }) => conflicts.as_slice(),
+            _ => &[],
+        };
+        let changed = mark_conflicts(open, conflicts, &catalogue);
+        (lens_core::lenses(&remote, blocking, &catalogue), changed)
+    });
+    let Some((lenses, conflicts_changed)) = answer else {
+        return Vec::new();
+    };
+    if conflicts_changed {
+        shared.reanalyse(uri);
+    }
+    let at = Range::default();
+    lenses
+        .into_iter()
+        .map(|l| CodeLens {
+            range: at,
+            command: Some(Command {
+                title: l.title,
+                // a lens with no command only says something (VS Code shows it as text)
+                command: l.command.map_or("", command_of).to_string(),
+                arguments: l.command.map(|_| vec![json!(uri.as_str())]),
+            }),
+            data: None,
+        })
+        .collect()
+}
+
+fn command_of(c: LensCommand) -> &'static str {
+    match c {
+        LensCommand::Publish => commands::PUBLISH,
+        LensCommand::Update => commands::PATCH,
+        LensCommand::Pull => commands::PULL_CHANGES,
+        LensCommand::ShowDiff => commands::DIFF,
+    }
+}
+
+/// Asks the catalogue for an open record's copy, in the background; then the lens, the
+/// conflict diagnostics and completion's `publish_state` moves follow it.
+pub async fn refresh(shared: Arc<Shared>, client: Client, uri: Uri) {
+    // only once the record's schema is there, which says whether it is a record
+    let Some(schema) = schemas::schema_for(&shared, &uri) else {
+        return;
+    };
+    let Some(id) = shared
+        .docs
+        .with_record(&uri, &schema, |open| open.record_id())
+        .flatten()
+    else {
+        return;
+    };
+    let catalogue = connect(&shared, schemas::portal_of(&shared, &uri));
+    shared.docs.with(&uri, |open| {
+        open.remote.asked = Some(Instant::now());
+        if matches!(open.remote.copy, Copy::NotAsked) {
+            open.remote.copy = Copy::Checking;
+        }
+    });
+    let reply = match &catalogue {
+        Ok(catalogue) => Some(catalogue.package_show(&id).await),
+        Err(_) => None,
+    };
+    let known = catalogue
+        .as_ref()
+        .ok()
+        .and_then(|c| read_known(&uri, c.catalogue().base_url(), &id));
+    shared.docs.with(&uri, |open| {
+        // the id may have changed meanwhile: the answer is then about another record
+        if open.record_id().as_deref() != Some(id.as_str()) {
+            open.remote.copy = Copy::NotAsked;
+            return;
+        }
+        let (copy, state) = match reply {
+            Some(Ok(package)) => {
+                let state = package
+                    .get("publish_state")
+                    .and_then(Value::as_str)
+                    .map_or(CatalogueState::Unknown, |s| {
+                        CatalogueState::Known(s.to_string())
+                    });
+                open.remote.set(package, known);
+                open.catalogue_state = state;
+                return;
+            }
+            // not on this catalogue: the file's state is all there is
+            Some(Err(CatalogueError::NotFound { .. })) => (Copy::NotFound, CatalogueState::Unknown),
+            Some(Err(_)) | None => (Copy::Unreachable, CatalogueState::Unreachable),
+        };
+        open.remote.copy = copy;
+        open.remote.generation += 1;
+        open.catalogue_state = state;
+    });
+    changed(&shared, &client, &uri).await;
+}
+
+/// The record's standing may have changed: re-check it (its conflict diagnostics) and
+/// ask the editor for the lenses again.
+pub async fn changed(shared: &Shared, client: &Client, uri: &Uri) {
+    code_lenses(shared, uri);
+    shared.reanalyse(uri);
+    if shared.editing.lens_refresh.load(Ordering::Relaxed) {
+        let _ = client.code_lens_refresh().await;
+    }
+}
+
+/// The file was saved: its state may have changed (an update or pull from the command
+/// line); the catalogue is asked again when its copy is older than the refresh period.
+pub async fn saved(shared: Arc<Shared>, client: Client, uri: Uri) {
+    let every = shared.settings().refresh();
+    let Some(schema) = schemas::schema_for(&shared, &uri) else {
+        return;
+    };
+    let catalogue = connect(&shared, schemas::portal_of(&shared, &uri)).ok();
+    let base_url = catalogue.map(|c| c.catalogue().base_url().to_string());
+    let stale = shared
+        .docs
+        .with_record(&uri, &schema, |open| {
+            let known = match (open.record_id(), &base_url) {
+                (Some(id), Some(base_url)) => read_known(&uri, base_url, &id),
+                _ => None,
+            };
+            open.remote.set_state(known);
+            open.remote.stale(every)
+        })
+        .unwrap_or(false);
+    if stale {
+        refresh(shared, client, uri).await;
+    } else {
+        changed(&shared, &client, &uri).await;
+    }
+}
+
+/// Asks the catalogue again about each open record whose copy is older than the refresh
+/// period, for as long as the server runs.
+pub async fn keep_fresh(shared: Arc<Shared>, client: Client) {
+    loop {
+        let every = shared.settings().refresh();
+        tokio::time::sleep((every / 4).clamp(Duration::from_secs(1), Duration::from_secs(60)))
+            .await;
+        for uri in shared.docs.uris() {
+            let due = shared
+                .docs
+                .with(&uri, |open| {
+                    // a copy of another record (the id was edited) is asked again at once
+                    open.record_id().is_some_and(|id| {
+                        !matches!(open.remote.copy, Copy::Checking)
+                            && (open.remote.stale(every)
+                                || (matches!(open.remote.copy, Copy::Fetched(_))
+                                    && open.remote.package_of(&id).is_none()))
+                    })
+                })
+                .unwrap_or(false);
+            if due {
+                tokio::spawn(refresh(shared.clone(), client.clone(), uri));
+            }
+        }
+    }
+}
+
+/// "Take the catalogue's value" and "Keep mine" on the conflict diagnostics in `params`.
+pub fn conflict_fixes(shared: &Shared, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
+    let uri = &params.text_document.uri;
+    let pointers: Vec<&str> = params
+        .context
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(&d.code, Some(NumberOrString::String(c)) if c == "conflict"))
+        .filter_map(|d| d.data.as_ref()?.get("pointer")?.as_str())
+        .collect();
+    if pointers.is_empty() {
+        return Vec::new();
+    }
+    let Some(schema) = schemas::schema_for(shared, uri) else {
+        return Vec::new();
+    };
+    let enc = shared.encoding();
+    let catalogue =
+        schemas::portal_of(shared, uri).map_or_else(|| shared.catalogue_name(), |p| p.host);
+    shared
+        .docs
+        .with_record(uri, &schema, |open| {
+            let Copy::Fetched(package) = &open.remote.copy else {
+                return Vec::new();
+            };
+            let conflicting = open
+                .catalogue
+                .iter()
+                .filter(|m| m.conflict.is_some())
+                .count();
+            let state = open.remote.known.as_ref().and_then(|k| k.state.as_ref());
+            let mut actions = Vec::new();
+            for mark in open.catalogue.iter() {
+                let Some(conflict) = &mark.conflict else {
+                    continue;
+                };
+                let (key, field) = (&conflict.key, &conflict.field);
+                if !pointers.contains(&mark.pointer.as_str()) {
+                    continue;
+                }
+                if let Ok(text) = merge::take_theirs(&open.doc, package, key, state, &schema) {
+                    let old = open.doc.slice(0..open.doc.text().len_bytes());
+                    let edit = crate::assist::minimal_edit(&old, &text);
+                    let edit = TextEdit {
+                        range: convert::range(open.doc.text(), &edit.range, enc),
+                        new_text: edit.new_text,
+                    };
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: format!("Take {catalogue}'s value of `{field}`"),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        edit: Some(WorkspaceEdit {
+                            changes: Some([(uri.clone(), vec![edit])].into_iter().collect()),
+                            ..Default::default()
+                        }),
+                        is_preferred: Some(true),
+                        ..Default::default()
+                    }));
+                }
+                let title = if conflicting == 1 {
+                    format!("Keep mine: update `{field}` on {catalogue} with the file's value")
+                } else {
+                    format!(
+                        "Keep mine: update on {catalogue} with the file's values of all \
+                         {conflicting} conflicting fields"
+                    )
+                };
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: title.clone(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    command: Some(Command {
+                        title,
+                        command: commands::PATCH.into(),
+                        arguments: Some(vec![json!(uri.as_str()), json!({"side": "mine"})]),
+                    }),
+                    ..Default::default()
+                }));
+            }
+            actions
+        })
+        .unwrap_or_default()
+}

@@ -18,30 +18,12 @@ fn record(name: &str, org: &str) -> String {
 
 /// Applies the text edits of an applyEdit request to `text`.
 fn apply(text: &str, edit: &Value) -> String {
-    let mut text = text.to_string();
-    let edits = edit["params"]["edit"]["documentChanges"][0]["edits"]
-        .as_array()
-        .unwrap();
-    for e in edits.iter().rev() {
-        let offset = |p: &Value| {
-            let line = p["line"].as_u64().unwrap() as usize;
-            let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-            let col: usize = text[start..]
-                .chars()
-                .scan(0, |n, c| {
-                    let here = *n;
-                    *n += c.len_utf16();
-                    Some((here, c.len_utf8()))
-                })
-                .take_while(|(n, _)| *n < p["character"].as_u64().unwrap() as usize)
-                .map(|(_, l)| l)
-                .sum();
-            start + col
-        };
-        let (a, b) = (offset(&e["range"]["start"]), offset(&e["range"]["end"]));
-        text.replace_range(a..b, e["newText"].as_str().unwrap());
-    }
-    text
+    common::apply(
+        text,
+        edit["params"]["edit"]["documentChanges"][0]["edits"]
+            .as_array()
+            .unwrap(),
+    )
 }
 
 fn start(ckan: &Ckan) -> Lsp {

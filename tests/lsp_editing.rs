@@ -4,7 +4,7 @@
 //! must no longer hold the diagnostic it fixed.
 
 mod common;
-use common::{Lsp, VALID};
+use common::{apply, offset, Lsp, VALID};
 use serde_json::{json, Value};
 
 const YAML_URI: &str = "file:///work/lake.bcdc.yaml";
@@ -28,42 +28,6 @@ fn position(text: &str, at: usize) -> Value {
     let line = text[..at].matches('\n').count();
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     json!({"line": line, "character": text[start..at].encode_utf16().count()})
-}
-
-/// The byte offset of a UTF-16 position.
-fn offset(text: &str, p: &Value) -> usize {
-    let line = p["line"].as_u64().unwrap() as usize;
-    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-    let mut units = p["character"].as_u64().unwrap() as usize;
-    let mut at = start;
-    for ch in text[start..].chars() {
-        if units == 0 || ch == '\n' {
-            break;
-        }
-        units = units.saturating_sub(ch.len_utf16());
-        at += ch.len_utf8();
-    }
-    at
-}
-
-/// Text edits applied to the text (last first).
-fn apply(text: &str, edits: &[Value]) -> String {
-    let mut spans: Vec<(usize, usize, &str)> = edits
-        .iter()
-        .map(|e| {
-            (
-                offset(text, &e["range"]["start"]),
-                offset(text, &e["range"]["end"]),
-                e["newText"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
-    let mut out = text.to_string();
-    for (start, end, new) in spans {
-        out.replace_range(start..end, new);
-    }
-    out
 }
 
 fn complete(lsp: &mut Lsp, uri: &str, text: &str, at: usize) -> Vec<Value> {

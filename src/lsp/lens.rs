@@ -178,8 +178,7 @@ pub fn code_lenses(shared: &Shared, uri: &Uri) -> Vec<CodeLens> {
     let Some(schema) = schemas::schema_for(shared, uri) else {
         return Vec::new();
     };
-    let catalogue =
-        schemas::portal_of(shared, uri).map_or_else(|| shared.catalogue_name(), |p| p.host);
+    let catalogue = catalogue_name(shared, uri);
     let answer = shared.docs.with_record(uri, &schema, |open| {
         let blocking = open
             .diagnostics
@@ -226,6 +225,20 @@ pub fn code_lenses(shared: &Shared, uri: &Uri) -> Vec<CodeLens> {
             data: None,
         })
         .collect()
+}
+
+/// The record's catalogue as lenses and fixes name it: `test`, `prod` or its host.
+fn catalogue_name(shared: &Shared, uri: &Uri) -> String {
+    match schemas::portal_of(shared, uri) {
+        Some(portal) => portal.host,
+        None => {
+            let setting = shared.settings();
+            crate::catalogue::Catalogue::parse(setting.catalogue()).map_or_else(
+                |_| setting.catalogue().to_string(),
+                |c| c.display_name().to_string(),
+            )
+        }
+    }
 }
 
 fn command_of(c: LensCommand) -> &'static str {
@@ -376,8 +389,7 @@ pub fn conflict_fixes(shared: &Shared, params: &CodeActionParams) -> Vec<CodeAct
         return Vec::new();
     };
     let enc = shared.encoding();
-    let catalogue =
-        schemas::portal_of(shared, uri).map_or_else(|| shared.catalogue_name(), |p| p.host);
+    let catalogue = catalogue_name(shared, uri);
     shared
         .docs
         .with_record(uri, &schema, |open| {

@@ -249,3 +249,39 @@ pub fn codes(params: &Value) -> Vec<String> {
 }
 
 pub const VALID: &str = include_str!("../../examples/water-quality.bcdc.yaml");
+
+/// The byte offset of a UTF-16 position.
+pub fn offset(text: &str, p: &Value) -> usize {
+    let line = p["line"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = p["character"].as_u64().unwrap() as usize;
+    let mut at = start;
+    for ch in text[start..].chars() {
+        if units == 0 || ch == '\n' {
+            break;
+        }
+        units = units.saturating_sub(ch.len_utf16());
+        at += ch.len_utf8();
+    }
+    at
+}
+
+/// Text edits applied to the text (last first).
+pub fn apply(text: &str, edits: &[Value]) -> String {
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(text, &e["range"]["start"]),
+                offset(text, &e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (start, end, new) in spans {
+        out.replace_range(start..end, new);
+    }
+    out
+}

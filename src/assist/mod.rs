@@ -195,3 +195,26 @@ fn entry_fields(subfields: &[Field]) -> Vec<&Field> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod minimal_edit_tests {
+    use super::minimal_edit;
+
+    #[test]
+    fn the_edit_covers_only_what_differs() {
+        let old = "title: A\nnotes: Mine.\npurpose: P\n";
+        let new = "title: A\nnotes: Their words.\npurpose: P\n";
+        let e = minimal_edit(old, new);
+        let mut out = old.to_string();
+        out.replace_range(e.range.clone(), &e.new_text);
+        assert_eq!(out, new);
+        assert_eq!(&old[e.range], "Mine");
+        // characters of several bytes are never split
+        let e = minimal_edit("a é b", "a è b");
+        assert_eq!((e.range, e.new_text.as_str()), (2..4, "è"));
+        let e = minimal_edit("same", "same");
+        assert!(e.range.is_empty() && e.new_text.is_empty());
+        let e = minimal_edit("ab", "abab");
+        assert_eq!((e.range, e.new_text.as_str()), (2..2, "ab"));
+    }
+}

@@ -190,6 +190,24 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn taking_the_catalogues_value_changes_that_field_alone() {
+        let schema = Schema::embedded();
+        let text = "id: abc\ntitle: Mine   # kept\nnotes: My words.\npurpose: Mine too.\n";
+        let doc = Document::parse(text, Format::Yaml);
+        let Value::Object(package) = json!({
+            "id": "abc", "title": "Theirs", "notes": "Their words.\nTwo lines.",
+            "purpose": "Theirs too."
+        }) else {
+            unreachable!()
+        };
+        let taken = take_theirs(&doc, &package, &Key::Field("notes".into()), None, &schema);
+        assert_eq!(
+            taken.unwrap(),
+            "id: abc\ntitle: Mine   # kept\nnotes: |-\n  Their words.\n  Two lines.\npurpose: Mine too.\n"
+        );
+    }
+
+    #[test]
     fn the_catalogues_changes_go_into_the_yaml_keeping_the_rest() {
         let text = "# Mine\ntitle: Mine   # my comment\nnotes: Old.\npurpose: P\nname: n\n";
         let doc = Document::parse(text, Format::Yaml);

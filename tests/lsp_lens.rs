@@ -297,3 +297,70 @@ fn a_record_whose_id_is_not_on_the_catalogue_says_so() {
     );
     lsp.shutdown();
 }
+
+#[test]
+fn an_update_writes_the_id_of_a_resource_added_in_the_file() {
+    let Some(ckan) = Ckan::from_env("an_update_writes_the_id_of_a_resource_added_in_the_file")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("added.bcdc.yaml");
+    let uri = format!("file://{}", path.display());
+    let uri = uri.as_str();
+    let name = ckan.name("lsp-lens-res");
+    let text = record(&name, &ckan.org);
+    std::fs::write(&path, &text).unwrap();
+    let mut lsp = start(&ckan);
+    lsp.open(uri, "yaml", &text);
+    let result = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "bcdc.publish", "arguments": [uri]}),
+    );
+    assert_eq!(result["ok"], true, "{result:#}");
+    let edit = lsp.wait_for(|m| m["method"] == "workspace/applyEdit");
+    let text = apply(
+        &text,
+        edit["params"]["edit"]["documentChanges"][0]["edits"]
+            .as_array()
+            .unwrap(),
+    );
+    save(&mut lsp, uri, &path, 2, &text);
+    let added = format!(
+        "{text}  - name: Extra (TXT)\n    url: https://example.invalid/extra.txt\n    bcdc_type: document\n    \
+         resource_update_cycle: monthly\n    format: txt\n    resource_storage_location: web or ftp site\n    \
+         resource_type: data\n    resource_access_method: direct access\n"
+    );
+    lsp.change(uri, 3, json!([{"text": added}]));
+    let result = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "bcdc.patch", "arguments": [uri, {"confirmed": true}]}),
+    );
+    assert_eq!(result["ok"], true, "{result:#}");
+    let edit = lsp.wait_for(|m| m["method"] == "workspace/applyEdit");
+    let written = apply(
+        &added,
+        edit["params"]["edit"]["documentChanges"][0]["edits"]
+            .as_array()
+            .unwrap(),
+    );
+    let stored = ckan.call("package_show", json!({"id": name})).unwrap();
+    let rid = stored["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Extra (TXT)")
+        .and_then(|r| r["id"].as_str())
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        written,
+        added.replace(
+            "  - name: Extra (TXT)",
+            &format!("  - id: {rid}\n    name: Extra (TXT)")
+        )
+    );
+    save(&mut lsp, uri, &path, 4, &written);
+    lenses_become(&mut lsp, uri, &["Published · unchanged"]);
+    lsp.shutdown();
+}

@@ -298,3 +298,78 @@ fn the_editors_update_command_keeps_an_edit_made_on_the_catalogue() {
         .contains("Their purpose."));
     lsp.shutdown();
 }
+
+/// A resource added in the file, appended to its resources (YAML, after the last one).
+const NEW_RESOURCE: &str = "  - name: Samples (XLSX)
+    url: https://example.invalid/samples.xlsx
+    bcdc_type: document
+    resource_update_cycle: monthly
+    format: xlsx
+    resource_storage_location: web or ftp site
+    resource_type: data
+    resource_access_method: direct access
+";
+
+#[test]
+fn a_resource_added_in_the_file_gets_its_id_written_back_by_patch_and_apply() {
+    let Some(ckan) = Ckan::from_env("a_resource_added_in_the_file_gets_its_id_written_back") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (file, name) = pulled(&ckan, dir.path(), "newres");
+    let before = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{before}{NEW_RESOURCE}")).unwrap();
+    ok(&cli(&ckan, &["patch", file.to_str().unwrap(), "--yes"]));
+    let stored = show(&ckan, &name);
+    let added = stored["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Samples (XLSX)")
+        .expect("the new resource on the catalogue");
+    let rid = added["id"].as_str().unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "{before}{}",
+            NEW_RESOURCE.replacen(
+                "  - name: Samples (XLSX)",
+                &format!("  - id: {rid}\n    name: Samples (XLSX)"),
+                1
+            )
+        ),
+        "only the new resource's id is added"
+    );
+    let plan = cli(&ckan, &["plan", file.to_str().unwrap()]);
+    assert_eq!(plan.status.code(), Some(0), "{}", ok(&plan));
+
+    // the same through apply, for a second new resource
+    let before = text;
+    let second = NEW_RESOURCE
+        .replace("Samples (XLSX)", "Samples (ODS)")
+        .replace("samples.xlsx", "samples.ods")
+        .replace("format: xlsx", "format: txt");
+    std::fs::write(&file, format!("{before}{second}")).unwrap();
+    ok(&cli(&ckan, &["apply", file.to_str().unwrap(), "--yes"]));
+    let text = std::fs::read_to_string(&file).unwrap();
+    let stored = show(&ckan, &name);
+    let rid = stored["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Samples (ODS)")
+        .and_then(|r| r["id"].as_str())
+        .expect("the second resource on the catalogue")
+        .to_string();
+    assert!(
+        text.ends_with(&second.replacen(
+            "  - name: Samples (ODS)",
+            &format!("  - id: {rid}\n    name: Samples (ODS)"),
+            1
+        )),
+        "{text}"
+    );
+    let plan = cli(&ckan, &["plan", file.to_str().unwrap()]);
+    assert_eq!(plan.status.code(), Some(0), "{}", ok(&plan));
+}

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::client::CatalogueClient;
+use super::publish::{id_edits, new_resource_ids, TextEdit};
 use super::workflow::{record_root, require_valid, string_field, WorkflowError};
 pub use crate::record::plan::plan_patch;
 use crate::record::plan::{plan_sync, Basis, PatchPlan};
@@ -24,6 +25,11 @@ pub struct Patched {
     pub not_stored: Vec<String>,
     /// The state keys the update did not synchronise (the plan's `pending`, as sent).
     pub pending: Vec<Key>,
+    /// The ids the catalogue gave resources added in the file, in the file's order
+    /// (`None` for the others); empty when there are none.
+    pub resource_ids: Vec<Option<String>>,
+    /// Write those ids into the file ([`super::apply_edits`]).
+    pub edits: Vec<TextEdit>,
 }
 
 impl Patched {
@@ -110,6 +116,8 @@ pub async fn send_update(
         fields: Vec::new(),
         not_stored: Vec::new(),
         pending: plan.pending.clone(),
+        resource_ids: Vec::new(),
+        edits: Vec::new(),
     };
     if plan.blocked(basis.resolve) {
         return Err(WorkflowError::Refused(plan.conflict_message()));
@@ -152,5 +160,10 @@ pub async fn send_update(
         .collect();
     patched.name = name_of(&result);
     patched.url = client.catalogue().dataset_url(&patched.name);
+    patched.resource_ids = new_resource_ids(doc, &result, schema);
+    if !patched.resource_ids.is_empty() {
+        // only the resource ids: the record's id is in the file already
+        patched.edits = id_edits(doc, &plan.id, &patched.resource_ids).unwrap_or_default();
+    }
     Ok((patched, result))
 }

@@ -191,6 +191,39 @@ pub async fn publish(
     }
 }
 
+/// The ids the catalogue gave the file's resources that have none yet (a resource added in
+/// the file and sent by an update), in the file's order; `None` for the others. Empty when
+/// there are none to write.
+pub fn new_resource_ids(
+    doc: &Document,
+    package: &Map<String, Value>,
+    schema: &Schema,
+) -> Vec<Option<String>> {
+    let Some(root) = doc.root() else {
+        return Vec::new();
+    };
+    let body = api_body(root, schema);
+    let has_id = |r: &Value| {
+        r.get("id")
+            .and_then(Value::as_str)
+            .is_some_and(|id| !id.trim().is_empty())
+    };
+    let sent = body
+        .get("resources")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let ids: Vec<Option<String>> = resource_ids(&body, package)
+        .into_iter()
+        .zip(sent)
+        .map(|(id, resource)| id.filter(|_| !has_id(resource)))
+        .collect();
+    if ids.iter().any(Option::is_some) {
+        ids
+    } else {
+        Vec::new()
+    }
+}
+
 /// The ids the catalogue gave the resources of the request body, in its order.
 fn resource_ids(body: &Map<String, Value>, package: &Map<String, Value>) -> Vec<Option<String>> {
     let sent = body

@@ -352,7 +352,7 @@ async fn run_patch(args: PatchArgs, target: &Target) -> ExitCode {
     }
     match patch::send_update(&client, &plan, &package, &file.doc, schema, basis).await {
         Ok((patched, stored)) => {
-            save_state(&file, &base_url, &stored, &known, &patched.pending, schema);
+            after_update(&file, &base_url, &stored, &known, &patched, schema);
             println!("{}", patched.message(&label));
             ExitCode::SUCCESS
         }
@@ -382,6 +382,36 @@ pub(super) fn save_state(
     );
     if let Err(e) = saved {
         eprintln!("bcdc-lsp: warning: the synchronisation state could not be written: {e}");
+    }
+}
+
+/// After an update: the ids the catalogue gave resources added in the file written into it
+/// (the state first, as after a publish), and the new synchronisation state. Not writing
+/// them is only a warning: the next update finds those resources by name.
+pub(super) fn after_update(
+    file: &RecordFile,
+    catalogue: &str,
+    stored: &Map<String, Value>,
+    known: &Known,
+    patched: &patch::Patched,
+    schema: &Schema,
+) {
+    if patched.edits.is_empty() {
+        return save_state(file, catalogue, stored, known, &patched.pending, schema);
+    }
+    let text = catalogue::apply_edits(&file.text, &patched.edits);
+    let written = RecordFile {
+        path: file.path.clone(),
+        doc: Document::parse(&text, file.doc.format()),
+        text,
+    };
+    save_state(&written, catalogue, stored, known, &patched.pending, schema);
+    if let Err(reason) = write_if_unchanged(file, &written.text) {
+        eprintln!(
+            "bcdc-lsp: warning: the ids of the new resources could not be written into {} \
+             ({reason}); the next update finds them by name",
+            file.path.display()
+        );
     }
 }
 

@@ -20,8 +20,8 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::catalogue::{
-    confirm, fail, publish_file, report_form_only, save_state, target_schema, Failure, HostArg,
-    RecordFile, SideArgs, Target,
+    after_update, confirm, fail, publish_file, report_form_only, save_state, target_schema,
+    Failure, HostArg, RecordFile, SideArgs, Target,
 };
 use super::check::walk;
 use crate::catalogue::listing::{list_organizations, Listed};
@@ -712,7 +712,7 @@ async fn apply_one(
     }
     match patch::send_update(client, &plan, &package, &file.doc, schema, basis).await {
         Ok((patched, stored)) => {
-            save_state(&file, &base_url, &stored, &known, &patched.pending, schema);
+            after_update(&file, &base_url, &stored, &known, &patched, schema);
             Applied::Updated(patched.message(&label))
         }
         Err(e) => Applied::Failed(e.to_string()),

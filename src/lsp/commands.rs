@@ -217,7 +217,7 @@ async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Val
         .map_err(|e| failure(shared, &uri, &e))?;
     let label = catalogue.catalogue().label();
     let mut message = published.message(&label);
-    if let Err(e) = write_ids(client, shared, &uri, &published).await {
+    if let Err(e) = write_ids(client, shared, &uri, &published.id, &published.resource_ids).await {
         message = format!(
             "{message}; but the id could not be written into the file ({e}): add `id: {}`",
             published.id
@@ -254,15 +254,16 @@ async fn write_ids(
     client: &Client,
     shared: &Shared,
     uri: &Uri,
-    published: &catalogue::Published,
+    id: &str,
+    resource_ids: &[Option<String>],
 ) -> Result<(), String> {
     let enc = shared.encoding();
     let (edits, version) = shared
         .docs
         .with(uri, |open| {
             open.doc.reparse();
-            let edits = catalogue::id_edits(&open.doc, &published.id, &published.resource_ids)
-                .map_err(|e| e.to_string())?;
+            let edits =
+                catalogue::id_edits(&open.doc, id, resource_ids).map_err(|e| e.to_string())?;
             let edits: Vec<OneOf<TextEdit, AnnotatedTextEdit>> = edits
                 .into_iter()
                 .map(|e| {
@@ -417,6 +418,15 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
             .await
             .map_err(|e| failure(shared, &uri, &e))?;
     save(&stored, &patched.pending);
+    let mut message = format!("{}{kept}", patched.message(&label));
+    if !patched.resource_ids.is_empty() {
+        if let Err(e) = write_ids(client, shared, &uri, &patched.id, &patched.resource_ids).await {
+            message = format!(
+                "{message}; but the new resources' ids could not be written into the file ({e}): \
+                 the next update finds them by name"
+            );
+        }
+    }
     shared.docs.with(&uri, |open| {
         open.remote.set(stored.clone(), known_now());
         lens::mark_conflicts(open, &[], &label);
@@ -433,7 +443,7 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
     shared.docs.with(&uri, |open| open.catalogue_state = state);
     Ok(outcome(
         true,
-        &format!("{}{kept}", patched.message(&label)),
+        &message,
         json!({"id": patched.id, "url": patched.url, "fields": fields, "theirs": theirs}),
     ))
 }

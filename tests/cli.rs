@@ -433,3 +433,28 @@ fn a_minified_record_shows_a_window_around_each_problem() {
         );
     }
 }
+
+/// Records under two project files (two portals) are two runs of plan and apply: one run
+/// must not send one portal's records to the other's host.
+#[test]
+fn plan_and_apply_refuse_paths_of_different_project_files() {
+    let ws = tempfile::tempdir().unwrap();
+    for (dir, host) in [
+        ("a", "https://one.example.invalid"),
+        ("b", "https://two.example.invalid"),
+    ] {
+        let dir = ws.path().join(dir);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("bcdc.toml"), format!("host = \"{host}\"\n")).unwrap();
+    }
+    let (a, b) = (ws.path().join("a"), ws.path().join("b"));
+    for command in ["plan", "apply"] {
+        let out = bcdc(&[command, a.to_str().unwrap(), b.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{command}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("belong to different bcdc.toml files"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

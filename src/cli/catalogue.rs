@@ -133,11 +133,16 @@ pub fn run(command: CatalogueCommand) -> ExitCode {
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new(".")),
         ),
-        // the first path's project file (each record's own one is not looked up)
         CatalogueCommand::Plan(a) => (&a.host, a.paths[0].as_path()),
         CatalogueCommand::Apply(a) => (&a.host, a.paths[0].as_path()),
     };
-    let project = match super::project_of(anchor) {
+    let project = match &command {
+        // the project file all the paths share: records of two portals are two runs
+        CatalogueCommand::Plan(a) => super::check_project(&a.paths, false),
+        CatalogueCommand::Apply(a) => super::check_project(&a.paths, false),
+        _ => super::project_of(anchor),
+    };
+    let project = match project {
         Ok(project) => project,
         Err(e) => return fail(2, &e),
     };

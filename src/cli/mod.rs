@@ -133,9 +133,9 @@ fn project_of(path: &Path) -> Result<Project, String> {
         .unwrap_or_default())
 }
 
-/// The project the paths given to `check` share (none when `flags` choose the
-/// schema). Paths under different project files are checked one command each.
-fn check_project(paths: &[PathBuf], flags: bool) -> Result<Project, String> {
+/// The project the paths given to `check`, `plan` or `apply` share (none when `flags`
+/// choose the schema). Paths under different project files are one command each.
+pub(super) fn check_project(paths: &[PathBuf], flags: bool) -> Result<Project, String> {
     if flags {
         return Ok(Project::default());
     }
@@ -148,7 +148,7 @@ fn check_project(paths: &[PathBuf], flags: bool) -> Result<Project, String> {
         match &found {
             Some((first, other)) if *first != project => {
                 return Err(format!(
-                    "{} and {} belong to different {} files (host or type); check them \
+                    "{} and {} belong to different {} files (host or type); give them \
                      one command each",
                     other.display(),
                     path.display(),

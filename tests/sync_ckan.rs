@@ -271,7 +271,7 @@ fn the_editors_update_command_keeps_an_edit_made_on_the_catalogue() {
                 d.iter().any(|x| {
                     x["message"]
                         .as_str()
-                        .is_some_and(|s| s.starts_with("purpose changed on"))
+                        .is_some_and(|s| s.starts_with("`purpose` was changed on"))
                 })
             })
     });
@@ -287,11 +287,12 @@ fn the_editors_update_command_keeps_an_edit_made_on_the_catalogue() {
             x["message"]
                 .as_str()
                 .unwrap()
-                .starts_with("purpose changed on")
+                .starts_with("`purpose` was changed on")
         })
         .unwrap()
         .clone();
     assert_eq!(diagnostic["range"]["start"]["line"], line, "{diagnostic:#}");
+    assert_eq!(diagnostic["code"], "conflict", "{diagnostic:#}");
     assert!(diagnostic["message"]
         .as_str()
         .unwrap()

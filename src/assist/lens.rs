@@ -13,8 +13,11 @@ pub enum Remote {
     NotPublished,
     /// Asked, no answer yet.
     Checking,
-    /// The catalogue could not be asked (offline, refused, not configured).
+    /// The catalogue could not be asked (offline, an error, not configured).
     Unreachable,
+    /// The catalogue refused to show the record (a private record, and no key or a key
+    /// without access).
+    Refused,
     /// The catalogue has no record with the file's id.
     NotFound,
     Known(Standing),
@@ -71,6 +74,9 @@ pub fn lenses(remote: &Remote, blocking: usize, catalogue: &str) -> Vec<Lens> {
         },
         Remote::Checking => vec![say(format!("Published · checking {catalogue}…"))],
         Remote::Unreachable => vec![say(format!("Published · {catalogue} cannot be reached"))],
+        Remote::Refused => vec![say(format!(
+            "Published · {catalogue} does not show it to you (check the API key)"
+        ))],
         Remote::NotFound => vec![say(format!("Not on {catalogue}: no record has this id"))],
         Remote::Known(Standing::Unchanged) => vec![say("Published · unchanged")],
         Remote::Known(Standing::Update { changes, theirs }) => {

@@ -38,6 +38,7 @@ pub enum Copy {
     NotAsked,
     Checking,
     Unreachable,
+    Refused,
     NotFound,
     Fetched(Arc<Map<String, Value>>),
 }
@@ -194,6 +195,7 @@ pub fn code_lenses(shared: &Shared, uri: &Uri) -> Vec<CodeLens> {
         } else {
             match open.remote.copy {
                 Copy::Unreachable => Remote::Unreachable,
+                Copy::Refused => Remote::Refused,
                 Copy::NotFound => Remote::NotFound,
                 _ => Remote::Checking,
             }
@@ -299,6 +301,7 @@ pub async fn refresh(shared: Arc<Shared>, client: Client, uri: Uri) {
             }
             // not on this catalogue: the file's state is all there is
             Some(Err(CatalogueError::NotFound { .. })) => (Copy::NotFound, CatalogueState::Unknown),
+            Some(Err(CatalogueError::Auth { .. })) => (Copy::Refused, CatalogueState::Unreachable),
             Some(Err(_)) | None => (Copy::Unreachable, CatalogueState::Unreachable),
         };
         open.remote.copy = copy;

@@ -278,3 +278,64 @@ fn a_restricted_editor_gets_checks_but_sends_no_key_and_nothing_else() {
     }
     lsp.shutdown();
 }
+
+/// A project file written while a record is open applies at once (the server asks the
+/// editor to watch `bcdc.toml` files), and so does its removal.
+#[test]
+fn a_project_file_written_while_the_record_is_open_applies_at_once() {
+    let root = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let file = root.path().join("larry.bcdc.yaml");
+    std::fs::write(&file, CAMEL).unwrap();
+    let file = uri(&file);
+    let params = json!({
+        "processId": null,
+        "rootUri": uri(root.path()),
+        "workspaceFolders": [{"uri": uri(root.path()), "name": "records"}],
+        "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
+        "initializationOptions": {"catalogue": "test"},
+    });
+    let mut lsp = Lsp::start_with_params(
+        params,
+        &[("XDG_CACHE_HOME", cache.path().to_str().unwrap())],
+    )
+    .0;
+    let registered = lsp.wait_for(|m| m["method"] == "client/registerCapability");
+    let watchers = &registered["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert_eq!(watchers[0]["globPattern"], "**/bcdc.toml", "{registered:#}");
+    lsp.open(&file, "yaml", CAMEL);
+    let status = lsp.wait_for(|m| m["method"] == "bcdc/status");
+    assert_eq!(status["params"]["catalogue"], "test");
+
+    let project = root.path().join("bcdc.toml");
+    let host = "https://camels.example.invalid";
+    std::fs::write(&project, format!("host = \"{host}\"\n")).unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&project), "type": 1}]}),
+    );
+    // the record now belongs to that (unreachable) portal: its schema is asked for
+    let said = lsp.wait_for(|m| {
+        m["method"] == "window/showMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.contains("camels.example.invalid"))
+    });
+    assert!(
+        said["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read the schema"),
+        "{said:#}"
+    );
+
+    std::fs::remove_file(&project).unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&project), "type": 3}]}),
+    );
+    let status = lsp.wait_for(|m| m["method"] == "bcdc/status");
+    assert_eq!(status["params"]["catalogue"], "test");
+    assert_eq!(status["params"]["uri"], json!(file));
+    lsp.shutdown();
+}

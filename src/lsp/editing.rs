@@ -31,6 +31,8 @@ pub struct State {
     inlay_refresh: AtomicBool,
     /// The client takes `workspace/codeLens/refresh`.
     pub lens_refresh: AtomicBool,
+    /// The client watches files for the server when asked (dynamic registration).
+    pub watch_files: AtomicBool,
 }
 
 impl State {
@@ -65,6 +67,14 @@ impl State {
             .and_then(|c| c.refresh_support)
             .unwrap_or(false);
         self.lens_refresh.store(lens_refresh, Ordering::Relaxed);
+        let watch_files = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|c| c.dynamic_registration)
+            .unwrap_or(false);
+        self.watch_files.store(watch_files, Ordering::Relaxed);
     }
 }
 

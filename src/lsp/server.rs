@@ -11,6 +11,7 @@ use super::publisher::{self, Job};
 use super::schemas;
 use super::settings::Settings;
 use super::state::Shared;
+use crate::project;
 use crate::schema::Schema;
 use crate::text::Encoding;
 use std::sync::Arc;
@@ -146,6 +147,78 @@ impl LanguageServer for Backend {
         ));
         tokio::spawn(choices::load_workspace_keywords(self.shared.clone()));
         tokio::spawn(lens::keep_fresh(self.shared.clone(), self.client.clone()));
+        if self
+            .shared
+            .editing
+            .watch_files
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            // a project file written or edited while records are open applies at once
+            let watchers = DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(format!("**/{}", project::FILE_NAME)),
+                    kind: None,
+                }],
+            };
+            let registration = Registration {
+                id: "bcdc-project-files".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(watchers).ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                self.client
+                    .log_message(
+                        MessageType::WARNING,
+                        format!(
+                            "bcdc: {} changes need the record reopened: {e}",
+                            project::FILE_NAME
+                        ),
+                    )
+                    .await;
+            }
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let ours = |c: &FileEvent| {
+            c.uri
+                .as_str()
+                .rsplit('/')
+                .next()
+                .is_some_and(|name| name == project::FILE_NAME)
+        };
+        if !params.changes.iter().any(ours) {
+            return;
+        }
+        let roots = self.shared.choices.roots();
+        for uri in self.shared.docs.uris() {
+            let read = schemas::read_project(&uri, &roots);
+            let project = read.clone().unwrap_or_default();
+            let changed = self
+                .shared
+                .docs
+                .with(&uri, |open| {
+                    let changed = open.project != project;
+                    open.project = project;
+                    changed
+                })
+                .unwrap_or(false);
+            if !changed {
+                continue;
+            }
+            if let Err(e) = read {
+                self.client
+                    .show_message(
+                        MessageType::WARNING,
+                        format!("bcdc: {e}; using the editor's settings instead"),
+                    )
+                    .await;
+            }
+            schemas::ensure(&self.shared, &self.client, &uri);
+            self.shared.enqueue(Job::Analyse(uri.clone()));
+            // the record's catalogue may be another one now
+            tokio::spawn(lens::refresh(self.shared.clone(), self.client.clone(), uri));
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {

@@ -72,8 +72,9 @@ fn licence_titles_at_once_and_organizations_once_the_lists_arrive() {
     let text = VALID
         .replace("owner_org: lsp-test-org", "owner_org: 0a1b")
         .replace(
+            // a contact's organization by its name: the same title
             "org: lsp-test-org\n    role: custodian",
-            "org: 0a1b\n    role: custodian",
+            "org: water\n    role: custodian",
         );
     let capabilities = json!({"workspace": {"inlayHint": {"refreshSupport": true}}});
 
@@ -86,7 +87,7 @@ fn licence_titles_at_once_and_organizations_once_the_lists_arrive() {
     let (owner, licence, contact) = (
         after(&text, "owner_org: 0a1b"),
         after(&text, "license_id: \"2\""),
-        after(&text, "    org: 0a1b"),
+        after(&text, "    org: water"),
     );
     assert_eq!(
         hints(&mut lsp),

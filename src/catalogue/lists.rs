@@ -24,6 +24,9 @@ pub struct Lists {
 pub struct CachedChoice {
     pub value: String,
     pub label: String,
+    /// An organization's name (its URL slug), which records also use in place of the id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl From<&CachedChoice> for Choice {
@@ -78,6 +81,7 @@ pub async fn fetch(client: &CatalogueClient) -> Result<Lists, CatalogueError> {
             .map(|Organization { id, name, title }| CachedChoice {
                 value: id.clone(),
                 label: label(title, name),
+                name: Some(name.clone()).filter(|n| !n.is_empty() && n != id),
             })
             .collect(),
         licences: licences
@@ -85,6 +89,7 @@ pub async fn fetch(client: &CatalogueClient) -> Result<Lists, CatalogueError> {
             .map(|l| CachedChoice {
                 value: l.id.clone(),
                 label: label(&l.title, &l.id),
+                name: None,
             })
             .collect(),
         fetched_at: seconds(SystemTime::now()),

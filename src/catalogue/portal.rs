@@ -108,6 +108,7 @@ async fn fetch(
                         l.title
                     },
                     value: l.id,
+                    name: None,
                 })
                 .collect(),
             schemas: Map::new(),

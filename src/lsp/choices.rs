@@ -14,6 +14,8 @@ use tower_lsp_server::ls_types::{InitializeParams, Uri};
 #[derive(Default)]
 pub struct Choices {
     organizations: RwLock<Arc<Vec<Choice>>>,
+    /// The same organizations by name (records use the name in place of the id too).
+    organization_names: RwLock<Arc<Vec<Choice>>>,
     /// The workspace folders, and the keywords of their record files.
     roots: RwLock<Vec<PathBuf>>,
     workspace_keywords: RwLock<Arc<Vec<String>>>,
@@ -48,11 +50,23 @@ impl Choices {
         self.roots.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    fn set_organizations(&self, organizations: Vec<Choice>) {
+    fn set_organizations(&self, organizations: Vec<Choice>, by_name: Vec<Choice>) {
         *self
             .organizations
             .write()
             .unwrap_or_else(|e| e.into_inner()) = Arc::new(organizations);
+        *self
+            .organization_names
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Arc::new(by_name);
+    }
+
+    /// The organizations keyed by name (`value` is the name, `label` the title).
+    pub fn organization_names(&self) -> Arc<Vec<Choice>> {
+        self.organization_names
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn organizations(&self) -> Arc<Vec<Choice>> {
@@ -123,9 +137,20 @@ pub async fn refresh_catalogue_lists(shared: Arc<Shared>, client: tower_lsp_serv
 }
 
 fn use_lists(shared: &Shared, lists: &Lists) {
-    shared
-        .choices
-        .set_organizations(lists.organizations.iter().map(Choice::from).collect());
+    let by_name = lists
+        .organizations
+        .iter()
+        .filter_map(|o| {
+            Some(Choice {
+                value: o.name.clone()?,
+                ..Choice::from(o)
+            })
+        })
+        .collect();
+    shared.choices.set_organizations(
+        lists.organizations.iter().map(Choice::from).collect(),
+        by_name,
+    );
     if !lists.licences.is_empty() {
         shared.use_licences(lists.licences.iter().map(Choice::from).collect());
     }

@@ -234,8 +234,11 @@ pub fn hover(shared: &Shared, params: HoverParams) -> Option<Hover> {
 pub fn inlay_hints(shared: &Shared, params: InlayHintParams) -> Option<Vec<ls_types::InlayHint>> {
     let enc = shared.encoding();
     let schema = shared.schema();
+    // an organization written by its name gets its title too
+    let organizations = shared.choices.organizations();
+    let names = shared.choices.organization_names();
     let extra = Dynamic {
-        organizations: shared.choices.organizations().to_vec(),
+        organizations: organizations.iter().chain(names.iter()).cloned().collect(),
         ..Dynamic::default()
     };
     let catalogue = shared.catalogue_name();

@@ -69,7 +69,9 @@ run_nvim() {
   else
     echo "== $name: FAIL (workspace: $ws)"
     rc=1
-    [ -s "$ws/xdg/state/nvim/lsp.log" ] && tail -n 20 "$ws/xdg/state/nvim/lsp.log"
+    # (an `if`: a bare `[ -s ] && tail` would end the function, and under set -e the script,
+    # with 1 when there is no log, before the purge and the other suites)
+    if [ -s "$ws/xdg/state/nvim/lsp.log" ]; then tail -n 20 "$ws/xdg/state/nvim/lsp.log"; fi
   fi
 }
 # fixture FILE NAME: a fixture into the workspace, with the record's name and the test organization

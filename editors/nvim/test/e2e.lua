@@ -105,11 +105,18 @@ local function run()
 
   local key_source = { env = 'BCDC_TEST_CKAN_TOKEN' }
   local catalogue = ckan_url or 'test'
+  -- the code lens follows the catalogue within seconds (lens_walkthrough changes it behind its back)
+  local every = 2
   if mode == 'setup' then
-    require('bcdc').setup({ cmd = { server, 'serve' }, catalogue = catalogue, api_key = key_source })
+    require('bcdc').setup({
+      cmd = { server, 'serve' },
+      catalogue = catalogue,
+      api_key = key_source,
+      catalogue_refresh_seconds = every,
+    })
   else
     -- As a plugin manager would: options first, then plugin/ scripts, then the native LSP calls.
-    vim.g.bcdc = { catalogue = catalogue, api_key = key_source }
+    vim.g.bcdc = { catalogue = catalogue, api_key = key_source, catalogue_refresh_seconds = every }
     vim.cmd('runtime! plugin/**/*.lua')
     vim.lsp.config('bcdc', { cmd = { server, 'serve' } })
     vim.lsp.enable('bcdc')
@@ -312,6 +319,258 @@ local function run()
     { file = text, notifications = notes })
 end
 
+-- A CKAN action as a sysadmin, with curl (not through the server): the catalogue's side of the
+-- walk-through. Returns the action's result, or nil and the raw answer.
+local function ckan_action(action, body)
+  local res = vim.system({ 'curl', '-sS', '-m', '15', '-H', 'Authorization: ' .. ckan_token,
+    '-H', 'Content-Type: application/json', '-d', vim.json.encode(body),
+    ckan_url .. '/api/3/action/' .. action }, { text = true }):wait(timeout)
+  local ok, answer = pcall(vim.json.decode, res.stdout or '')
+  if ok and type(answer) == 'table' and answer.success then
+    return answer.result
+  end
+  return nil, res.stdout
+end
+
+-- 13. The code lens on a new record, clicked through the way a metadata editor would: Publish,
+--     an edit and Show diff, a change on the catalogue and Pull, a conflict and its quick fixes.
+local function lens_walkthrough()
+  vim.cmd('silent! %bwipeout!') -- a fresh start: only the lens record open
+  vim.cmd.edit(vim.fn.fnameescape(ws .. '/lens.bcdc.yaml'))
+  local buf = vim.api.nvim_get_current_buf()
+  vim.wait(timeout, function()
+    local c = bcdc_client(buf)
+    return c and c.initialized
+  end, 20)
+  -- counts the server's requests to draw the lens again (the plugin's handler still runs)
+  local refreshes = 0
+  local client = assert(bcdc_client(buf), 'bcdc-lsp did not attach to lens.bcdc.yaml')
+  local on_refresh = client.handlers['workspace/codeLens/refresh']
+  client.handlers['workspace/codeLens/refresh'] = function(...)
+    refreshes = refreshes + 1
+    return on_refresh(...)
+  end
+  local function titles()
+    return table.concat(vim.tbl_map(function(l)
+      return l.command and l.command.title or '?'
+    end, vim.lsp.codelens.get(buf)), ' | ')
+  end
+  -- waits until the lens reads `want` (a string, or a function of the titles)
+  local function lens_is(want)
+    local test = type(want) == 'function' and want or function(t)
+      return t == want
+    end
+    vim.wait(timeout, function()
+      return test(titles())
+    end, 50)
+    return test(titles()), titles()
+  end
+  local function text()
+    return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+  end
+  local function file_text()
+    return table.concat(vim.fn.readfile(ws .. '/lens.bcdc.yaml'), '\n')
+  end
+  local esc = vim.api.nvim_replace_termcodes('<Esc>', true, false, true)
+  -- types a new line in place of the one matching `pattern`, in insert mode
+  local function retype(pattern, line)
+    vim.api.nvim_win_set_cursor(0, { assert(line_of(buf, pattern)) + 1, 0 })
+    vim.api.nvim_feedkeys('cc' .. line .. esc, 'xn', false)
+  end
+  local function value_of(field)
+    local _, line = line_of(buf, '^' .. field .. ':')
+    return line and vim.trim(line:gsub('^' .. field .. ':%s*', ''):gsub('^["\']', ''):gsub('["\']$', ''))
+  end
+
+  -- a. Not published: the lens says so and offers Publish, drawn at the end of line 1.
+  local ok, got = lens_is('Not published | Publish')
+  vim.cmd('redraw')
+  local pos = vim.fn.screenpos(vim.api.nvim_get_current_win(), 1, 1)
+  local cells = {}
+  for col = 1, vim.o.columns do
+    cells[#cells + 1] = vim.fn.screenstring(pos.row, col)
+  end
+  local screen = vim.trim(table.concat(cells))
+  step('lens_not_published', ok and screen:find('Not published | Publish', 1, true) ~= nil,
+    { lens = got, screen = screen })
+  if not have_ckan then
+    out('E2E SKIP the code lens with a catalogue: BCDC_TEST_CKAN_URL, BCDC_TEST_CKAN_TOKEN and BCDC_TEST_CKAN_ORG are not all set')
+    return
+  end
+
+  -- b. Publish, run with Neovim's own vim.lsp.codelens.run() on line 1 (its only action): the id is
+  --    written into the buffer and saved.
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  local shown = #notes
+  vim.lsp.codelens.run()
+  vim.wait(timeout, function()
+    return line_of(buf, '^id:') ~= nil and not vim.bo[buf].modified
+  end, 50)
+  local id = value_of('id')
+  local stored = id and ckan_action('package_show', { id = id })
+  if not step('lens_publish', id and not vim.bo[buf].modified and file_text():find(id, 1, true)
+    and stored and stored.name == name .. '-lens', {
+      id = id,
+      modified = vim.bo[buf].modified,
+      notifications = vim.list_slice(notes, shown + 1),
+    }) then
+    return
+  end
+  ok, got = lens_is('Published · unchanged')
+  step('lens_unchanged', ok, got)
+
+  -- c. The title edited (typed in insert mode): one field to update.
+  local old_title = value_of('title')
+  local new_title = 'Neovim code lens test, title edited'
+  retype('^title:', 'title: ' .. new_title)
+  ok, got = lens_is('1 field to update | Update | Show diff')
+  step('lens_to_update', ok, { lens = got, title = value_of('title') })
+
+  -- d. Show diff, picked from :BcdcLens: a new tab with the catalogue's copy left and the file
+  --    right, read-only, in diff mode, with the old and the new title.
+  answer_select('Show diff')
+  local asked = #prompts
+  local tabs = vim.fn.tabpagenr('$')
+  vim.cmd('BcdcLens')
+  vim.wait(timeout, function()
+    return vim.fn.tabpagenr('$') > tabs
+  end, 50)
+  local sides = {}
+  for _, win in ipairs(vim.api.nvim_tabpage_list_wins(0)) do
+    local b = vim.api.nvim_win_get_buf(win)
+    sides[#sides + 1] = {
+      name = vim.api.nvim_buf_get_name(b),
+      text = table.concat(vim.api.nvim_buf_get_lines(b, 0, -1, false), '\n'),
+      diff = vim.wo[win].diff,
+      filetype = vim.bo[b].filetype,
+      modifiable = vim.bo[b].modifiable,
+      clients = #vim.lsp.get_clients({ bufnr = b }),
+      winbar = vim.wo[win].winbar,
+    }
+  end
+  local left, right = sides[1] or {}, sides[2] or {}
+  step('lens_show_diff', vim.fn.tabpagenr('$') == tabs + 1 and #sides == 2
+    and left.name == 'bcdc://catalogue/lens.bcdc.yaml' and right.name == 'bcdc://file/lens.bcdc.yaml'
+    and (left.text or ''):find(old_title, 1, true) and (right.text or ''):find(new_title, 1, true)
+    and not (left.text or ''):find(new_title, 1, true)
+    and left.diff and right.diff and left.filetype == 'yaml' and not left.modifiable and not right.modifiable
+    and left.clients == 0 and right.clients == 0, { menu = prompts[asked + 1], sides = sides })
+  vim.cmd('tabclose')
+
+  -- e. notes changed on the catalogue, the title edit taken back and saved: the lens offers Pull.
+  --    (Typed back rather than `u`: keys fed from a script join the server's id edit in one undo
+  --    block, which a user's typing would not.)
+  local theirs = 'Notes changed on the catalogue by the bcdc.nvim code lens test.'
+  local patched, raw = ckan_action('package_patch', { id = id, notes = theirs })
+  vim.api.nvim_set_current_buf(buf)
+  retype('^title:', 'title: ' .. old_title)
+  vim.cmd('silent write')
+  ok, got = lens_is('Changed on the catalogue: `notes` | Pull | Show diff')
+  step('lens_changed_on_catalogue', patched and ok and value_of('title') == old_title,
+    { lens = got, title = value_of('title'), patch = patched and 'ok' or raw })
+
+  -- f. Pull, picked from :BcdcLens: the catalogue's notes written into the file and the buffer
+  --    reloaded; nothing left to do.
+  answer_select('Pull')
+  asked = #prompts
+  vim.cmd('BcdcLens')
+  vim.wait(timeout, function()
+    return value_of('notes') == theirs
+  end, 50)
+  local pulled = value_of('notes') == theirs and not vim.bo[buf].modified and file_text():find(theirs, 1, true)
+  ok, got = lens_is('Published · unchanged')
+  step('lens_pull', pulled and ok, { lens = got, menu = prompts[asked + 1], notes = value_of('notes'),
+    modified = vim.bo[buf].modified })
+
+  -- g. A conflict: notes edited and saved here, and changed on the catalogue too.
+  local function conflict_on_notes()
+    local lnum = line_of(buf, '^notes:')
+    for _, d in ipairs(bcdc_diags(buf)) do
+      if d.code == 'conflict' and d.lnum == lnum and d.severity == vim.diagnostic.severity.WARN then
+        return d
+      end
+    end
+  end
+  local mine = 'Notes edited in Neovim by the bcdc.nvim code lens test.'
+  retype('^notes:', 'notes: ' .. mine)
+  vim.cmd('silent write')
+  local theirs2 = 'Notes changed again on the catalogue by the bcdc.nvim code lens test.'
+  -- nothing happens in the editor from here on: the lens learns of the catalogue's change only
+  -- through the server's workspace/codeLens/refresh
+  vim.wait(timeout, function()
+    return titles() == '1 field to update | Update | Show diff'
+  end, 50)
+  local refreshes_before = refreshes
+  patched, raw = ckan_action('package_patch', { id = id, notes = theirs2 })
+  ok, got = lens_is('Conflict in `notes` | Show diff')
+  vim.wait(timeout, function()
+    return conflict_on_notes() ~= nil
+  end, 50)
+  local warning = conflict_on_notes()
+  step('lens_conflict', patched and ok and warning ~= nil and refreshes > refreshes_before, {
+    lens = got,
+    refresh_requests = refreshes - refreshes_before,
+    warning = warning and warning.message,
+    diagnostics = summary(bcdc_diags(buf)),
+    patch = patched and 'ok' or raw,
+  })
+
+  -- h. The quick fix "Take <catalogue>'s value", chosen from the code action menu on the notes line
+  --    (which also offers "Keep mine"), writes the catalogue's notes into the buffer.
+  vim.api.nvim_win_set_cursor(0, { line_of(buf, '^notes:') + 1, 0 })
+  answer_select('Take ')
+  asked = #prompts
+  vim.lsp.buf.code_action({ context = { only = { 'quickfix' } } })
+  vim.wait(timeout, function()
+    return value_of('notes') == theirs2 and conflict_on_notes() == nil
+  end, 50)
+  local menu = prompts[asked + 1] or { items = {} }
+  local offers_keep = #vim.tbl_filter(function(t)
+    return t:find('Keep mine', 1, true) ~= nil
+  end, menu.items) == 1
+  local taken = value_of('notes') == theirs2 and conflict_on_notes() == nil
+  -- saved, the lens no longer speaks of a conflict
+  vim.cmd('silent write')
+  ok, got = lens_is(function(t)
+    return t ~= '' and not t:find('Conflict', 1, true)
+  end)
+  step('conflict_take_theirs', taken and offers_keep and ok,
+    { menu = menu, notes = value_of('notes'), diagnostics = summary(bcdc_diags(buf)), lens = got })
+
+  -- i. Another conflict, settled with "Keep mine": the update is sent with the quick fix's
+  --    { side = "mine" } (without it the server stops at the conflict), once the user answers
+  --    the server's question with Update; the record is saved and the catalogue has mine.
+  local mine2 = 'Notes kept from Neovim by the bcdc.nvim code lens test.'
+  retype('^notes:', 'notes: ' .. mine2)
+  vim.cmd('silent write')
+  patched, raw = ckan_action('package_patch', { id = id, notes = 'Notes the test takes back.' })
+  vim.wait(timeout, function()
+    return conflict_on_notes() ~= nil
+  end, 50)
+  answer_select('Update')
+  asked = #prompts
+  shown = #notes
+  vim.lsp.buf.code_action({
+    context = { only = { 'quickfix' } },
+    apply = true,
+    filter = function(action)
+      return action.title:find('^Keep mine') ~= nil
+    end,
+  })
+  vim.wait(timeout, function()
+    return #notes > shown -- the outcome, shown once the server answered
+  end, 50)
+  local on_ckan = ckan_action('package_show', { id = id })
+  ok, got = lens_is('Published · unchanged')
+  step('conflict_keep_mine', patched and on_ckan and on_ckan.notes == mine2 and ok and not vim.bo[buf].modified
+    and #notes > shown and notes[#notes].level == vim.log.levels.INFO, {
+    question = prompts[asked + 1],
+    notes_on_ckan = on_ckan and on_ckan.notes,
+    lens = got,
+    notifications = vim.list_slice(notes, shown + 1),
+  })
+end
+
 -- Runs outside the record checks so they hold whatever happened above.
 local function other_checks()
   -- 10. A YAML file that is not a record gets the other server only.
@@ -382,6 +641,10 @@ local function other_checks()
 end
 
 local ok, err = xpcall(run, debug.traceback)
+if not ok then
+  step('lua_error', false, err)
+end
+ok, err = xpcall(lens_walkthrough, debug.traceback)
 if not ok then
   step('lua_error', false, err)
 end

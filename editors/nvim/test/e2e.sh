@@ -69,7 +69,9 @@ run_nvim() {
   else
     echo "== $name: FAIL (workspace: $ws)"
     rc=1
-    [ -s "$ws/xdg/state/nvim/lsp.log" ] && tail -n 20 "$ws/xdg/state/nvim/lsp.log"
+    # (an `if`: a bare `[ -s ] && tail` would end the function, and under set -e the script,
+    # with 1 when there is no log, before the purge and the other suites)
+    if [ -s "$ws/xdg/state/nvim/lsp.log" ]; then tail -n 20 "$ws/xdg/state/nvim/lsp.log"; fi
   fi
 }
 # fixture FILE NAME: a fixture into the workspace, with the record's name and the test organization
@@ -82,6 +84,7 @@ for mode in ${E2E_MODES:-setup native}; do
   # A fresh dataset name each run: CKAN refuses a name that is already in use.
   name="nvim-e2e-$(date +%s)-$$-$mode"
   fixture invalid.bcdc.yaml "$name"
+  fixture lens.bcdc.yaml "$name-lens"   # the code lens walk-through's record
   cp "$HERE/fixtures/plain.yaml" "$HERE/fixtures/declared.yaml" "$ws/"
   # another portal's record: camels/bcdc.toml names the local CKAN and its camel-photos type
   mkdir -p "$ws/camels"
@@ -89,10 +92,12 @@ for mode in ${E2E_MODES:-setup native}; do
   printf 'host = "%s"\ntype = "camel-photos"\n' "${BCDC_TEST_CKAN_URL:-http://127.0.0.1:9}" > "$ws/camels/bcdc.toml"
   E2E_NAME="$name" E2E_MODE="$mode" run_nvim "mode=$mode" "$(date +%s%N)" \
     -u NONE --cmd "set rtp^=$PLUGIN" -c "luafile $HERE/e2e.lua"
-  # the record this mode published, purged (a sysadmin's token): the CKAN is left as it was found
+  # the records this mode published, purged (a sysadmin's token): the CKAN is left as it was found
   if [ -n "${BCDC_TEST_CKAN_URL:-}" ] && [ -n "${BCDC_TEST_CKAN_TOKEN:-}" ]; then
-    curl -s -m 10 -o /dev/null -H "Authorization: $BCDC_TEST_CKAN_TOKEN" -H 'Content-Type: application/json' \
-      -d "{\"id\": \"$name\"}" "${BCDC_TEST_CKAN_URL%/}/api/3/action/dataset_purge" || true
+    for record in "$name" "$name-lens"; do
+      curl -s -m 10 -o /dev/null -H "Authorization: $BCDC_TEST_CKAN_TOKEN" -H 'Content-Type: application/json' \
+        -d "{\"id\": \"$record\"}" "${BCDC_TEST_CKAN_URL%/}/api/3/action/dataset_purge" || true
+    done
   fi
 done
 

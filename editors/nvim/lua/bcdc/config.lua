@@ -31,6 +31,12 @@ local defaults = {
   schema_path = nil,
   -- Inlay hints in record buffers: the titles behind licence and organization ids.
   inlay_hints = true,
+  -- The code lens on a record's first line: where the record stands against the catalogue
+  -- ("Published · unchanged", "1 field to update | Update | Show diff", ...).
+  code_lens = true,
+  -- How often, in seconds, the server asks the catalogue again about an open record for the code
+  -- lens; unset, the server's default (180).
+  catalogue_refresh_seconds = nil,
 }
 
 -- Options given to setup{} (nil until it is called), and a catalogue switched with :BcdcCatalogue.
@@ -106,6 +112,13 @@ local function check(opts)
   end
   if type(opts.inlay_hints) ~= 'boolean' then
     add('inlay_hints must be true or false')
+  end
+  if type(opts.code_lens) ~= 'boolean' then
+    add('code_lens must be true or false')
+  end
+  local every = opts.catalogue_refresh_seconds
+  if every ~= nil and (type(every) ~= 'number' or every < 1 or every ~= math.floor(every)) then
+    add('catalogue_refresh_seconds must be a whole number of seconds, at least 1')
   end
   if #problems > 0 then
     error('bcdc: ' .. table.concat(problems, '; '), 0)

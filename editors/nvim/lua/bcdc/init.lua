@@ -66,7 +66,17 @@ function M.update(bufnr)
   bufnr = buf(bufnr)
   local client = buffer_client(bufnr)
   if client then
-    server.exec(client, bufnr, 'bcdc.patch', { vim.uri_from_bufnr(bufnr) })
+    server.update(client, bufnr, { vim.uri_from_bufnr(bufnr) })
+  end
+end
+
+--- Runs an item of the code lens of `bufnr` (Publish, Update, Pull, Show diff): the only one, or
+--- the one picked with vim.ui.select; says where the record stands when there is nothing to do.
+function M.lens(bufnr)
+  bufnr = buf(bufnr)
+  local client = buffer_client(bufnr)
+  if client then
+    require('bcdc.lens').run(client, bufnr, notify)
   end
 end
 

@@ -3,6 +3,7 @@
 local binary = require('bcdc.binary')
 local config = require('bcdc.config')
 local key = require('bcdc.key')
+local lens = require('bcdc.lens')
 local record = require('bcdc.record')
 
 local M = {}
@@ -20,7 +21,12 @@ function M.settings()
   if problem and opts.api_key and opts.api_key.cmd then
     vim.notify_once('bcdc: no API key: ' .. problem, vim.log.levels.WARN)
   end
-  return { catalogue = opts.catalogue, apiKey = api_key, schemaPath = opts.schema_path }
+  return {
+    catalogue = opts.catalogue,
+    apiKey = api_key,
+    schemaPath = opts.schema_path,
+    catalogueRefreshSeconds = opts.catalogue_refresh_seconds,
+  }
 end
 
 --- Sends the current settings to a running client.
@@ -69,6 +75,9 @@ M.handlers = {
       vim.api.nvim_exec_autocmds('User', { pattern = 'BcdcStatus', modeline = false, data = status })
     end
   end,
+  -- The record's standing changed (the catalogue answered, a command ran): Neovim 0.11 has no
+  -- handler of its own for this request.
+  ['workspace/codeLens/refresh'] = lens.on_refresh,
 }
 
 --- cmd for vim.lsp.config: looks the server up each time one starts (bcdc.binary), so one put on
@@ -93,9 +102,14 @@ function M.root_dir(bufnr, on_dir)
   end
 end
 
---- before_init for vim.lsp.config: the settings go out as initializationOptions.
+--- before_init for vim.lsp.config: the settings go out as initializationOptions, and the server is
+--- told that it may ask for the code lens to be drawn again (Neovim 0.11 does not say so itself;
+--- the handler is M.handlers['workspace/codeLens/refresh']).
 function M.before_init(params)
   params.initializationOptions = vim.tbl_extend('force', params.initializationOptions or {}, M.settings())
+  params.capabilities = vim.tbl_deep_extend('force', params.capabilities or {}, {
+    workspace = { codeLens = { refreshSupport = true } },
+  })
 end
 
 --- on_init for vim.lsp.config: if `settings` were given the nvim-lspconfig way, Neovim has just sent
@@ -108,10 +122,15 @@ end
 
 --- on_attach for vim.lsp.config: turns on inlay hints (the titles behind licence and organization
 --- ids) in the record buffer, unless the `inlay_hints` option is false. Per buffer, so other
---- buffers keep the user's choice.
+--- buffers keep the user's choice. Shows the code lens (where the record stands against the
+--- catalogue) unless the `code_lens` option is false.
 function M.on_attach(client, bufnr)
-  if config.get().inlay_hints and client:supports_method('textDocument/inlayHint', bufnr) then
+  local opts = config.get()
+  if opts.inlay_hints and client:supports_method('textDocument/inlayHint', bufnr) then
     vim.lsp.inlay_hint.enable(true, { bufnr = bufnr })
+  end
+  if opts.code_lens and client:supports_method('textDocument/codeLens', bufnr) then
+    lens.attach(client, bufnr)
   end
 end
 
@@ -121,7 +140,8 @@ end
 --- @param command string e.g. 'bcdc.publish'
 --- @param arguments any[]
 --- @param on_ok? fun(result: table) called after a successful command
-function M.exec(client, bufnr, command, arguments, on_ok)
+--- @param quiet? boolean show nothing on success (on_ok shows the result)
+function M.exec(client, bufnr, command, arguments, on_ok, quiet)
   local provider = client.server_capabilities and client.server_capabilities.executeCommandProvider
   local offered = type(provider) == 'table' and provider.commands or {}
   if not vim.list_contains(offered, command) then
@@ -135,7 +155,9 @@ function M.exec(client, bufnr, command, arguments, on_ok)
     elseif type(result) ~= 'table' then
       notify(('bcdc: %s gave no result'):format(command), vim.log.levels.ERROR)
     elseif result.ok then
-      outcome(result.message or (command .. ' done'), vim.log.levels.INFO)
+      if not quiet then
+        outcome(result.message or (command .. ' done'), vim.log.levels.INFO)
+      end
       if on_ok then
         on_ok(result)
       end
@@ -145,30 +167,133 @@ function M.exec(client, bufnr, command, arguments, on_ok)
   end, bufnr)
 end
 
---- Runs `bcdc.publish`, after asking when the catalogue is prod.
+--- @return boolean whether `bufnr` is a loaded buffer of a file
+local function file_buffer(bufnr)
+  return bufnr ~= nil and vim.api.nvim_buf_is_loaded(bufnr) and vim.bo[bufnr].buftype == ''
+    and vim.api.nvim_buf_get_name(bufnr) ~= ''
+end
+
+--- Saves `bufnr` if it has unsaved changes; reports a failure.
+--- @return boolean whether the file now holds the buffer's text
+local function save(bufnr)
+  if not file_buffer(bufnr) then
+    return false
+  end
+  if not vim.bo[bufnr].modified then
+    return true
+  end
+  local ok, err = pcall(vim.api.nvim_buf_call, bufnr, function()
+    vim.cmd('silent write')
+  end)
+  if not ok then
+    notify(('bcdc: could not save %s: %s'):format(vim.api.nvim_buf_get_name(bufnr), err), vim.log.levels.ERROR)
+  end
+  return ok
+end
+
+--- Runs `bcdc.publish`, after asking when the catalogue is prod; on success saves the buffer, which
+--- now holds the new id (the server wrote it), as the record now is on the catalogue.
 function M.publish(client, bufnr, arguments)
+  local function run()
+    M.exec(client, bufnr, 'bcdc.publish', arguments, function()
+      save(bufnr)
+    end)
+  end
   local catalogue = config.get().catalogue
   if not config.is_prod(catalogue) then
-    return M.exec(client, bufnr, 'bcdc.publish', arguments)
+    return run()
   end
   local file = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':t')
   vim.ui.select({ 'Publish', 'Cancel' }, {
     prompt = ('Publish %s to the PRODUCTION BC Data Catalogue (%s)?'):format(file, config.catalogue_url(catalogue)),
   }, function(choice)
     if choice == 'Publish' then
-      M.exec(client, bufnr, 'bcdc.publish', arguments)
+      run()
     else
       notify('bcdc: publish cancelled', vim.log.levels.INFO)
     end
   end)
 end
 
---- Client-side handlers of server commands (vim.lsp.ClientConfig.commands): the server's
---- "Publish to ..." code action goes through the same prod question as :BcdcPublish.
+--- Runs `bcdc.patch` (the server lists the changes and asks to confirm); on success saves the
+--- buffer, whose text is now the record on the catalogue. `arguments` may carry the quick fix's
+--- `{ side = 'mine' }`, passed on as they are.
+function M.update(client, bufnr, arguments)
+  M.exec(client, bufnr, 'bcdc.patch', arguments, function()
+    save(bufnr)
+  end)
+end
+
+--- Runs `bcdc.diff` and shows the differing fields side by side in a new tab (bcdc.diff), or says
+--- that the record is the same on the catalogue.
+function M.diff(client, bufnr, arguments)
+  M.exec(client, bufnr, 'bcdc.diff', arguments, function(result)
+    if (tonumber(result.fields) or 0) == 0 then
+      outcome(result.message or 'the record is the same on the catalogue', vim.log.levels.INFO)
+    else
+      require('bcdc.diff').show(bufnr, result)
+    end
+  end, true)
+end
+
+--- Runs `bcdc.pullChanges`: saves the buffer first (the server writes the catalogue's changes into
+--- the file on disk, and refuses while the buffer differs from it), then reloads the buffer from
+--- the file.
+function M.pull_changes(client, bufnr, arguments)
+  if file_buffer(bufnr) and not save(bufnr) then
+    return
+  end
+  M.exec(client, bufnr, 'bcdc.pullChanges', arguments, function()
+    if not file_buffer(bufnr) then
+      return
+    end
+    if vim.bo[bufnr].modified then
+      -- edited while the command ran: leave the choice to the user
+      notify(('bcdc: %s changed on disk; :edit! shows it (your unsaved edits would be lost)')
+        :format(vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':t')), vim.log.levels.WARN)
+      return
+    end
+    vim.api.nvim_buf_call(bufnr, function()
+      vim.cmd('silent edit')
+    end)
+  end)
+end
+
+--- The buffer a command is about: the one whose URI is its first argument, else the context's.
+local function target(command, ctx)
+  local uri = type(command.arguments) == 'table' and command.arguments[1]
+  if type(uri) == 'string' then
+    for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_is_loaded(bufnr) and vim.uri_from_bufnr(bufnr) == uri then
+        return bufnr
+      end
+    end
+  end
+  return ctx.bufnr
+end
+
+--- Client-side handlers of server commands (vim.lsp.ClientConfig.commands), run for the code lens
+--- (vim.lsp.codelens.run(), :BcdcLens) and the code actions: publish asks first on prod as
+--- :BcdcPublish does, publish and update save the record afterwards, Show diff opens a diff view,
+--- Pull saves first and reloads after. The server's arguments are passed on as they are.
+local function handler(run)
+  return function(command, ctx)
+    run(assert(vim.lsp.get_client_by_id(ctx.client_id)), target(command, ctx), command.arguments)
+  end
+end
 M.commands = {
-  ['bcdc.publish'] = function(command, ctx)
-    M.publish(assert(vim.lsp.get_client_by_id(ctx.client_id)), ctx.bufnr, command.arguments)
-  end,
+  ['bcdc.publish'] = handler(function(...)
+    M.publish(...)
+  end),
+  ['bcdc.patch'] = handler(function(...)
+    M.update(...)
+  end),
+  ['bcdc.diff'] = handler(function(...)
+    M.diff(...)
+  end),
+  ['bcdc.pullChanges'] = handler(function(...)
+    M.pull_changes(...)
+  end),
 }
 
 return M

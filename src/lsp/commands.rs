@@ -584,7 +584,7 @@ async fn pull_changes(shared: &Shared, args: &[Value]) -> Result<Value, String> 
         )
     };
     // the editor's copy follows the file: VS Code reloads a file with no unsaved changes
-    // by itself, the Neovim plugin runs :checktime
+    // by itself, the Neovim plugin reloads it with :edit
     Ok(outcome(
         true,
         &message,

@@ -47,9 +47,11 @@ export class Commands {
     return catalogue;
   }
 
-  private async recordDocument(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
+  /** The document a command is for. `fromServer`: the server offered the command (code lens, code action), so
+   *  it is a record whatever the extension's approximation says (e.g. another portal's `*.yaml` under a bcdc.toml). */
+  private async recordDocument(uri: vscode.Uri | undefined, fromServer = false): Promise<vscode.TextDocument | undefined> {
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
-    if (!doc || !isRecord(doc.fileName, doc.languageId, doc.getText())) {
+    if (!doc || (!fromServer && !isRecord(doc.fileName, doc.languageId, doc.getText()))) {
       void vscode.window.showWarningMessage(
         'BCDC: open a record file first (*.bcdc.yaml, *.bcdc.yml, *.bcdc.json, or YAML/JSON with type: bcdc_dataset).',
       );
@@ -102,7 +104,7 @@ export class Commands {
 
   /** "Show diff": the fields that differ, the catalogue's values on the left and the file's on the right. */
   async showDiff(uri: vscode.Uri, run: () => Promise<DiffResult | undefined>): Promise<DiffResult | undefined> {
-    const doc = await this.recordDocument(uri);
+    const doc = await this.recordDocument(uri, true);
     if (!doc) return undefined;
     const label = this.catalogueLabel(doc.uri);
     const result = (await this.serverCommand(`comparing with ${label}`, 'bcdc.diff', run)) as DiffResult | undefined;
@@ -120,7 +122,7 @@ export class Commands {
    *  VS Code then reloads the unchanged editor from disk by itself (else it is read again here). */
   async pullChanges(uri: vscode.Uri, run: () => Promise<CommandResult | undefined>): Promise<CommandResult | undefined> {
     if (this.refusedUntrusted('Pulling')) return undefined;
-    const doc = await this.recordDocument(uri);
+    const doc = await this.recordDocument(uri, true);
     if (!doc) return undefined;
     if (doc.isDirty && !(await doc.save())) {
       void vscode.window.showWarningMessage(
@@ -174,7 +176,7 @@ export class Commands {
     run?: () => Promise<CommandResult | undefined>,
   ): Promise<CommandResult | undefined> {
     if (this.refusedUntrusted(action === 'publish' ? 'Publishing' : 'Updating')) return undefined;
-    const doc = await this.recordDocument(uri);
+    const doc = await this.recordDocument(uri, run !== undefined);
     const catalogue = doc && this.catalogue(doc.uri);
     if (!doc || !catalogue) return undefined;
     // Creating on production asks here; an update is confirmed once, by the server's own

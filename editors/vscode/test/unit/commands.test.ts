@@ -320,3 +320,19 @@ describe('code lens and conflict quick fixes', () => {
     }
   });
 });
+
+describe('commands the server offers', () => {
+  it('trusts the server that a document it offers Publish, Show diff or Pull for is a record', async () => {
+    // another portal's record in a plain .yaml under a bcdc.toml: the extension's own guess says no
+    const { commands } = setup('http://127.0.0.1:5000', 'key');
+    const record = { ...recordDoc('type: camel-photos\nname: larry\n'), fileName: '/ws/camels/larry.yaml', uri: mock.Uri.file('/ws/camels/larry.yaml') };
+    mock.workspace.openTextDocument.mockResolvedValue(record);
+    const run = vi.fn(async () => ({ ok: true, message: 'done', fields: 0, text: 'type: camel-photos\nname: larry\n' }));
+    await commands.gateServerCommand('bcdc.publish', ['file:///ws/camels/larry.yaml'], run);
+    await commands.gateServerCommand('bcdc.diff', ['file:///ws/camels/larry.yaml'], run);
+    await commands.gateServerCommand('bcdc.pullChanges', ['file:///ws/camels/larry.yaml'], run);
+    expect(run).toHaveBeenCalledTimes(3);
+    expect(mock.window.showWarningMessage).not.toHaveBeenCalledWith(expect.stringContaining('open a record file'));
+    mock.workspace.openTextDocument.mockReset();
+  });
+});

@@ -20,6 +20,8 @@ export interface CommandResult {
   message: string;
   id?: string;
   url?: string;
+  /** bcdc.pull and bcdc.pullChanges: the file's new content */
+  text?: string;
 }
 
 export class BcdcClient implements vscode.Disposable {

@@ -4,18 +4,27 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { Catalogue, PROD_URL, TEST_URL, apiKeySecretName, catalogueUrlProblem, resolveCatalogue } from './catalogue';
 import type { BcdcClient, CommandResult } from './client';
+import { DIFF_SCHEME, DiffDocuments, DiffResult } from './diff';
 import { isRecord } from './recordFile';
 
 export class Commands {
+  /** the two sides of "Show diff" */
+  readonly diffs = new DiffDocuments();
+
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly client: BcdcClient,
     /** the catalogue the server reported for a record (its bcdc.toml's host), if it differs from the setting */
     private readonly recordCatalogue: (uri: vscode.Uri) => string | undefined = () => undefined,
+    /** the output channel's log */
+    private readonly log: (message: string) => void = () => undefined,
   ) {}
 
   register(): vscode.Disposable[] {
     return [
+      this.diffs,
+      vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, this.diffs),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.diffs.forget(doc.uri)),
       vscode.commands.registerCommand('bcdc.publishRecord', (uri?: vscode.Uri) => this.publishOrUpdate('publish', uri)),
       vscode.commands.registerCommand('bcdc.updateRecord', (uri?: vscode.Uri) => this.publishOrUpdate('patch', uri)),
       vscode.commands.registerCommand('bcdc.pullRecord', () => this.pull()),
@@ -38,9 +47,11 @@ export class Commands {
     return catalogue;
   }
 
-  private async recordDocument(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
+  /** The document a command is for. `fromServer`: the server offered the command (code lens, code action), so
+   *  it is a record whatever the extension's approximation says (e.g. another portal's `*.yaml` under a bcdc.toml). */
+  private async recordDocument(uri: vscode.Uri | undefined, fromServer = false): Promise<vscode.TextDocument | undefined> {
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
-    if (!doc || !isRecord(doc.fileName, doc.languageId, doc.getText())) {
+    if (!doc || (!fromServer && !isRecord(doc.fileName, doc.languageId, doc.getText()))) {
       void vscode.window.showWarningMessage(
         'BCDC: open a record file first (*.bcdc.yaml, *.bcdc.yml, *.bcdc.json, or YAML/JSON with type: bcdc_dataset).',
       );
@@ -60,13 +71,88 @@ export class Commands {
     return choice === 'Set API key' && (await this.setApiKey());
   }
 
-  /** Server commands run from elsewhere (the server's own "Publish to …" source actions) pass through here,
-   *  so they get the same production modal, API key prompt and save as the palette commands. */
+  /** Server commands run from elsewhere (the server's own "Publish to …" source actions, the code lens on a
+   *  record's first line, the conflict quick fixes) pass through here, so they get the same production modal,
+   *  API key prompt and save as the palette commands; `run` sends the command with its own arguments (such
+   *  as "Keep mine"'s `{"side": "mine"}`). "Show diff" opens the diff editor, "Pull" saves the record first. */
   gateServerCommand(command: string, args: unknown[], run: () => Promise<unknown>): Promise<unknown> {
-    if (command === 'bcdc.pull' && this.refusedUntrusted('Pulling')) return Promise.resolve(undefined);
-    if ((command !== 'bcdc.publish' && command !== 'bcdc.patch') || typeof args[0] !== 'string') return run();
-    const action = command === 'bcdc.publish' ? 'publish' : 'patch';
-    return this.publishOrUpdate(action, vscode.Uri.parse(args[0]), run as () => Promise<CommandResult | undefined>);
+    if ((command === 'bcdc.pull' || command === 'bcdc.pullChanges') && this.refusedUntrusted('Pulling')) {
+      return Promise.resolve(undefined);
+    }
+    if (typeof args[0] !== 'string') return run();
+    const uri = vscode.Uri.parse(args[0]);
+    const send = run as () => Promise<CommandResult | undefined>;
+    switch (command) {
+      case 'bcdc.publish':
+      case 'bcdc.patch':
+        return this.publishOrUpdate(command === 'bcdc.publish' ? 'publish' : 'patch', uri, send);
+      case 'bcdc.diff':
+        return this.showDiff(uri, run as () => Promise<DiffResult | undefined>);
+      case 'bcdc.pullChanges':
+        return this.pullChanges(uri, send);
+      default:
+        return run();
+    }
+  }
+
+  /** The catalogue's name for messages, without complaining about a wrong setting (the server will). */
+  private catalogueLabel(uri: vscode.Uri): string {
+    const setting = vscode.workspace.getConfiguration('bcdc').get<string>('catalogue');
+    const catalogue = resolveCatalogue(this.recordCatalogue(uri) ?? setting);
+    return 'error' in catalogue ? 'the catalogue' : catalogue.label;
+  }
+
+  /** "Show diff": the fields that differ, the catalogue's values on the left and the file's on the right. */
+  async showDiff(uri: vscode.Uri, run: () => Promise<DiffResult | undefined>): Promise<DiffResult | undefined> {
+    const doc = await this.recordDocument(uri, true);
+    if (!doc) return undefined;
+    const label = this.catalogueLabel(doc.uri);
+    const result = (await this.serverCommand(`comparing with ${label}`, 'bcdc.diff', run)) as DiffResult | undefined;
+    if (!result?.ok) return result; // the server said why
+    if (!result.fields) {
+      // nothing to show side by side: the server shows no message on success, so say it here
+      void vscode.window.showInformationMessage(`BCDC: ${path.basename(doc.fileName)} is the same on ${label}: nothing differs.`);
+      return result;
+    }
+    await this.diffs.show(doc, result);
+    return result;
+  }
+
+  /** "Pull": the server writes the catalogue's changes into the file on disk, so the record is saved first;
+   *  VS Code then reloads the unchanged editor from disk by itself (else it is read again here). */
+  async pullChanges(uri: vscode.Uri, run: () => Promise<CommandResult | undefined>): Promise<CommandResult | undefined> {
+    if (this.refusedUntrusted('Pulling')) return undefined;
+    const doc = await this.recordDocument(uri, true);
+    if (!doc) return undefined;
+    if (doc.isDirty && !(await doc.save())) {
+      void vscode.window.showWarningMessage(
+        `BCDC: save ${path.basename(doc.fileName)} first: the catalogue's changes are written into the file.`,
+      );
+      return undefined;
+    }
+    const result = await this.serverCommand(`pulling changes from ${this.catalogueLabel(doc.uri)}`, 'bcdc.pullChanges', run);
+    if (result?.ok && typeof result.text === 'string') await this.followFile(doc, result.text);
+    return result;
+  }
+
+  /** Waits for the editor to show the file the server wrote; reads it again if VS Code did not. */
+  private async followFile(doc: vscode.TextDocument, text: string): Promise<void> {
+    const name = path.basename(doc.fileName);
+    const shows = () => sameText(doc.getText(), text);
+    const t0 = Date.now();
+    await until(doc, shows, FILE_RELOAD_MS);
+    if (shows()) {
+      this.log(`pull: the editor shows the new ${name} (reloaded by VS Code in ${Date.now() - t0} ms)`);
+      return;
+    }
+    if (doc.isDirty) {
+      // typed into meanwhile: VS Code keeps the user's text and says the file changed on disk when saving
+      this.log(`pull: ${name} was edited meanwhile; not reloaded`);
+      return;
+    }
+    this.log(`pull: VS Code did not reload ${name} within ${FILE_RELOAD_MS} ms: reverting the editor to the file`);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   }
 
   /** Publish, update and pull send the record and the API key to a catalogue: not from a folder the user
@@ -90,7 +176,7 @@ export class Commands {
     run?: () => Promise<CommandResult | undefined>,
   ): Promise<CommandResult | undefined> {
     if (this.refusedUntrusted(action === 'publish' ? 'Publishing' : 'Updating')) return undefined;
-    const doc = await this.recordDocument(uri);
+    const doc = await this.recordDocument(uri, run !== undefined);
     const catalogue = doc && this.catalogue(doc.uri);
     if (!doc || !catalogue) return undefined;
     // Creating on production asks here; an update is confirmed once, by the server's own
@@ -219,9 +305,22 @@ export class Commands {
   }
 }
 
+/** How long VS Code gets to reload a file the server wrote before the extension reads it again. */
+export const FILE_RELOAD_MS = 3000;
+
+/** The same text, whatever the line ends (the file's CRLF may come back as the editor's). */
+function sameText(a: string, b: string): boolean {
+  return a.replace(/\r\n/g, '\n') === b.replace(/\r\n/g, '\n');
+}
+
 /** Resolves once `doc` contains `text` (the server's applyEdit may land just after its reply), or after `ms`. */
 function textContains(doc: vscode.TextDocument, text: string, ms: number): Promise<void> {
-  if (doc.getText().includes(text)) return Promise.resolve();
+  return until(doc, () => doc.getText().includes(text), ms);
+}
+
+/** Resolves once `holds()` after a change of `doc` (or at once), or after `ms`. */
+function until(doc: vscode.TextDocument, holds: () => boolean, ms: number): Promise<void> {
+  if (holds()) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
@@ -230,7 +329,7 @@ function textContains(doc: vscode.TextDocument, text: string, ms: number): Promi
     };
     const timer = setTimeout(done, ms);
     const sub = vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document === doc && doc.getText().includes(text)) done();
+      if (e.document === doc && holds()) done();
     });
   });
 }

@@ -24,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
       config.get<string>('schema.path'),
       apiKey,
       vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      config.get<number>('catalogueRefreshSeconds'),
     );
     if (!vscode.workspace.isTrusted) settings.restricted = true;
     return settings;
@@ -41,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   client = bcdc;
   bar = new StatusBar(currentCatalogue, (uri) => bcdc.diagnostics(uri));
-  commands = new Commands(context.secrets, bcdc, (uri) => bar?.catalogueOf(uri));
+  commands = new Commands(context.secrets, bcdc, (uri) => bar?.catalogueOf(uri), (message) => output.info(message));
 
   // Start the server only once a record is open: plain YAML/JSON users never see it (or a "not found" error).
   const startIfRecord = (doc: vscode.TextDocument) => {
@@ -89,7 +90,12 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.onDidChangeDiagnostics(() => bar.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('bcdc.server.path') || e.affectsConfiguration('bcdc.server.bundled')) void bcdc.restart();
-      else if (e.affectsConfiguration('bcdc.catalogue') || e.affectsConfiguration('bcdc.schema.path')) void bcdc.pushSettings();
+      else if (
+        e.affectsConfiguration('bcdc.catalogue') ||
+        e.affectsConfiguration('bcdc.schema.path') ||
+        e.affectsConfiguration('bcdc.catalogueRefreshSeconds')
+      )
+        void bcdc.pushSettings();
       if (e.affectsConfiguration('bcdc.catalogue')) bar.refresh();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {

@@ -4,6 +4,8 @@
 //      RECORD_NAME (the valid record's unique `name`), CATALOGUE_LABEL (host shown in the status bar),
 //      CKAN_URL + CKAN_TOKEN (to check the published dataset and to type into "BCDC: Set API key"),
 //      EXPECT_SERVER (the server that must run: its path, or the folder it must be in),
+//      LENS_FILE / LENS_RECORD_NAME (the record the code lens steps publish; e2e.sh purges it), LOGS_DIR (the
+//      profile's logs, where the extension's output channel says how the editor followed a pull),
 //      SHOTS_DIR, CHROMIUM (/usr/bin/chromium), CHROMIUM_PROFILE (a fresh dir), SKIP_PUBLISH (1 = no CKAN), STEP_TIMEOUT_MS (30000).
 // Prints "STEP <name> ok|FAIL <ms since start> <detail>" per step, then "RESULT PASS|FAIL"; exit 0 = all passed.
 const { execFileSync } = require('child_process');
@@ -30,6 +32,9 @@ const RECORD_LANGUAGE = 'BCDC record (YAML)'; // the record language's name in t
 const PROFILE = env('CHROMIUM_PROFILE');
 const T = Number(process.env.STEP_TIMEOUT_MS || 30000);
 const SKIP_PUBLISH = process.env.SKIP_PUBLISH === '1'; // no CKAN: the publish steps report SKIP
+const LENS_FILE = env('LENS_FILE', 'lens-record.bcdc.yaml');
+const LENS_RECORD_NAME = process.env.LENS_RECORD_NAME || `${RECORD_NAME}-lens`;
+const LOGS_DIR = process.env.LOGS_DIR || '';
 
 const t0 = Date.now();
 let failed = 0;
@@ -199,6 +204,254 @@ async function restrictedMode() {
     if (fs.readFileSync(path.join(WS_DIR, INVALID_FILE), 'utf8') !== before) throw new Error('the record changed');
     return squash(await toast.innerText()).slice(0, 200);
   });
+}
+
+// ---------- the code lens on a record's first line ----------
+const LENS = '.editor-group-container.active .monaco-editor .codelens-decoration';
+
+/** The lenses' text as shown (items separated by " | "), or "" when there is none. */
+async function lensText() {
+  return page.evaluate((sel) => [...document.querySelectorAll(sel)].map((el) => el.textContent).join(' || '), LENS)
+    .then(squash);
+}
+
+/** Waits until the lens text matches every pattern (the server refreshes it by itself); returns the text. */
+async function waitLens(patterns, timeout = T) {
+  const deadline = Date.now() + timeout;
+  let text = '';
+  for (;;) {
+    text = await lensText();
+    if (patterns.every((p) => p.test(text))) return text;
+    if (Date.now() > deadline) throw new Error(`code lens says ${JSON.stringify(text)}, expected ${patterns.join(' and ')}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Clicks the lens link titled exactly `title`. */
+async function clickLens(title) {
+  const link = page.locator(`${LENS} a`, { hasText: new RegExp(`^\\s*${title}\\s*$`) }).first();
+  await link.waitFor({ timeout: T });
+  await link.click();
+}
+
+/** The active editor at its first line, where the lens is. */
+async function toTop() {
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+Home');
+}
+
+/** Replaces the line of the active editor that starts with `prefix` (found in the file on disk, whose lines the
+ *  editor's match) with `text`, closing the completion list typing may open. */
+async function replaceLine(file, prefix, text) {
+  const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
+  if (!line) throw new Error(`no line starting with ${prefix} in ${path.basename(file)}`);
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await goToLine(line);
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.type(text, { delay: 5 });
+  await page.keyboard.press('Escape');
+  return line;
+}
+
+/** Saves the active editor and waits until its tab is no longer dirty. */
+async function save() {
+  await page.keyboard.press('Control+S');
+  await page.waitForFunction(() => !document.querySelector('.tab.active.dirty'), null, { timeout: T });
+}
+
+/** A CKAN action with the sysadmin token (changing the record on the catalogue behind the editor's back). */
+async function ckan(action, body) {
+  const res = await fetch(`${CKAN_URL}/api/3/action/${action}`, {
+    method: 'POST',
+    headers: { Authorization: CKAN_TOKEN, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!json.success) throw new Error(`${action}: ${JSON.stringify(json.error)}`);
+  return json.result;
+}
+
+/** Polls `check` (returning a truthy value when done) until `what` holds or the step times out. */
+async function poll(what, check) {
+  const deadline = Date.now() + T;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** The extension's own log lines (its output channel's file) that match `pattern`. */
+function extensionLog(pattern) {
+  if (!LOGS_DIR || !fs.existsSync(LOGS_DIR)) return [];
+  const lines = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (p.includes('bcdc-lsp.bcdc-lsp') && p.endsWith('.log')) lines.push(...fs.readFileSync(p, 'utf8').split('\n').filter((l) => pattern.test(l)));
+    }
+  };
+  walk(LOGS_DIR);
+  return lines;
+}
+
+/** The lines of the two sides of the active diff editor. */
+async function diffSides() {
+  return page.evaluate(() => {
+    const side = (cls) =>
+      [...document.querySelectorAll(`.editor-group-container.active .monaco-diff-editor .editor.${cls} .view-lines .view-line`)]
+        .map((el) => ({ top: parseFloat(el.style.top || '0'), text: el.textContent.replace(/\u00a0/g, ' ') }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text)
+        .join('\n');
+    return { catalogue: side('original'), file: side('modified') };
+  });
+}
+
+/** A quick fix of the line `line` of the active editor, by its title. */
+async function quickFix(line, title, shotName) {
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await goToLine(line);
+  await page.keyboard.press('End');
+  await runCommand('Quick Fix...');
+  const action = page.locator('.action-widget:visible .monaco-list-row', { hasText: title }).first();
+  await action.waitFor({ timeout: T });
+  const offered = (await page.locator('.action-widget:visible .monaco-list-row').allInnerTexts()).map(squash);
+  await shot(shotName);
+  await action.click();
+  return offered;
+}
+
+/**
+ * The code lens on a new record's first line, against the real CKAN (catalogueRefreshSeconds = 2): Not published ·
+ * Publish (clicked: the id is written and saved); Published · unchanged; an edited title gives 1 field to update ·
+ * Update · Show diff (clicked: the diff editor shows the old and new title); notes changed on the catalogue gives
+ * Changed on the catalogue · Pull (clicked: the editor shows the catalogue's notes); notes changed on both sides
+ * give Conflict, a warning on notes and the quick fixes: Take the catalogue's value, then (a second conflict)
+ * Keep mine, which updates the catalogue after the server's question.
+ */
+async function codeLens() {
+  const file = path.join(WS_DIR, LENS_FILE);
+  const originalTitle = fs.readFileSync(file, 'utf8').match(/^title: (.*)$/m)[1];
+  let id;
+  let ok = true;
+  const lensStep = async (name, fn) => {
+    if (ok) ok = await step(name, fn, { needsCatalogue: true });
+  };
+  await lensStep('lens_not_published', async () => {
+    await page.keyboard.press('Escape');
+    await quickOpen(LENS_FILE);
+    await toTop();
+    return waitLens([/Not published/, /\bPublish\b/]);
+  });
+  await lensStep('lens_publish_click', async () => {
+    await clickLens('Publish');
+    id = await poll(`an id in ${LENS_FILE} on disk`, () => fs.readFileSync(file, 'utf8').match(/^id:[ \t]*["']?([^\s"']+)/m)?.[1]);
+    await page.waitForFunction(() => !document.querySelector('.tab.active.dirty'), null, { timeout: T });
+    const body = await ckan('package_show', { id });
+    if (body.name !== LENS_RECORD_NAME) throw new Error(`catalogue has ${body.name}, expected ${LENS_RECORD_NAME}`);
+    return `id: ${id} (saved, on the catalogue as ${body.name})`;
+  });
+  await lensStep('lens_published_unchanged', async () => {
+    await toTop();
+    return waitLens([/Published\s*·\s*unchanged/]);
+  });
+  const editedTitle = `${originalTitle}, edited ${Date.now()}`;
+  await lensStep('lens_field_to_update', async () => {
+    await replaceLine(file, 'title:', `title: ${editedTitle}`);
+    await toTop();
+    const text = await waitLens([/1 field to update/, /\bUpdate\b/, /Show diff/]);
+    await shot('moment-code-lens-update');
+    return text;
+  });
+  await lensStep('lens_show_diff', async () => {
+    await clickLens('Show diff');
+    await page.waitForSelector('.editor-group-container.active .monaco-diff-editor', { timeout: T });
+    const tab = await page.locator('.tab.active').first().getAttribute('aria-label');
+    if (!/↔ file/.test(tab || '')) throw new Error(`the active tab is ${JSON.stringify(tab)}`);
+    // (the server writes the values as it would in the file: a title may come quoted)
+    const sides = await poll('the old title left and the new one right', async () => {
+      const s = await diffSides();
+      const left = /^title: /m.test(s.catalogue) && s.catalogue.includes(originalTitle) && !s.catalogue.includes(editedTitle);
+      return left && /^title: /m.test(s.file) && s.file.includes(editedTitle) ? s : undefined;
+    });
+    await page.waitForTimeout(300);
+    await shot('moment-code-lens-diff');
+    const language = squash(await page.locator('[id="status.editor.mode"]').innerText().catch(() => ''));
+    // back to the record (the diff tab closed)
+    await page.locator('.tab.active .tab-actions .action-label').first().click().catch(() => undefined);
+    await quickOpen(LENS_FILE);
+    return { tab, catalogue: sides.catalogue, file: sides.file, language };
+  });
+  const catalogueNotes = `Notes changed on the catalogue ${Date.now()}`;
+  await lensStep('lens_changed_on_catalogue', async () => {
+    await ckan('package_patch', { id, notes: catalogueNotes });
+    await replaceLine(file, 'title:', `title: ${originalTitle}`);
+    await save();
+    await toTop();
+    const text = await waitLens([/Changed on the catalogue/, /notes/, /\bPull\b/, /Show diff/]);
+    await shot('moment-code-lens-pull');
+    return text;
+  });
+  await lensStep('lens_pull_click', async () => {
+    await clickLens('Pull');
+    await poll(`the catalogue's notes in ${LENS_FILE} on disk`, () => fs.readFileSync(file, 'utf8').includes(`notes: ${catalogueNotes}`));
+    await poll('the catalogue\'s notes in the editor', async () => (await editorText()).includes(`notes: ${catalogueNotes}`));
+    if (await page.locator('.tab.active.dirty').count()) throw new Error('the record is left with unsaved changes after the pull');
+    await toTop();
+    const lens = await waitLens([/Published\s*·\s*unchanged/]);
+    // the extension says whether VS Code reloaded the file by itself or it had to read it again
+    const how = await poll('the extension to log how the editor followed the file', () => extensionLog(/pull: /).slice(-1)[0]);
+    return { lens, editor: `notes: ${catalogueNotes}`, how: how.replace(/^.*?pull: /, '') };
+  });
+  const notesLine = () => fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.startsWith('notes:')) + 1;
+  const theirNotes = `Notes changed again on the catalogue ${Date.now()}`;
+  await lensStep('lens_conflict', async () => {
+    await replaceLine(file, 'notes:', 'notes: Notes changed in the editor');
+    await save();
+    await ckan('package_patch', { id, notes: theirNotes });
+    await toTop();
+    const lens = await waitLens([/Conflict in/, /notes/, /Show diff/]);
+    await page.waitForSelector('.editor-group-container.active .monaco-editor .squiggly-warning', { timeout: T });
+    const problem = await problemsRow('was changed on');
+    await shot('moment-code-lens-conflict');
+    return { lens, problem: problem.slice(0, 200) };
+  });
+  await lensStep('lens_conflict_take_theirs', async () => {
+    const offered = await quickFix(notesLine(), /^Take .*'s value of `notes`/, 'moment-code-lens-quick-fix-take');
+    await poll('the catalogue\'s notes in the editor', async () => (await editorText()).includes(`notes: ${theirNotes}`));
+    await save();
+    if (!fs.readFileSync(file, 'utf8').includes(`notes: ${theirNotes}`)) throw new Error('the file on disk lacks the catalogue\'s notes');
+    await toTop();
+    const lens = await poll('the conflict to go', async () => {
+      const text = await lensText();
+      return text && !/Conflict/.test(text) ? text : undefined;
+    });
+    await page.waitForFunction(() => !document.querySelector('.editor-group-container.active .monaco-editor .squiggly-warning'), null, { timeout: T });
+    return { offered, lens };
+  });
+  const myNotes = `Notes kept from the editor ${Date.now()}`;
+  await lensStep('lens_conflict_keep_mine', async () => {
+    await replaceLine(file, 'notes:', `notes: ${myNotes}`);
+    await save();
+    await ckan('package_patch', { id, notes: `Notes changed a third time on the catalogue ${Date.now()}` });
+    await toTop();
+    await waitLens([/Conflict in/, /notes/]);
+    await quickFix(notesLine(), /^Keep mine: /, 'moment-code-lens-quick-fix-keep');
+    // the server asks first (Update / Cancel), naming the field
+    const toast = page.locator('.notification-toast:has-text("notes")').filter({ has: page.locator('.monaco-button', { hasText: /^Update$/ }) }).first();
+    await toast.waitFor({ timeout: T });
+    const question = squash(await toast.innerText());
+    await toast.locator('.monaco-button', { hasText: /^Update$/ }).first().click();
+    await poll('the editor\'s notes on the catalogue', async () => (await ckan('package_show', { id })).notes === myNotes);
+    await toTop();
+    const lens = await waitLens([/Published\s*·\s*unchanged/]);
+    return { asked: question.slice(0, 200), lens };
+  });
+  return ok;
 }
 
 async function goToLine(line) {
@@ -461,6 +714,9 @@ async function goToLine(line) {
     }
     return `${pulledName}: name ${RECORD_NAME}, id ${publishedId}`;
   }, { needsCatalogue: true });
+
+  // 6a. The code lens on a record's first line: publish, update, diff, pull and conflicts from there.
+  if (ok) await codeLens();
 
   // 6b. A hostile evil/bcdc.toml names a listener on this machine: the server asks it for the schema without a
   //     key (e2e.sh checks what the listener saw) and says it cannot read it.

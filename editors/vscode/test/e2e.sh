@@ -4,6 +4,9 @@
 # the Problems panel, the licence's title as an inlay hint after its id, dropdown completion that opens while a value is typed, "BCDC: Set API key" (SecretStorage),
 # and "BCDC: Publish record" / "Update record" / "Pull record…" against a real CKAN (the new id lands in the
 # file, the catalogue has the dataset and the update; it is purged at the end), the production modal and the missing-server notification;
+# the code lens on a second new record's first line (catalogueRefreshSeconds = 2): Publish, Update and Show diff (the diff
+# editor), Pull of a change made on the catalogue, and a conflict's warning and quick fixes (Take the catalogue's value,
+# Keep mine);
 # a record under a bcdc.toml naming the local CKAN's `camel-photos` type, checked, explained (hover) and completed
 # against that schema;
 # a hostile .vscode/settings.json (bcdc.server.path to a script that writes a marker, bcdc.catalogue to a local
@@ -90,10 +93,12 @@ cleanup() {
   for pid in $(pgrep -f -- "$RUN/chromium-profile" || true); do kill "$pid" 2>/dev/null || true; done
   # the dataset the test published, also after a failed step: the shared CKAN stays as it was
   if [ "$SKIP_PUBLISH" = 0 ] && [ -n "${RECORD_NAME:-}" ]; then
-    if curl -s -m 20 -X POST -H @- -H 'Content-Type: application/json' -d "{\"id\": \"$RECORD_NAME\"}" \
-      "$CKAN_URL/api/3/action/dataset_purge" <<<"Authorization: $BCDC_TEST_CKAN_TOKEN" | grep -q '"success": *true'; then
-      echo "purged the test dataset $RECORD_NAME"
-    fi
+    for name in "$RECORD_NAME" "$RECORD_NAME-lens"; do
+      if curl -s -m 20 -X POST -H @- -H 'Content-Type: application/json' -d "{\"id\": \"$name\"}" \
+        "$CKAN_URL/api/3/action/dataset_purge" <<<"Authorization: $BCDC_TEST_CKAN_TOKEN" | grep -q '"success": *true'; then
+        echo "purged the test dataset $name"
+      fi
+    done
   fi
   if [ "${KEEP:-0}" = 1 ]; then echo "run dir kept: $RUN"; else rm -rf "$RUN"; fi
   # the record this run published, purged (a sysadmin's token): the CKAN is left as it was found
@@ -130,6 +135,10 @@ cp "$HERE/fixtures/bad-choice.bcdc.yaml" "$HERE/fixtures/notes.yaml" "$RUN/ws/"
 sed -e 's/^name: .*/name: vscode-e2e-plain/' "$HERE/fixtures/bad-choice.bcdc.yaml" > "$RUN/ws/plain-record.yaml"
 sed -e "s/^name: .*/name: $RECORD_NAME/" -e "s/^owner_org: .*/owner_org: $BCDC_TEST_CKAN_ORG/" \
   "$HERE/fixtures/new-record.bcdc.yaml" > "$RUN/ws/new-record.bcdc.yaml"
+# the record the code lens steps publish, update and pull (purged at the end like the other)
+sed -e "s/^name: .*/name: $RECORD_NAME-lens/" -e "s/^owner_org: .*/owner_org: $BCDC_TEST_CKAN_ORG/" \
+  -e "s/^title: .*/title: VS Code code lens test record/" \
+  "$HERE/fixtures/new-record.bcdc.yaml" > "$RUN/ws/lens-record.bcdc.yaml"
 # another portal's records: bcdc.toml names the local CKAN and its camel-photos type
 mkdir -p "$RUN/ws/camels"
 cp "$HERE/fixtures/larry.bcdc.yaml" "$RUN/ws/camels/"
@@ -179,6 +188,8 @@ settings = {
     # a user who keeps YAML quiet inside values: records must still complete while a value is typed
     "[yaml]": {"editor.quickSuggestions": {"other": "on", "comments": "off", "strings": "off"}},
     "bcdc.catalogue": catalogue,
+    # the code lens steps change the record on the catalogue and wait for the lens to say so
+    "bcdc.catalogueRefreshSeconds": 2,
 }
 if server:
     settings["bcdc.server.path"] = server
@@ -231,8 +242,9 @@ t=$(date +%s%N)
 HOST_LABEL="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).netloc)' "$CKAN_URL")"
 set +e
 CS_URL="http://127.0.0.1:$PORT/?folder=$RUN/ws" WS_DIR="$RUN/ws" RECORD_NAME="$RECORD_NAME" CATALOGUE_LABEL="$HOST_LABEL" EXPECT_SERVER="$EXPECT_SERVER" \
+  LENS_FILE=lens-record.bcdc.yaml LENS_RECORD_NAME="$RECORD_NAME-lens" LOGS_DIR="$RUN/ud/logs" \
   SKIP_PUBLISH="$SKIP_PUBLISH" CKAN_URL="$CKAN_URL" CKAN_TOKEN="$BCDC_TEST_CKAN_TOKEN" SHOTS_DIR="$SHOTS_DIR" CHROMIUM="$CHROMIUM" \
-  CHROMIUM_PROFILE="$RUN/chromium-profile" NODE_PATH="$PW_MODULES" timeout 400 node "$HERE/drive.js"
+  CHROMIUM_PROFILE="$RUN/chromium-profile" NODE_PATH="$PW_MODULES" timeout 600 node "$HERE/drive.js"
 rc=$?
 set -e
 echo "browser test: $(ms "$t") ms, rc=$rc"

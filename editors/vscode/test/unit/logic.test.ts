@@ -101,6 +101,14 @@ describe('server settings', () => {
     expect(serverSettings('test', 'schema/x.json', 'k', '/ws')).toEqual({ catalogue: 'test', apiKey: 'k', schemaPath: '/ws/schema/x.json' });
     expect(serverSettings('prod', '  ', undefined, '/ws')).toEqual({ catalogue: 'prod' });
   });
+  it('sends how often the catalogue is asked again as whole seconds, at least 1', () => {
+    expect(serverSettings('test', '', undefined, '/ws', 180)).toEqual({ catalogue: 'test', catalogueRefreshSeconds: 180 });
+    expect(serverSettings('test', '', undefined, '/ws', 2.4).catalogueRefreshSeconds).toBe(2);
+    expect(serverSettings('test', '', undefined, '/ws', 0).catalogueRefreshSeconds).toBe(1);
+    expect(serverSettings('test', '', undefined, '/ws', -5).catalogueRefreshSeconds).toBe(1);
+    expect(serverSettings('test', '', undefined, '/ws', 'often')).toEqual({ catalogue: 'test' }); // the server's default
+    expect(serverSettings('test', '', undefined, '/ws', Number.NaN)).toEqual({ catalogue: 'test' });
+  });
 });
 
 describe('status text', () => {

@@ -2,18 +2,39 @@
 import { vi } from 'vitest';
 
 export class Uri {
-  private constructor(readonly scheme: string, readonly fsPath: string) {}
+  private constructor(readonly scheme: string, readonly path: string, readonly query = '') {}
+  get fsPath(): string {
+    return this.path;
+  }
   static file(p: string): Uri {
     return new Uri('file', p);
   }
   static parse(value: string): Uri {
     return Uri.file(value.replace(/^file:\/\//, ''));
   }
+  static from(parts: { scheme: string; path?: string; query?: string }): Uri {
+    return new Uri(parts.scheme, parts.path ?? '', parts.query ?? '');
+  }
   static joinPath(base: Uri, ...parts: string[]): Uri {
     return Uri.file([base.fsPath, ...parts].join('/'));
   }
   toString(): string {
-    return `${this.scheme}://${this.fsPath}`;
+    const query = this.query ? `?${encodeURIComponent(this.query)}` : '';
+    return this.scheme === 'file' ? `file://${this.path}` : `${this.scheme}:${this.path}${query}`;
+  }
+}
+
+export class EventEmitter<T> {
+  private listeners: ((e: T) => void)[] = [];
+  readonly event = (listener: (e: T) => void) => {
+    this.listeners.push(listener);
+    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+  };
+  fire(e: T): void {
+    for (const l of this.listeners) l(e);
+  }
+  dispose(): void {
+    this.listeners = [];
   }
 }
 
@@ -46,7 +67,13 @@ export const workspace = {
   workspaceFolders: [{ uri: Uri.file('/ws') }],
   getConfiguration: vi.fn(() => configuration),
   openTextDocument: vi.fn(),
-  onDidChangeTextDocument: vi.fn(() => ({ dispose: () => undefined })),
+  onDidChangeTextDocument: vi.fn((_listener: (e: { document: unknown }) => void) => ({ dispose: () => undefined })),
+  onDidCloseTextDocument: vi.fn(() => ({ dispose: () => undefined })),
+  registerTextDocumentContentProvider: vi.fn(() => ({ dispose: () => undefined })),
+};
+
+export const languages = {
+  setTextDocumentLanguage: vi.fn(async (doc: unknown, _languageId: string) => doc),
 };
 
 export const commands = {

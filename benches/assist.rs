@@ -9,6 +9,9 @@ use bcdc_lsp::assist::inlay::{inlay_hints, Sources};
 use bcdc_lsp::assist::outline::outline;
 use bcdc_lsp::assist::Dynamic;
 use bcdc_lsp::check::check;
+use bcdc_lsp::record::convert::api_body;
+use bcdc_lsp::record::plan::{plan_sync, Basis, Resolve, Written};
+use bcdc_lsp::record::state::SyncState;
 use bcdc_lsp::schema::{Choice, Schema};
 use bcdc_lsp::syntax::{Document, Format};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -104,6 +107,49 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+    g.finish();
+
+    // The code lens: the plan the server makes once per edit of a record with a catalogue
+    // copy and a synchronisation state (one field edited since).
+    let mut g = c.benchmark_group("code lens standing");
+    g.sample_size(20);
+    for (label, text) in [
+        ("typical record", TYPICAL.to_string()),
+        ("1,000 resources + 1,000 contacts", large),
+    ] {
+        let synced = Document::parse(&text, Format::Yaml);
+        let mut package = api_body(synced.root().unwrap(), &schema);
+        package.insert("id".into(), "abc".into());
+        package.insert(
+            "metadata_modified".into(),
+            "2024-01-01T00:00:00.000000".into(),
+        );
+        let state = SyncState::after(
+            "https://cat.data.gov.bc.ca",
+            &api_body(synced.root().unwrap(), &schema),
+            &package,
+            None,
+            &[],
+            &[],
+            &schema,
+        );
+        let edited = Document::parse(&text.replacen("title: ", "title: Edited ", 1), Format::Yaml);
+        let basis = Basis {
+            state: Some(&state),
+            written: Written::Unknown,
+            resolve: Resolve::Stop,
+        };
+        g.bench_function(label, |b| {
+            b.iter(|| {
+                plan_sync(black_box(edited.root().unwrap()), &package, basis, &schema)
+                    .standing(Resolve::Stop)
+            })
+        });
+        // all the server does under the document lock; the plan runs outside it
+        g.bench_function(format!("{label}: copy of the tree"), |b| {
+            b.iter(|| black_box(edited.root().unwrap()).clone())
+        });
+    }
     g.finish();
 }
 

@@ -21,6 +21,7 @@ use crate::catalogue::CatalogueError;
 use crate::record::merge;
 use crate::record::plan::{plan_sync, Conflict, Resolve, Standing};
 use crate::schema::Schema;
+use crate::syntax::Node;
 use serde_json::{json, Map, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -90,32 +91,73 @@ pub fn read_known(uri: &Uri, base_url: &str, id: &str) -> Option<Known> {
     Some(Known::read(&path, base_url, Some(id)))
 }
 
-/// The standing of an open record with a fetched copy (planned again only when the text,
-/// the copy or the state changed).
-fn standing<'a>(open: &'a mut OpenDoc, schema: &Schema) -> Option<&'a Standing> {
+/// What planning a record's standing needs, taken out of the document store so that the
+/// plan (tens of milliseconds on a record of thousands of entries) never holds up the
+/// analysis of edits.
+struct ToPlan {
+    root: Node,
+    package: Arc<Map<String, Value>>,
+    known: Option<Known>,
+    version: i32,
+    generation: u64,
+}
+
+/// A record's standing as far as the store knows it.
+enum Lookup {
+    /// Planned for this text and copy already.
+    Planned(Option<Standing>),
+    /// To plan from these.
+    Plan(Box<ToPlan>),
+    /// No fetched copy of this record, or no record.
+    Unknown,
+}
+
+fn lookup(open: &OpenDoc) -> Lookup {
     let generation = open.remote.generation;
-    let fresh =
-        matches!(open.remote.planned, Some((v, g, _)) if v == open.version && g == generation);
-    if !fresh {
-        let id = open.record_id().unwrap_or_default();
-        let planned = match (open.remote.package_of(&id), open.doc.root()) {
-            (Some(package), Some(root)) => {
-                let none = Known {
-                    state: None,
-                    written: None,
-                };
-                let known = open.remote.known.as_ref().unwrap_or(&none);
-                let plan = plan_sync(root, package, known.basis(Resolve::Stop), schema);
-                Some(plan.standing(Resolve::Stop))
-            }
-            _ => None,
-        };
-        open.remote.planned = Some((open.version, generation, planned));
+    match &open.remote.planned {
+        Some((v, g, standing)) if *v == open.version && *g == generation => {
+            Lookup::Planned(standing.clone())
+        }
+        _ => {
+            let id = open.record_id().unwrap_or_default();
+            let (Copy::Fetched(package), Some(_), Some(root)) = (
+                &open.remote.copy,
+                open.remote.package_of(&id),
+                open.doc.root(),
+            ) else {
+                return Lookup::Unknown;
+            };
+            Lookup::Plan(Box::new(ToPlan {
+                root: root.clone(),
+                package: package.clone(),
+                known: open.remote.known.clone(),
+                version: open.version,
+                generation,
+            }))
+        }
     }
-    open.remote
-        .planned
-        .as_ref()
-        .and_then(|(_, _, s)| s.as_ref())
+}
+
+/// Plans the standing (off the async threads).
+async fn plan(inputs: Box<ToPlan>, schema: Arc<Schema>) -> (i32, u64, Option<Standing>) {
+    let ToPlan {
+        root,
+        package,
+        known,
+        version,
+        generation,
+    } = *inputs;
+    let standing = tokio::task::spawn_blocking(move || {
+        let none = Known {
+            state: None,
+            written: None,
+        };
+        let known = known.as_ref().unwrap_or(&none);
+        plan_sync(&root, &package, known.basis(Resolve::Stop), &schema).standing(Resolve::Stop)
+    })
+    .await
+    .ok();
+    (version, generation, standing)
 }
 
 /// Replaces the record's conflict diagnostics with `conflicts`; true if they changed.
@@ -175,11 +217,28 @@ pub fn mark_conflicts(open: &mut OpenDoc, conflicts: &[Conflict], catalogue: &st
 }
 
 /// The lenses of an open record (none for documents that are not records).
-pub fn code_lenses(shared: &Shared, uri: &Uri) -> Vec<CodeLens> {
+pub async fn code_lenses(shared: &Shared, uri: &Uri) -> Vec<CodeLens> {
     let Some(schema) = schemas::schema_for(shared, uri) else {
         return Vec::new();
     };
     let catalogue = catalogue_name(shared, uri);
+    let Some(planned) = shared.docs.with_record(uri, &schema, |open| lookup(open)) else {
+        return Vec::new();
+    };
+    let standing = match planned {
+        Lookup::Planned(standing) => standing,
+        Lookup::Unknown => None,
+        Lookup::Plan(inputs) => {
+            let (version, generation, standing) = plan(inputs, schema.clone()).await;
+            shared.docs.with(uri, |open| {
+                // kept only if the text and the copy are still the ones planned from
+                if open.version == version && open.remote.generation == generation {
+                    open.remote.planned = Some((version, generation, standing.clone()));
+                }
+            });
+            standing
+        }
+    };
     let answer = shared.docs.with_record(uri, &schema, |open| {
         let blocking = open
             .diagnostics
@@ -188,15 +247,12 @@ pub fn code_lenses(shared: &Shared, uri: &Uri) -> Vec<CodeLens> {
             .count();
         let remote = if open.record_id().is_none() {
             Remote::NotPublished
-        } else if matches!(open.remote.copy, Copy::Fetched(_)) {
-            standing(open, &schema)
-                .cloned()
-                .map_or(Remote::Checking, Remote::Known)
         } else {
-            match open.remote.copy {
-                Copy::Unreachable => Remote::Unreachable,
-                Copy::Refused => Remote::Refused,
-                Copy::NotFound => Remote::NotFound,
+            match (&open.remote.copy, standing) {
+                (Copy::Fetched(_), Some(standing)) => Remote::Known(standing),
+                (Copy::Unreachable, _) => Remote::Unreachable,
+                (Copy::Refused, _) => Remote::Refused,
+                (Copy::NotFound, _) => Remote::NotFound,
                 _ => Remote::Checking,
             }
         };
@@ -314,7 +370,7 @@ pub async fn refresh(shared: Arc<Shared>, client: Client, uri: Uri) {
 /// The record's standing may have changed: re-check it (its conflict diagnostics) and
 /// ask the editor for the lenses again.
 pub async fn changed(shared: &Shared, client: &Client, uri: &Uri) {
-    code_lenses(shared, uri);
+    code_lenses(shared, uri).await;
     shared.reanalyse(uri);
     if shared.editing.lens_refresh.load(Ordering::Relaxed) {
         let _ = client.code_lens_refresh().await;

@@ -344,10 +344,9 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        Ok(Some(lens::code_lenses(
-            &self.shared,
-            &params.text_document.uri,
-        )))
+        Ok(Some(
+            lens::code_lenses(&self.shared, &params.text_document.uri).await,
+        ))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {

@@ -3,6 +3,8 @@
 //! same value, not a change to send again. Each rule below was seen on the local CKAN 2.11
 //! with the BCDC schema, or is documented for BCDC in the reference notes.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use super::convert::{is_empty, unix_newlines};
@@ -68,9 +70,21 @@ pub fn stored_as(file: &Value, stored: &Value, pointer: &str, schema: &Schema) -
 /// new one: by id (an id the catalogue does not know is a new resource), else by name when
 /// one stored resource has it, else by position.
 pub fn match_resources(wanted: &[Value], stored: &[&Map<String, Value>]) -> Vec<Option<usize>> {
+    let str_of = |m: &'_ Map<String, Value>, k: &str| -> Option<String> {
+        m.get(k).and_then(Value::as_str).map(str::to_string)
+    };
+    // Looked up by id and name (a record can hold thousands of resources: no scan per item).
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, s) in stored.iter().enumerate() {
+        if let Some(id) = str_of(s, "id") {
+            by_id.entry(id).or_insert(i);
+        }
+        if let Some(name) = str_of(s, "name") {
+            by_name.entry(name).or_default().push(i);
+        }
+    }
     let mut taken = vec![false; stored.len()];
-    let str_of =
-        |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
     let mut result: Vec<Option<usize>> = vec![None; wanted.len()];
     // Ids first: they are authoritative. Then names, then positions.
     for pass in 0..3 {
@@ -83,16 +97,16 @@ pub fn match_resources(wanted: &[Value], stored: &[&Map<String, Value>]) -> Vec<
             };
             let id = str_of(resource, "id");
             let found = match pass {
-                0 => id.as_ref().and_then(|id| {
-                    stored
-                        .iter()
-                        .position(|s| str_of(s, "id").as_ref() == Some(id))
-                }),
+                0 => id.as_ref().and_then(|id| by_id.get(id).copied()),
                 _ if id.is_some() => None, // an id the catalogue does not know: a new resource
                 1 => str_of(resource, "name").and_then(|name| {
-                    let mut same = (0..stored.len()).filter(|&i| {
-                        !taken[i] && str_of(stored[i], "name").as_deref() == Some(&name)
-                    });
+                    // only a name no other untaken resource has
+                    let mut same = by_name
+                        .get(&name)
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                        .filter(|&i| !taken[i]);
                     let first = same.next();
                     first.filter(|_| same.next().is_none())
                 }),

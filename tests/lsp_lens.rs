@@ -70,6 +70,22 @@ fn save(lsp: &mut Lsp, uri: &str, path: &std::path::Path, version: i64, text: &s
     );
 }
 
+/// Runs the publish command on the record; the text with the ids the server wrote in.
+fn publish(lsp: &mut Lsp, uri: &str, text: &str) -> String {
+    let result = lsp.request(
+        "workspace/executeCommand",
+        json!({"command": "bcdc.publish", "arguments": [uri]}),
+    );
+    assert_eq!(result["ok"], true, "{result:#}");
+    let edit = lsp.wait_for(|m| m["method"] == "workspace/applyEdit");
+    apply(
+        text,
+        edit["params"]["edit"]["documentChanges"][0]["edits"]
+            .as_array()
+            .unwrap(),
+    )
+}
+
 fn patch_on_catalogue(ckan: &Ckan, name: &str, field: &str, value: &str) {
     ckan.call("package_patch", json!({"id": name, field: value}))
         .unwrap_or_else(|e| panic!("package_patch: {e}"));
@@ -123,18 +139,7 @@ fn the_lens_follows_the_record_through_publish_edits_and_someone_elses_changes()
     lsp.change(uri, 3, json!([{"text": text}]));
     lsp.diagnostics_until(uri, 3);
 
-    let result = lsp.request(
-        "workspace/executeCommand",
-        json!({"command": "bcdc.publish", "arguments": [uri]}),
-    );
-    assert_eq!(result["ok"], true, "{result:#}");
-    let edit = lsp.wait_for(|m| m["method"] == "workspace/applyEdit");
-    let text = apply(
-        &text,
-        edit["params"]["edit"]["documentChanges"][0]["edits"]
-            .as_array()
-            .unwrap(),
-    );
+    let text = publish(&mut lsp, uri, &text);
     save(&mut lsp, uri, &path, 4, &text);
     lenses_become(&mut lsp, uri, &["Published · unchanged"]);
 
@@ -313,18 +318,7 @@ fn an_update_writes_the_id_of_a_resource_added_in_the_file() {
     std::fs::write(&path, &text).unwrap();
     let mut lsp = start(&ckan);
     lsp.open(uri, "yaml", &text);
-    let result = lsp.request(
-        "workspace/executeCommand",
-        json!({"command": "bcdc.publish", "arguments": [uri]}),
-    );
-    assert_eq!(result["ok"], true, "{result:#}");
-    let edit = lsp.wait_for(|m| m["method"] == "workspace/applyEdit");
-    let text = apply(
-        &text,
-        edit["params"]["edit"]["documentChanges"][0]["edits"]
-            .as_array()
-            .unwrap(),
-    );
+    let text = publish(&mut lsp, uri, &text);
     save(&mut lsp, uri, &path, 2, &text);
     let added = format!(
         "{text}  - name: Extra (TXT)\n    url: https://example.invalid/extra.txt\n    bcdc_type: document\n    \

@@ -51,29 +51,20 @@ impl State {
             .as_ref()
             .is_some_and(|c| c.name.to_lowercase().contains("code"));
         self.retrigger.store(code, Ordering::Relaxed);
-        let inlay_refresh = params
-            .capabilities
-            .workspace
-            .as_ref()
-            .and_then(|w| w.inlay_hint.as_ref())
-            .and_then(|i| i.refresh_support)
-            .unwrap_or(false);
+        // what the client declares of its workspace features
+        let workspace = |declared: fn(&WorkspaceClientCapabilities) -> Option<bool>| {
+            params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(declared)
+                .unwrap_or(false)
+        };
+        let inlay_refresh = workspace(|w| w.inlay_hint.as_ref()?.refresh_support);
         self.inlay_refresh.store(inlay_refresh, Ordering::Relaxed);
-        let lens_refresh = params
-            .capabilities
-            .workspace
-            .as_ref()
-            .and_then(|w| w.code_lens.as_ref())
-            .and_then(|c| c.refresh_support)
-            .unwrap_or(false);
+        let lens_refresh = workspace(|w| w.code_lens.as_ref()?.refresh_support);
         self.lens_refresh.store(lens_refresh, Ordering::Relaxed);
-        let watch_files = params
-            .capabilities
-            .workspace
-            .as_ref()
-            .and_then(|w| w.did_change_watched_files.as_ref())
-            .and_then(|c| c.dynamic_registration)
-            .unwrap_or(false);
+        let watch_files = workspace(|w| w.did_change_watched_files.as_ref()?.dynamic_registration);
         self.watch_files.store(watch_files, Ordering::Relaxed);
     }
 }

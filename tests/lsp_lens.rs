@@ -358,3 +358,76 @@ fn an_update_writes_the_id_of_a_resource_added_in_the_file() {
     lenses_become(&mut lsp, uri, &["Published · unchanged"]);
     lsp.shutdown();
 }
+
+/// A resource field changed on both sides: taking the catalogue's value changes that field
+/// of that resource alone, and the file's other edits stay to be sent.
+#[test]
+fn taking_the_catalogues_value_of_a_resource_field_keeps_the_other_edits() {
+    let Some(ckan) = Ckan::from_env("taking_the_catalogues_value_of_a_resource_field") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("resource.bcdc.yaml");
+    let uri = format!("file://{}", path.display());
+    let uri = uri.as_str();
+    let name = ckan.name("lsp-lens-rf");
+    let text = record(&name, &ckan.org);
+    std::fs::write(&path, &text).unwrap();
+    let mut lsp = start(&ckan);
+    lsp.open(uri, "yaml", &text);
+    let text = publish(&mut lsp, uri, &text);
+    save(&mut lsp, uri, &path, 2, &text);
+    lenses_become(&mut lsp, uri, &["Published · unchanged"]);
+    let resource_id = text
+        .lines()
+        .find_map(|l| l.strip_prefix("  - id: "))
+        .expect("the resource's id")
+        .to_string();
+
+    // the file changes the title and the resource's format; the catalogue the same format
+    let mine = text
+        .replace("    format: csv\n", "    format: txt\n")
+        .replace(
+            "title: Okanagan Lake Water Quality Monitoring",
+            "title: Okanagan Lake Water Quality",
+        );
+    save(&mut lsp, uri, &path, 3, &mine);
+    ckan.call(
+        "resource_patch",
+        json!({"id": resource_id, "format": "json"}),
+    )
+    .unwrap_or_else(|e| panic!("resource_patch: {e}"));
+    let lenses = lenses_become(
+        &mut lsp,
+        uri,
+        &[
+            "Conflict in `resources[Okanagan Lake samples (CSV)].format`",
+            "Show diff",
+        ],
+    );
+    assert_eq!(lenses[1]["command"]["command"], "bcdc.diff");
+    let diagnostic = conflict_diagnostic(&mut lsp, uri);
+    let line = mine.lines().position(|l| l == "    format: txt").unwrap();
+    assert_eq!(diagnostic["range"]["start"]["line"], line, "{diagnostic:#}");
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": diagnostic["range"],
+               "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}}),
+    );
+    let take = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Take "))
+        .unwrap_or_else(|| panic!("{actions:#}"))
+        .clone();
+    let taken = apply(&mine, take["edit"]["changes"][uri].as_array().unwrap());
+    assert_eq!(
+        taken,
+        mine.replace("    format: txt\n", "    format: json\n"),
+        "only the format changes; the title edit stays"
+    );
+    lsp.change(uri, 4, json!([{"text": taken}]));
+    lenses_become(&mut lsp, uri, &["1 field to update", "Update", "Show diff"]);
+    lsp.shutdown();
+}

@@ -9,7 +9,9 @@ use super::convert::{package_resources, record_from_package, resource_record};
 use super::emit::record_text;
 use super::state::{pair_resources, Key, SyncState};
 use crate::schema::Schema;
-use crate::syntax::{Document, Format};
+use std::ops::Range;
+
+use crate::syntax::{Document, Entry, Format, Node, Value as SyntaxValue};
 
 /// The file's record (file form) with the catalogue's value of every key in `pending`
 /// (a plan's, made with `state`).
@@ -102,10 +104,11 @@ fn merged_resources(
     out.into_iter().map(|(_, v)| v).collect()
 }
 
-/// The file's text with `merged` as its record: in YAML each changed top-level entry is
-/// replaced (added at the end, removed with its line), everything else kept byte for
-/// byte; the result is parsed again to prove it holds `merged`. `Err` says why it could
-/// not be written in this file's layout.
+/// The file's text with `merged` as its record: in YAML each change is written as deep as
+/// the layout allows (one field of one resource: that field's lines alone; see [`refine`]),
+/// else its top-level entry is replaced (added at the end, removed with its lines), and
+/// everything else is kept byte for byte; the result is parsed again to prove it holds
+/// `merged`. `Err` says why it could not be written in this file's layout.
 pub fn merged_text(doc: &Document, merged: &Map<String, Value>) -> Result<String, String> {
     let text = doc.slice(0..doc.text().len_bytes()).into_owned();
     let Some(root) = doc.root() else {
@@ -115,32 +118,27 @@ pub fn merged_text(doc: &Document, merged: &Map<String, Value>) -> Result<String
         Format::Json => record_text(merged, Format::Json),
         Format::Yaml => {
             let entries = root.as_map().ok_or("the file's record is not a mapping")?;
-            let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-            let entry_text = |key: &str, value: &Value| {
-                let mut one = Map::new();
-                one.insert(key.to_string(), value.clone());
-                let mut t = record_text(&one, Format::Yaml);
-                t.pop(); // the newline after it is the file's
-                t
-            };
+            let mut edits: Edits = Vec::new();
             for entry in entries {
-                let now = entry.value.to_json();
                 match merged.get(&entry.key) {
-                    Some(v) if *v == now => {}
-                    Some(v) => edits.push((entry.range(), entry_text(&entry.key, v))),
-                    None => {
-                        let range = entry.range();
-                        let end = text[range.end..]
-                            .find('\n')
-                            .map_or(text.len(), |i| range.end + i + 1);
-                        edits.push((range.start..end, String::new()));
+                    Some(v) if *v == entry.value.to_json() => {}
+                    Some(v) => {
+                        // as deep as the layout allows (one field of one resource: that
+                        // line alone, the comments around it kept), else the whole entry
+                        let mut deeper = Vec::new();
+                        if refine(&text, &entry.value, v, &mut deeper) {
+                            edits.extend(deeper);
+                        } else {
+                            edits.push(replace_entry(&text, entry, v));
+                        }
                     }
+                    None => edits.push((whole_lines(&text, entry.range()), String::new())),
                 }
             }
             let mut added = String::new();
             for (key, value) in merged {
                 if root.get(key).is_none() {
-                    added.push_str(&entry_text(key, value));
+                    added.push_str(&entry_text(key, value, 0));
                     added.push('\n');
                 }
             }
@@ -168,6 +166,116 @@ pub fn merged_text(doc: &Document, merged: &Map<String, Value>) -> Result<String
     }
 }
 
+/// Text replacements in the original text (not overlapping).
+type Edits = Vec<(Range<usize>, String)>;
+
+/// `key: value` as YAML without its final newline, its further lines indented by `column`
+/// (the key's column in the file).
+fn entry_text(key: &str, value: &Value, column: usize) -> String {
+    let mut one = Map::new();
+    one.insert(key.to_string(), value.clone());
+    let mut t = record_text(&one, Format::Yaml);
+    t.pop(); // the newline after it is the file's
+    t.replace('\n', &format!("\n{}", " ".repeat(column)))
+}
+
+/// The column (in bytes: indentation is spaces, and `- ` counts as indentation) of `at`.
+fn column(text: &str, at: usize) -> usize {
+    at - text[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The lines `range` is on, from the start of its first line through its last newline.
+fn whole_lines(text: &str, range: Range<usize>) -> Range<usize> {
+    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = if range.end > range.start && text[..range.end].ends_with('\n') {
+        range.end
+    } else {
+        text[range.end..]
+            .find('\n')
+            .map_or(text.len(), |i| range.end + i + 1)
+    };
+    start..end
+}
+
+/// The edit that writes `entry` with the value `value`, in its place.
+fn replace_entry(text: &str, entry: &Entry, value: &Value) -> (Range<usize>, String) {
+    let range = entry.range();
+    let mut new = entry_text(&entry.key, value, column(text, entry.key_range.start));
+    // a block value's range can take the line break after it: keep it
+    if text[range.clone()].ends_with('\n') {
+        new.push('\n');
+    }
+    (range, new)
+}
+
+/// The edits that turn `node` (a value in the file) into `new` below the entry that holds
+/// it: a changed field of a mapping is replaced alone, a field added goes after the last
+/// one, a field removed goes with its lines, and a list of as many items is refined item by
+/// item. False (and no edits) where the layout does not allow it (flow style, a list that
+/// changed length, a field removed from the line of its list item's dash): the caller
+/// replaces the whole entry.
+fn refine(text: &str, node: &Node, new: &Value, edits: &mut Edits) -> bool {
+    if node.to_json() == *new {
+        return true;
+    }
+    if text[node.range.clone()]
+        .trim_start()
+        .starts_with(['{', '['])
+    {
+        return false;
+    }
+    let mut mine: Edits = Vec::new();
+    let done = match (&node.value, new) {
+        (SyntaxValue::Map(entries), Value::Object(object)) if !entries.is_empty() => {
+            let indent = column(text, entries[0].key_range.start);
+            let mut ok = true;
+            for entry in entries {
+                match object.get(&entry.key) {
+                    Some(v) if *v == entry.value.to_json() => {}
+                    Some(v) => {
+                        if !refine(text, &entry.value, v, &mut mine) {
+                            mine.push(replace_entry(text, entry, v));
+                        }
+                    }
+                    None => {
+                        let lines = whole_lines(text, entry.range());
+                        // a list item's first field shares the dash's line
+                        ok &= text[lines.start..entry.key_range.start].trim().is_empty();
+                        mine.push((lines, String::new()));
+                    }
+                }
+            }
+            let last = entries.last().map(Entry::range).unwrap_or_default();
+            let at = whole_lines(text, last).end;
+            let mut added = String::new();
+            for (key, value) in object {
+                if !entries.iter().any(|e| e.key == *key) {
+                    added.push_str(&" ".repeat(indent));
+                    added.push_str(&entry_text(key, value, indent));
+                    added.push('\n');
+                }
+            }
+            if !added.is_empty() {
+                // after the last field's line (which ends the text without a newline?)
+                if at == text.len() && !text.ends_with('\n') {
+                    added.insert(0, '\n');
+                }
+                mine.push((at..at, added));
+            }
+            ok
+        }
+        (SyntaxValue::Seq(items), Value::Array(values)) if items.len() == values.len() => items
+            .iter()
+            .zip(values)
+            .all(|(item, v)| refine(text, item, v, &mut mine)),
+        _ => false,
+    };
+    if done {
+        edits.extend(mine);
+    }
+    done
+}
+
 /// The file's text with the catalogue's value of one field written into it (the editor's
 /// "take the catalogue's value" on a conflict), the rest kept as [`merged_text`] keeps it.
 pub fn take_theirs(
@@ -188,6 +296,62 @@ pub fn take_theirs(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The merged record written into `text` (YAML), asserting it holds the record.
+    fn merge_into(text: &str, change: impl FnOnce(&mut Map<String, Value>)) -> String {
+        let doc = Document::parse(text, Format::Yaml);
+        let Value::Object(mut merged) = doc.root().unwrap().to_json() else {
+            unreachable!()
+        };
+        change(&mut merged);
+        merged_text(&doc, &merged).unwrap()
+    }
+
+    #[test]
+    fn one_field_of_one_resource_changes_that_line_alone() {
+        let text = "title: T\nresources:\n  # the samples\n  - name: A   # first\n    format: csv  # as sent\n    temporal_extent:\n      - beginning_date: \"1985-04-01\"\n  - name: B\n    format: txt";
+        let resource = |m: &mut Map<String, Value>, i: usize| -> Map<String, Value> {
+            m["resources"][i].as_object().unwrap().clone()
+        };
+        let set = |m: &mut Map<String, Value>, i: usize, r: Map<String, Value>| {
+            m["resources"][i] = Value::Object(r);
+        };
+        // a changed field: its value alone; comments and the rest byte for byte
+        let out = merge_into(text, |m| {
+            let mut r = resource(m, 0);
+            r.insert("format".into(), json!("json"));
+            set(m, 0, r);
+        });
+        assert_eq!(
+            out,
+            text.replace("format: csv  # as sent", "format: json  # as sent")
+        );
+        // a field added to the last resource, at the end of a file with no final newline
+        let out = merge_into(text, |m| {
+            let mut r = resource(m, 1);
+            r.insert("url".into(), json!("https://example.invalid/b"));
+            set(m, 1, r);
+        });
+        assert_eq!(out, format!("{text}\n    url: https://example.invalid/b\n"));
+        // a field removed with its line
+        let out = merge_into(text, |m| {
+            let mut r = resource(m, 0);
+            r.remove("format");
+            set(m, 0, r);
+        });
+        assert_eq!(out, text.replace("    format: csv  # as sent\n", ""));
+        // a resource fewer: the list is written again (its comments with it), the line
+        // break after it kept
+        let with_newline = format!("{text}\npurpose: P\n");
+        let out = merge_into(&with_newline, |m| {
+            m["resources"].as_array_mut().unwrap().pop();
+        });
+        assert_eq!(
+            out,
+            "title: T\nresources:\n  - name: A\n    format: csv\n    temporal_extent:\n      \
+             - beginning_date: \"1985-04-01\"\npurpose: P\n"
+        );
+    }
 
     #[test]
     fn taking_the_catalogues_value_changes_that_field_alone() {

@@ -114,56 +114,70 @@ pub fn merged_text(doc: &Document, merged: &Map<String, Value>) -> Result<String
     let Some(root) = doc.root() else {
         return Err("the file holds no record".into());
     };
-    let new_text = match doc.format() {
-        Format::Json => record_text(merged, Format::Json),
+    let holds = |new_text: &str| {
+        let again = Document::parse(new_text, doc.format());
+        again.syntax_errors().is_empty()
+            && again.root().map(|r| r.to_json()) == Some(Value::Object(merged.clone()))
+    };
+    let candidates = match doc.format() {
+        Format::Json => vec![record_text(merged, Format::Json)],
         Format::Yaml => {
             let entries = root.as_map().ok_or("the file's record is not a mapping")?;
-            let mut edits: Edits = Vec::new();
-            for entry in entries {
-                match merged.get(&entry.key) {
-                    Some(v) if *v == entry.value.to_json() => {}
-                    Some(v) => {
-                        // as deep as the layout allows (one field of one resource: that
-                        // line alone, the comments around it kept), else the whole entry
-                        let mut deeper = Vec::new();
-                        if refine(&text, &entry.value, v, &mut deeper) {
-                            edits.extend(deeper);
-                        } else {
-                            edits.push(replace_entry(&text, entry, v));
-                        }
-                    }
-                    None => edits.push((whole_lines(&text, entry.range()), String::new())),
-                }
-            }
-            let mut added = String::new();
-            for (key, value) in merged {
-                if root.get(key).is_none() {
-                    added.push_str(&entry_text(key, value, 0));
-                    added.push('\n');
-                }
-            }
-            let mut out = text.clone();
-            edits.sort_by_key(|(r, _)| r.start);
-            for (range, new) in edits.into_iter().rev() {
-                out.replace_range(range, &new);
-            }
-            if !added.is_empty() {
-                if !out.ends_with('\n') && !out.is_empty() {
-                    out.push('\n');
-                }
-                out.push_str(&added);
-            }
-            out
+            // as deep as the layout allows; should that text not hold the record (a layout
+            // the refinement misjudged), whole top-level entries
+            vec![
+                yaml_merged(&text, entries, root, merged, true),
+                yaml_merged(&text, entries, root, merged, false),
+            ]
         }
     };
-    let again = Document::parse(&new_text, doc.format());
-    let holds = again.syntax_errors().is_empty()
-        && again.root().map(|r| r.to_json()) == Some(Value::Object(merged.clone()));
-    if holds {
-        Ok(new_text)
-    } else {
-        Err("the catalogue's changes cannot be written into this file's layout".into())
+    candidates
+        .into_iter()
+        .find(|t| holds(t))
+        .ok_or_else(|| "the catalogue's changes cannot be written into this file's layout".into())
+}
+
+fn yaml_merged(
+    text: &str,
+    entries: &[Entry],
+    root: &Node,
+    merged: &Map<String, Value>,
+    deep: bool,
+) -> String {
+    let mut edits: Edits = Vec::new();
+    for entry in entries {
+        match merged.get(&entry.key) {
+            Some(v) if *v == entry.value.to_json() => {}
+            Some(v) => {
+                let mut deeper = Vec::new();
+                if deep && refine(text, &entry.value, v, &mut deeper) {
+                    edits.extend(deeper);
+                } else {
+                    edits.push(replace_entry(text, entry, v));
+                }
+            }
+            None => edits.push((whole_lines(text, entry.range()), String::new())),
+        }
     }
+    let mut added = String::new();
+    for (key, value) in merged {
+        if root.get(key).is_none() {
+            added.push_str(&entry_text(key, value, 0));
+            added.push('\n');
+        }
+    }
+    let mut out = text.to_string();
+    edits.sort_by_key(|(r, _)| r.start);
+    for (range, new) in edits.into_iter().rev() {
+        out.replace_range(range, &new);
+    }
+    if !added.is_empty() {
+        if !out.ends_with('\n') && !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&added);
+    }
+    out
 }
 
 /// Text replacements in the original text (not overlapping).
@@ -264,16 +278,55 @@ fn refine(text: &str, node: &Node, new: &Value, edits: &mut Edits) -> bool {
             }
             ok
         }
-        (SyntaxValue::Seq(items), Value::Array(values)) if items.len() == values.len() => items
-            .iter()
-            .zip(values)
-            .all(|(item, v)| refine(text, item, v, &mut mine)),
+        (SyntaxValue::Seq(items), Value::Array(values)) if items.len() <= values.len() => {
+            let same = items
+                .iter()
+                .zip(values)
+                .all(|(item, v)| refine(text, item, v, &mut mine));
+            // items added at the end (a resource added on the catalogue) go after the last
+            same && (items.len() == values.len()
+                || append_items(text, items, &values[items.len()..], &mut mine))
+        }
         _ => false,
     };
     if done {
         edits.extend(mine);
     }
     done
+}
+
+/// The edit that writes `values` as further items after the block list `items`, at its
+/// dash's column; false when the list's layout is not one item per `- ` line.
+fn append_items(text: &str, items: &[Node], values: &[Value], edits: &mut Edits) -> bool {
+    let Some(first) = items.first() else {
+        return false;
+    };
+    let before = &text[..first.range.start];
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let Some(dash) = line.trim_end().strip_suffix('-') else {
+        return false;
+    };
+    if !dash.trim().is_empty() {
+        return false;
+    }
+    let indent = " ".repeat(dash.len());
+    // the emitter writes a list under a key with its dashes two columns in
+    let mut one = Map::new();
+    one.insert("items".into(), Value::Array(values.to_vec()));
+    let emitted = record_text(&one, Format::Yaml);
+    let mut added = String::new();
+    for l in emitted.lines().skip(1) {
+        added.push_str(&indent);
+        added.push_str(l.strip_prefix("  ").unwrap_or(l));
+        added.push('\n');
+    }
+    let last = items.last().map(|n| n.range.clone()).unwrap_or_default();
+    let at = whole_lines(text, last).end;
+    if at == text.len() && !text.ends_with('\n') {
+        added.insert(0, '\n');
+    }
+    edits.push((at..at, added));
+    true
 }
 
 /// The file's text with the catalogue's value of one field written into it (the editor's
@@ -340,6 +393,14 @@ mod tests {
             set(m, 0, r);
         });
         assert_eq!(out, text.replace("    format: csv  # as sent\n", ""));
+        // a resource added on the catalogue goes after the last, the comments kept
+        let out = merge_into(&format!("{text}\n"), |m| {
+            m["resources"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"name": "C", "format": "json"}));
+        });
+        assert_eq!(out, format!("{text}\n  - name: C\n    format: json\n"));
         // a resource fewer: the list is written again (its comments with it), the line
         // break after it kept
         let with_newline = format!("{text}\npurpose: P\n");

@@ -224,10 +224,11 @@ fn replace_entry(text: &str, entry: &Entry, value: &Value) -> (Range<usize>, Str
 
 /// The edits that turn `node` (a value in the file) into `new` below the entry that holds
 /// it: a changed field of a mapping is replaced alone, a field added goes after the last
-/// one, a field removed goes with its lines, and a list of as many items is refined item by
-/// item. False (and no edits) where the layout does not allow it (flow style, a list that
-/// changed length, a field removed from the line of its list item's dash): the caller
-/// replaces the whole entry.
+/// one, a field removed goes with its lines; a list keeps its items' order: refined item by
+/// item, items added at its end appended, items removed (the others unchanged) taken out with
+/// their lines. False (and no edits) where the layout does not allow it (flow style, items
+/// both removed and changed, a field removed from the line of its list item's dash): the
+/// caller replaces the whole entry.
 fn refine(text: &str, node: &Node, new: &Value, edits: &mut Edits) -> bool {
     if node.to_json() == *new {
         return true;
@@ -277,6 +278,29 @@ fn refine(text: &str, node: &Node, new: &Value, edits: &mut Edits) -> bool {
                 mine.push((at..at, added));
             }
             ok
+        }
+        // items removed (a resource deleted on the catalogue), the others as they were: their
+        // lines go
+        (SyntaxValue::Seq(items), Value::Array(values)) if items.len() > values.len() => {
+            let mut kept = values.iter().peekable();
+            let mut removed = Vec::new();
+            for item in items {
+                if kept.peek().is_some_and(|v| item.to_json() == **v) {
+                    kept.next();
+                } else {
+                    removed.push(whole_lines(text, item.range.clone()));
+                }
+            }
+            let dashes_alone = removed.iter().all(|lines| {
+                // each removed item starts its own `- ` line
+                let line = &text[lines.clone()];
+                line.trim_start().starts_with('-')
+            });
+            let done = kept.next().is_none() && dashes_alone;
+            if done {
+                mine.extend(removed.into_iter().map(|lines| (lines, String::new())));
+            }
+            done
         }
         (SyntaxValue::Seq(items), Value::Array(values)) if items.len() <= values.len() => {
             let same = items
@@ -401,15 +425,25 @@ mod tests {
                 .push(json!({"name": "C", "format": "json"}));
         });
         assert_eq!(out, format!("{text}\n  - name: C\n    format: json\n"));
-        // a resource fewer: the list is written again (its comments with it), the line
-        // break after it kept
+        // a resource deleted on the catalogue goes with its lines
         let with_newline = format!("{text}\npurpose: P\n");
         let out = merge_into(&with_newline, |m| {
             m["resources"].as_array_mut().unwrap().pop();
         });
         assert_eq!(
             out,
-            "title: T\nresources:\n  - name: A\n    format: csv\n    temporal_extent:\n      \
+            with_newline.replace("  - name: B\n    format: txt\n", "")
+        );
+        // one deleted and another changed: the list is written again (its comments with
+        // it), the line break after it kept
+        let out = merge_into(&with_newline, |m| {
+            let list = m["resources"].as_array_mut().unwrap();
+            list.pop();
+            list[0]["format"] = json!("json");
+        });
+        assert_eq!(
+            out,
+            "title: T\nresources:\n  - name: A\n    format: json\n    temporal_extent:\n      \
              - beginning_date: \"1985-04-01\"\npurpose: P\n"
         );
     }

@@ -29,8 +29,8 @@ use crate::catalogue::search::stamp;
 use crate::catalogue::state_file::Known;
 use crate::catalogue::workflow::{require_valid, string_field};
 use crate::catalogue::{
-    self, patch, CatalogueClient, CatalogueError, Conflict, FieldChange, LockFile, Problem,
-    Resolve, WorkflowError,
+    self, patch, CatalogueClient, CatalogueError, FieldChange, LockFile, Problem, Resolve,
+    WorkflowError,
 };
 use crate::check;
 use crate::record::convert::api_body;
@@ -83,18 +83,8 @@ pub enum PlanFormat {
 #[derive(Debug, Clone)]
 enum Action {
     Create,
-    Update {
-        changes: Vec<FieldChange>,
-        theirs: Vec<FieldChange>,
-    },
-    Unchanged,
-    /// Changed only on the catalogue: `pull` brings it into the file.
-    Pull {
-        theirs: Vec<FieldChange>,
-    },
-    Conflict {
-        conflicts: Vec<Conflict>,
-    },
+    /// A record on the catalogue: update, unchanged, pull or conflict, as its plan stands.
+    Synced(Standing),
     Invalid {
         problems: Vec<Problem>,
     },
@@ -110,10 +100,10 @@ impl Action {
     fn key(&self) -> &'static str {
         match self {
             Action::Create => "create",
-            Action::Update { .. } => "update",
-            Action::Unchanged => "unchanged",
-            Action::Pull { .. } => "pull",
-            Action::Conflict { .. } => "conflict",
+            Action::Synced(Standing::Update { .. }) => "update",
+            Action::Synced(Standing::Unchanged) => "unchanged",
+            Action::Synced(Standing::Pull { .. }) => "pull",
+            Action::Synced(Standing::Conflict { .. }) => "conflict",
             Action::Invalid { .. } => "invalid",
             Action::Failed { .. } => "failed",
             Action::NotInFiles => "not-in-files",
@@ -162,11 +152,13 @@ fn exit_status(planned: &[Planned]) -> ExitCode {
     if any(|a| {
         matches!(
             a,
-            Action::Invalid { .. } | Action::Conflict { .. } | Action::Failed { .. }
+            Action::Invalid { .. }
+                | Action::Synced(Standing::Conflict { .. })
+                | Action::Failed { .. }
         )
     }) {
         ExitCode::from(1)
-    } else if any(|a| matches!(a, Action::Create | Action::Update { .. })) {
+    } else if any(|a| matches!(a, Action::Create | Action::Synced(Standing::Update { .. }))) {
         ExitCode::from(3)
     } else {
         ExitCode::SUCCESS
@@ -291,7 +283,7 @@ async fn plan_all(
                 path: Some(found.file.path),
                 name: found.name,
                 id: Some(id),
-                action: Action::Unchanged,
+                action: Action::Synced(Standing::Unchanged),
             });
             continue;
         }
@@ -351,12 +343,7 @@ async fn plan_one(
             reason: "the file holds no record".into(),
         };
     };
-    match plan_sync(root, &package, known.basis(resolve), schema).standing(resolve) {
-        Standing::Conflict { conflicts } => Action::Conflict { conflicts },
-        Standing::Update { changes, theirs } => Action::Update { changes, theirs },
-        Standing::Pull { theirs } => Action::Pull { theirs },
-        Standing::Unchanged => Action::Unchanged,
-    }
+    Action::Synced(plan_sync(root, &package, known.basis(resolve), schema).standing(resolve))
 }
 
 fn path_text(p: &Planned) -> String {
@@ -406,13 +393,13 @@ fn summary(planned: &[Planned]) -> String {
 fn human(planned: &[Planned], catalogue: &str, all: bool) -> String {
     let mut out = String::new();
     for p in planned {
-        if !all && matches!(p.action, Action::Unchanged) {
+        if !all && matches!(p.action, Action::Synced(Standing::Unchanged)) {
             continue;
         }
         let path = path_text(p);
         match &p.action {
             Action::Create => out.push_str(&format!("+ create     {path} ({})\n", p.name)),
-            Action::Update { changes, theirs } => {
+            Action::Synced(Standing::Update { changes, theirs }) => {
                 out.push_str(&format!("~ update     {path}: {}\n", fields(changes)));
                 for change in changes {
                     out.push_str(&format!("      {}\n", change.summary()));
@@ -424,12 +411,12 @@ fn human(planned: &[Planned], catalogue: &str, all: bool) -> String {
                     ));
                 }
             }
-            Action::Unchanged => out.push_str(&format!("= unchanged  {path}\n")),
-            Action::Pull { theirs } => out.push_str(&format!(
+            Action::Synced(Standing::Unchanged) => out.push_str(&format!("= unchanged  {path}\n")),
+            Action::Synced(Standing::Pull { theirs }) => out.push_str(&format!(
                 "< pull       {path}: changed on {catalogue}: {} (bcdc-lsp pull {path})\n",
                 fields(theirs)
             )),
-            Action::Conflict { conflicts } => {
+            Action::Synced(Standing::Conflict { conflicts }) => {
                 let names: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();
                 out.push_str(&format!(
                     "! conflict   {path}: changed on both sides: {} (--mine or --theirs)\n",
@@ -474,14 +461,14 @@ fn to_json(planned: &[Planned], catalogue: &str) -> Value {
                 "action": p.action.key(),
             });
             let details = match &p.action {
-                Action::Update { changes, theirs } => json!({
+                Action::Synced(Standing::Update { changes, theirs }) => json!({
                     "changes": changes.iter().map(change_json).collect::<Vec<_>>(),
                     "theirs": theirs.iter().map(change_json).collect::<Vec<_>>(),
                 }),
-                Action::Pull { theirs } => {
+                Action::Synced(Standing::Pull { theirs }) => {
                     json!({"theirs": theirs.iter().map(change_json).collect::<Vec<_>>()})
                 }
-                Action::Conflict { conflicts } => json!({"conflicts": conflicts
+                Action::Synced(Standing::Conflict { conflicts }) => json!({"conflicts": conflicts
                     .iter()
                     .map(|c| json!({"field": c.field, "mine": c.mine, "theirs": c.theirs,
                                     "no_state": c.no_state}))
@@ -491,7 +478,9 @@ fn to_json(planned: &[Planned], catalogue: &str) -> Value {
                     .map(|p| json!({"line": p.line, "pointer": p.pointer, "message": p.message}))
                     .collect::<Vec<_>>()}),
                 Action::Failed { reason } => json!({"reason": reason}),
-                Action::Create | Action::Unchanged | Action::NotInFiles => json!({}),
+                Action::Create | Action::Synced(Standing::Unchanged) | Action::NotInFiles => {
+                    json!({})
+                }
             };
             if let (Value::Object(out), Value::Object(more)) = (&mut record, details) {
                 out.extend(more);
@@ -514,7 +503,7 @@ fn markdown(planned: &[Planned], catalogue: &str) -> String {
     );
     let shown: Vec<&Planned> = planned
         .iter()
-        .filter(|p| !matches!(p.action, Action::Unchanged))
+        .filter(|p| !matches!(p.action, Action::Synced(Standing::Unchanged)))
         .collect();
     if shown.is_empty() {
         out.push_str("Nothing to change.\n");
@@ -524,8 +513,10 @@ fn markdown(planned: &[Planned], catalogue: &str) -> String {
     for p in shown {
         let (mark, detail) = match &p.action {
             Action::Create => ("➕", String::new()),
-            Action::Update { changes, theirs } if theirs.is_empty() => ("✏️", fields(changes)),
-            Action::Update { changes, theirs } => (
+            Action::Synced(Standing::Update { changes, theirs }) if theirs.is_empty() => {
+                ("✏️", fields(changes))
+            }
+            Action::Synced(Standing::Update { changes, theirs }) => (
                 "✏️",
                 format!(
                     "{} (kept as on the catalogue: {})",
@@ -533,11 +524,11 @@ fn markdown(planned: &[Planned], catalogue: &str) -> String {
                     fields(theirs)
                 ),
             ),
-            Action::Pull { theirs } => (
+            Action::Synced(Standing::Pull { theirs }) => (
                 "⬇️",
                 format!("changed on the catalogue: {}", fields(theirs)),
             ),
-            Action::Conflict { conflicts } => (
+            Action::Synced(Standing::Conflict { conflicts }) => (
                 "⚠️",
                 conflicts
                     .iter()
@@ -555,7 +546,7 @@ fn markdown(planned: &[Planned], catalogue: &str) -> String {
             ),
             Action::Failed { reason } => ("❓", reason.clone()),
             Action::NotInFiles => ("➖", "on the catalogue, in no file".into()),
-            Action::Unchanged => ("", String::new()),
+            Action::Synced(Standing::Unchanged) => ("", String::new()),
         };
         out.push_str(&format!(
             "| {mark} | `{}` | {} | {} |\n",
@@ -589,12 +580,19 @@ pub fn run_apply(args: ApplyArgs, target: &Target) -> ExitCode {
     let label = client.catalogue().label();
     let work: Vec<&Planned> = planned
         .iter()
-        .filter(|p| matches!(p.action, Action::Create | Action::Update { .. }))
+        .filter(|p| {
+            matches!(
+                p.action,
+                Action::Create | Action::Synced(Standing::Update { .. })
+            )
+        })
         .collect();
     let blocked = planned.iter().any(|p| {
         matches!(
             p.action,
-            Action::Invalid { .. } | Action::Conflict { .. } | Action::Failed { .. }
+            Action::Invalid { .. }
+                | Action::Synced(Standing::Conflict { .. })
+                | Action::Failed { .. }
         )
     });
     eprint!("{}", human(&planned, &label, false));

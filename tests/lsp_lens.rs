@@ -7,6 +7,7 @@ mod common;
 use common::ckan::Ckan;
 use common::{apply, Lsp, VALID};
 use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 fn record(name: &str, org: &str) -> String {
@@ -25,6 +26,18 @@ fn start(ckan: &Ckan) -> Lsp {
         json!({"catalogue": ckan.url, "apiKey": ckan.token, "catalogueRefreshSeconds": 1}),
     )
     .0
+}
+
+/// `text` written as `file` in a folder of its own, and opened in a new server: the
+/// folder (removed when dropped), the file's path and URI, and the server.
+fn open_record(ckan: &Ckan, file: &str, text: &str) -> (tempfile::TempDir, PathBuf, String, Lsp) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(file);
+    let uri = format!("file://{}", path.display());
+    std::fs::write(&path, text).unwrap();
+    let mut lsp = start(ckan);
+    lsp.open(&uri, "yaml", text);
+    (dir, path, uri, lsp)
 }
 
 fn titles(lsp: &mut Lsp, uri: &str) -> Vec<String> {
@@ -61,7 +74,7 @@ fn lenses_become(lsp: &mut Lsp, uri: &str, want: &[&str]) -> Vec<Value> {
 }
 
 /// The document's whole text replaced, as version `version`, then saved.
-fn save(lsp: &mut Lsp, uri: &str, path: &std::path::Path, version: i64, text: &str) {
+fn save(lsp: &mut Lsp, uri: &str, path: &Path, version: i64, text: &str) {
     std::fs::write(path, text).unwrap();
     lsp.change(uri, version, json!([{"text": text}]));
     lsp.notify(
@@ -112,15 +125,10 @@ fn the_lens_follows_the_record_through_publish_edits_and_someone_elses_changes()
     let Some(ckan) = Ckan::from_env("the_lens_follows_the_record_through_publish_edits") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("lens.bcdc.yaml");
-    let uri = format!("file://{}", path.display());
-    let uri = uri.as_str();
     let name = ckan.name("lsp-lens");
     let text = record(&name, &ckan.org);
-    std::fs::write(&path, &text).unwrap();
-    let mut lsp = start(&ckan);
-    lsp.open(uri, "yaml", &text);
+    let (_dir, path, uri, mut lsp) = open_record(&ckan, "lens.bcdc.yaml", &text);
+    let uri = uri.as_str();
 
     // not on the catalogue yet: Publish
     let lenses = lenses_become(&mut lsp, uri, &["Not published", "Publish"]);
@@ -284,16 +292,11 @@ fn a_record_whose_id_is_not_on_the_catalogue_says_so() {
     let Some(ckan) = Ckan::from_env("a_record_whose_id_is_not_on_the_catalogue_says_so") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("gone.bcdc.yaml");
-    let uri = format!("file://{}", path.display());
     let text = format!(
         "id: 00000000-0000-4000-8000-000000000000\n{}",
         record("lsp-lens-gone", &ckan.org)
     );
-    std::fs::write(&path, &text).unwrap();
-    let mut lsp = start(&ckan);
-    lsp.open(&uri, "yaml", &text);
+    let (_dir, _, uri, mut lsp) = open_record(&ckan, "gone.bcdc.yaml", &text);
     let host = ckan.url.trim_start_matches("http://").trim_end_matches('/');
     lenses_become(
         &mut lsp,
@@ -309,15 +312,10 @@ fn an_update_writes_the_id_of_a_resource_added_in_the_file() {
     else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("added.bcdc.yaml");
-    let uri = format!("file://{}", path.display());
-    let uri = uri.as_str();
     let name = ckan.name("lsp-lens-res");
     let text = record(&name, &ckan.org);
-    std::fs::write(&path, &text).unwrap();
-    let mut lsp = start(&ckan);
-    lsp.open(uri, "yaml", &text);
+    let (_dir, path, uri, mut lsp) = open_record(&ckan, "added.bcdc.yaml", &text);
+    let uri = uri.as_str();
     let text = publish(&mut lsp, uri, &text);
     save(&mut lsp, uri, &path, 2, &text);
     let added = format!(
@@ -366,15 +364,10 @@ fn taking_the_catalogues_value_of_a_resource_field_keeps_the_other_edits() {
     let Some(ckan) = Ckan::from_env("taking_the_catalogues_value_of_a_resource_field") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("resource.bcdc.yaml");
-    let uri = format!("file://{}", path.display());
-    let uri = uri.as_str();
     let name = ckan.name("lsp-lens-rf");
     let text = record(&name, &ckan.org);
-    std::fs::write(&path, &text).unwrap();
-    let mut lsp = start(&ckan);
-    lsp.open(uri, "yaml", &text);
+    let (_dir, path, uri, mut lsp) = open_record(&ckan, "resource.bcdc.yaml", &text);
+    let uri = uri.as_str();
     let text = publish(&mut lsp, uri, &text);
     save(&mut lsp, uri, &path, 2, &text);
     lenses_become(&mut lsp, uri, &["Published · unchanged"]);

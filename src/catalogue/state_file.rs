@@ -19,7 +19,7 @@ use crate::syntax::Document;
 
 /// What an update of `record` plans against: its state for this catalogue and record id,
 /// and (used only without a state) when the file was last written.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Known {
     pub state: Option<SyncState>,
     pub written: Option<String>,

@@ -11,7 +11,7 @@ use super::lens;
 use super::schemas;
 use super::state::Shared;
 use crate::assist::CatalogueState;
-use crate::catalogue::state_file::{self, Known};
+use crate::catalogue::state_file;
 use crate::catalogue::workflow::string_field;
 use crate::catalogue::{self, CatalogueClient, Problem, Resolve, WorkflowError};
 use crate::record::state::Key;
@@ -236,7 +236,7 @@ async fn publish(client: &Client, shared: &Shared, args: &[Value]) -> Result<Val
             &schema,
         );
     }
-    let known = lens::read_known(&uri, base_url, &published.id);
+    let known = lens::read_known(&uri, base_url, Some(&published.id));
     shared.docs.with(&uri, |open| {
         open.remote.set(published.package.clone(), known)
     });
@@ -324,13 +324,7 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
     let path = uri.to_file_path().map(|p| p.into_owned());
     let base_url = catalogue.catalogue().base_url().to_string();
     let id = doc.root().and_then(|r| string_field(r, "id"));
-    let known = match &path {
-        Some(path) => Known::read(path, &base_url, id),
-        None => Known {
-            state: None,
-            written: None,
-        },
-    };
+    let known = lens::read_known(&uri, &base_url, id);
     let basis = known.basis(resolve);
     let (plan, package) = catalogue::prepare_update(&catalogue, &doc, &schema, basis)
         .await
@@ -339,7 +333,7 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
     let theirs: Vec<&str> = plan.theirs.iter().map(|c| c.field.as_str()).collect();
     let conflicts: Vec<&str> = plan.conflicts.iter().map(|c| c.field.as_str()).collect();
     let details = json!({"theirs": theirs, "conflicts": conflicts});
-    let known_now = || id.and_then(|id| lens::read_known(&uri, &base_url, id));
+    let known_now = || lens::read_known(&uri, &base_url, id);
     shared
         .docs
         .with(&uri, |open| open.remote.set(package.clone(), known_now()));
@@ -375,10 +369,10 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
     };
     if plan.is_empty() {
         save(&package, &plan.pending);
-        shared.docs.with(&uri, |open| {
-            open.remote.set(package.clone(), known_now());
-            lens::mark_conflicts(open, &[], &label);
-        });
+        // (the conflicts' marks go with the catalogue's: none is left)
+        shared
+            .docs
+            .with(&uri, |open| open.remote.set(package.clone(), known_now()));
         mark_problems(shared, &uri, &[]);
         return Ok(outcome(
             true,
@@ -427,10 +421,9 @@ async fn patch(client: &Client, shared: &Shared, args: &[Value]) -> Result<Value
             );
         }
     }
-    shared.docs.with(&uri, |open| {
-        open.remote.set(stored.clone(), known_now());
-        lens::mark_conflicts(open, &[], &label);
-    });
+    shared
+        .docs
+        .with(&uri, |open| open.remote.set(stored.clone(), known_now()));
     mark_problems(shared, &uri, &[]);
     // the catalogue now has the file's state
     let state = doc
@@ -565,7 +558,7 @@ async fn pull_changes(shared: &Shared, args: &[Value]) -> Result<Value, String> 
         .get("id")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let known = lens::read_known(&uri, base_url, id);
+    let known = lens::read_known(&uri, base_url, Some(id));
     shared
         .docs
         .with(&uri, |open| open.remote.set(pulled.package.clone(), known));
@@ -607,17 +600,8 @@ async fn diff(shared: &Shared, args: &[Value]) -> Result<Value, String> {
         .await
         .map_err(|e| e.to_string())?;
     let base_url = catalogue.catalogue().base_url();
-    let known = lens::read_known(&uri, base_url, id);
-    let none = Known {
-        state: None,
-        written: None,
-    };
-    let plan = crate::record::plan::plan_sync(
-        root,
-        &package,
-        known.as_ref().unwrap_or(&none).basis(Resolve::Stop),
-        &schema,
-    );
+    let known = lens::read_known(&uri, base_url, Some(id));
+    let plan = crate::record::plan::plan_sync(root, &package, known.basis(Resolve::Stop), &schema);
     let sides = crate::record::diff::side_by_side(&plan, doc.format());
     shared
         .docs

@@ -50,8 +50,8 @@ pub struct CatalogueCopy {
     pub copy: Copy,
     /// When the copy was last asked for (successfully or not).
     pub asked: Option<Instant>,
-    /// The synchronisation state and the file's time on disk (none for an unsaved buffer).
-    known: Option<Known>,
+    /// The synchronisation state and the file's time on disk (nothing for an unsaved buffer).
+    known: Known,
     /// Bumped with every new copy or state, so that the plan is made again.
     generation: u64,
     /// The standing for (document version, generation).
@@ -60,14 +60,14 @@ pub struct CatalogueCopy {
 
 impl CatalogueCopy {
     /// Takes a copy the catalogue just returned (a fetch, a publish, an update).
-    pub fn set(&mut self, package: Map<String, Value>, known: Option<Known>) {
+    pub fn set(&mut self, package: Map<String, Value>, known: Known) {
         self.copy = Copy::Fetched(Arc::new(package));
         self.asked = Some(Instant::now());
         self.known = known;
         self.generation += 1;
     }
 
-    fn set_state(&mut self, known: Option<Known>) {
+    fn set_state(&mut self, known: Known) {
         self.known = known;
         self.generation += 1;
     }
@@ -85,10 +85,11 @@ impl CatalogueCopy {
     }
 }
 
-/// The synchronisation state of the file behind `uri`, for the record `id` on `base_url`.
-pub fn read_known(uri: &Uri, base_url: &str, id: &str) -> Option<Known> {
-    let path = uri.to_file_path()?;
-    Some(Known::read(&path, base_url, Some(id)))
+/// The synchronisation state of the file behind `uri`, for the record `id` on `base_url`;
+/// none for a document that is not a file (its state would live beside it on disk).
+pub fn read_known(uri: &Uri, base_url: &str, id: Option<&str>) -> Known {
+    uri.to_file_path()
+        .map_or_else(Known::default, |path| Known::read(&path, base_url, id))
 }
 
 /// What planning a record's standing needs, taken out of the document store so that the
@@ -97,7 +98,7 @@ pub fn read_known(uri: &Uri, base_url: &str, id: &str) -> Option<Known> {
 struct ToPlan {
     root: Node,
     package: Arc<Map<String, Value>>,
-    known: Option<Known>,
+    known: Known,
     version: i32,
     generation: u64,
 }
@@ -148,11 +149,6 @@ async fn plan(inputs: Box<ToPlan>, schema: Arc<Schema>) -> (i32, u64, Option<Sta
         generation,
     } = *inputs;
     let standing = tokio::task::spawn_blocking(move || {
-        let none = Known {
-            state: None,
-            written: None,
-        };
-        let known = known.as_ref().unwrap_or(&none);
         plan_sync(&root, &package, known.basis(Resolve::Stop), &schema).standing(Resolve::Stop)
     })
     .await
@@ -333,10 +329,10 @@ pub async fn refresh(shared: Arc<Shared>, client: Client, uri: Uri) {
         Ok(catalogue) => Some(catalogue.package_show(&id).await),
         Err(_) => None,
     };
-    let known = catalogue
-        .as_ref()
-        .ok()
-        .and_then(|c| read_known(&uri, c.catalogue().base_url(), &id));
+    let known = catalogue.as_ref().map_or_else(
+        |_| Known::default(),
+        |c| read_known(&uri, c.catalogue().base_url(), Some(&id)),
+    );
     shared.docs.with(&uri, |open| {
         // the id may have changed meanwhile: the answer is then about another record
         if open.record_id().as_deref() != Some(id.as_str()) {
@@ -384,15 +380,20 @@ pub async fn saved(shared: Arc<Shared>, client: Client, uri: Uri) {
     let Some(schema) = schemas::schema_for(&shared, &uri) else {
         return;
     };
-    let catalogue = connect(&shared, schemas::portal_of(&shared, &uri)).ok();
-    let base_url = catalogue.map(|c| c.catalogue().base_url().to_string());
+    let Some(id) = shared
+        .docs
+        .with_record(&uri, &schema, |open| open.record_id())
+    else {
+        return;
+    };
+    // the file is read outside the store: nothing waits on the disk
+    let known = match (id, connect(&shared, schemas::portal_of(&shared, &uri))) {
+        (Some(id), Ok(c)) => read_known(&uri, c.catalogue().base_url(), Some(&id)),
+        _ => Known::default(),
+    };
     let stale = shared
         .docs
-        .with_record(&uri, &schema, |open| {
-            let known = match (open.record_id(), &base_url) {
-                (Some(id), Some(base_url)) => read_known(&uri, base_url, &id),
-                _ => None,
-            };
+        .with(&uri, |open| {
             open.remote.set_state(known);
             open.remote.stale(every)
         })
@@ -460,7 +461,7 @@ pub fn conflict_fixes(shared: &Shared, params: &CodeActionParams) -> Vec<CodeAct
                 .iter()
                 .filter(|m| m.conflict.is_some())
                 .count();
-            let state = open.remote.known.as_ref().and_then(|k| k.state.as_ref());
+            let state = open.remote.known.state.as_ref();
             let mut actions = Vec::new();
             for mark in open.catalogue.iter() {
                 let Some(conflict) = &mark.conflict else {
